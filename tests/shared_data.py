@@ -19,5 +19,7 @@ def shared_path(*parts: str) -> Path:
     """Return a path inside ../shared, skipping the calling test when it is absent."""
     path = SHARED_DIR.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} is absent: ../shared (vectors, schemas, examples) is not laid out here")
+        pytest.skip(
+            f"{path} is absent: ../shared (vectors, schemas, examples) is not laid out here"
+        )
     return path

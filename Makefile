@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SKILL_MAP ?= examples/skill-map.yaml
+
+.PHONY: run test lint install install-dev system-packages openapi clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || (scripts/system-packages.sh venv && $(PYTHON) -m venv $(VENV))
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## run: start the service on SQLite with the demo issuer and the example skill map.
+run: install
+	BADGE_ISSUER_SKILL_MAP=$${BADGE_ISSUER_SKILL_MAP:-$(SKILL_MAP)} $(BIN)/badge-issuer serve
+
+## lint: ruff, mypy (strict), import contracts, hadolint.
+lint: install-dev
+	$(BIN)/ruff check src tests bench migrations scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/hadolint Dockerfile
+
+## test: lint, then the whole suite against SQLite and a throwaway PostgreSQL.
+test: lint
+	scripts/system-packages.sh postgresql
+	$(BIN)/python scripts/throwaway_postgres.py $(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
+
+openapi: install
+	$(BIN)/badge-issuer openapi > openapi/openapi.json
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache

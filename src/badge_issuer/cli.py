@@ -1,0 +1,74 @@
+"""The `badge-issuer` command line: serve, migrations, OpenAPI export, and domain commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from badge_issuer import migrate
+from badge_issuer.config import get_settings
+
+app = typer.Typer(no_args_is_help=True, help="Open Badges 3.0 issuing service.")
+db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
+app.add_typer(db_app, name="db")
+
+
+def say(message: str) -> None:
+    """Messages for people go to stderr; stdout carries only results (and secrets, once)."""
+    typer.echo(message, err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Apply pending migrations, prepare the default issuer, then serve HTTP."""
+    import uvicorn
+
+    from badge_issuer import bootstrap
+    from badge_issuer.kit.logging import configure_logging
+
+    settings = get_settings()
+    configure_logging(level=settings.log_level, json=settings.log_json)
+    migrate.upgrade(settings.database_url)
+    bootstrap.prepare(settings)
+    uvicorn.run(
+        "badge_issuer.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def openapi() -> None:
+    """Print the OpenAPI document (the committed openapi/openapi.json must equal it)."""
+    from badge_issuer.openapi_export import openapi_json
+
+    sys.stdout.write(openapi_json())
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    migrate.upgrade(get_settings().database_url, revision)
+    say(f"database upgraded to {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
+    """Revert migrations down to REVISION (e.g. `base`)."""
+    migrate.downgrade(get_settings().database_url, revision)
+    say(f"database downgraded to {revision}")
+
+
+def _print_json(value: object) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))

@@ -1,0 +1,15 @@
+"""Import every domain's ORM models so Alembic and tests see the whole schema."""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from badge_issuer.db import Base
+
+
+def metadata() -> MetaData:
+    """Return the metadata with every table registered (domains are imported here)."""
+    # Domain model modules are imported for their side effect of registering tables.
+    import badge_issuer.audit.models  # noqa: F401
+
+    return Base.metadata
