@@ -1,0 +1,138 @@
+"""Bake an Open Badges 3.0 credential into an SVG, and read it back.
+
+OB 3.0 § SVG Baking: the root `<svg>` declares `xmlns:openbadges` =
+`https://purl.imsglobal.org/ob/v3p0`, and directly after the `<svg>` tag comes one
+`<openbadges:credential>`. With an embedded proof (what this service issues) the element has
+no `verify` attribute and holds the credential JSON in `<![CDATA[...]]>`; with a VC-JWT the
+spec puts the Compact JWS in a `verify` attribute instead (read, then refused, by `unbake_svg`).
+
+Every SVG is parsed first with defusedxml, DTDs, entities and external references forbidden.
+Baking then splices bytes: it removes each earlier `openbadges:credential` element, adds the
+namespace declaration to the root tag if missing and inserts the new element as the root's
+first child, leaving every other byte of the original as it was. The JSON is written with
+`svg_safe_json`, so `]]>` cannot occur inside the CDATA section.
+"""
+
+from __future__ import annotations
+
+from xml.etree.ElementTree import Element, ParseError
+
+import defusedxml.ElementTree as safe_xml
+from defusedxml import DefusedXmlException
+
+from badge_issuer.images._svg_scan import OB3_NAMESPACE, SvgLayout, scan_svg
+from badge_issuer.images.credential_text import (
+    check_credential_size,
+    encode_for_baking,
+    parse_credential_text,
+    svg_safe_json,
+)
+from badge_issuer.images.errors import (
+    CredentialNotFound,
+    LegacyBadgeNotSupported,
+    MalformedSvg,
+    MultipleCredentials,
+    SvgNamespaceConflict,
+    UnsafeSvg,
+    UnsupportedCredentialFormat,
+)
+from badge_issuer.images.limits import DEFAULT_LIMITS, ImageLimits
+from badge_issuer.images.unbaked import ImageFormat, UnbakedCredential
+
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+CREDENTIAL_TAG = f"{{{OB3_NAMESPACE}}}credential"
+LEGACY_ASSERTION_TAG = "{http://openbadges.org}assertion"  # Open Badges 2.0 baking
+PREFIX = "openbadges"
+_UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+
+
+def bake_svg(image: bytes, credential_json: str, *, limits: ImageLimits = DEFAULT_LIMITS) -> bytes:
+    """Return `image` with `credential_json` baked in, replacing any credential it carried."""
+    encode_for_baking(credential_json, limits)
+    parse_svg(image, limits)
+    layout = scan_svg(image)
+    _require_utf8(image, layout)
+    bound = layout.root_namespaces.get(PREFIX)
+    if bound not in (None, OB3_NAMESPACE):
+        raise SvgNamespaceConflict(
+            f"the root element binds the prefix {PREFIX!r} to {bound!r}, not to {OB3_NAMESPACE!r}"
+        )
+    cdata = svg_safe_json(credential_json).encode("utf-8")
+    element = b"<openbadges:credential><![CDATA[" + cdata + b"]]></openbadges:credential>"
+    baked = _splice(image, layout, element, declare_prefix=bound is None)
+    limits.check_image_size(len(baked))
+    parse_svg(baked, limits)
+    return baked
+
+
+def unbake_svg(image: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> UnbakedCredential:
+    """Extract the credential baked into an SVG."""
+    root = parse_svg(image, limits)
+    carriers = list(root.iter(CREDENTIAL_TAG))
+    if not carriers:
+        if next(root.iter(LEGACY_ASSERTION_TAG), None) is not None:
+            raise LegacyBadgeNotSupported(
+                "the SVG has an <openbadges:assertion> (Open Badges 2.0), "
+                "not an <openbadges:credential> (OB 3.0)"
+            )
+        raise CredentialNotFound("the SVG has no <openbadges:credential> element")
+    if len(carriers) > 1:
+        raise MultipleCredentials(
+            f"the SVG has {len(carriers)} <openbadges:credential> elements; OB 3.0 allows one"
+        )
+    text = _credential_text(carriers[0], limits)
+    return UnbakedCredential(ImageFormat.SVG, parse_credential_text(text), text)
+
+
+def parse_svg(image: bytes, limits: ImageLimits) -> Element:
+    """Parse an SVG with defusedxml (no DTD, entities or external references)."""
+    limits.check_image_size(len(image))
+    try:
+        root: Element = safe_xml.fromstring(
+            image, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
+    except DefusedXmlException as exc:
+        raise UnsafeSvg(f"the SVG is refused: {exc}") from None
+    except ParseError as exc:
+        raise MalformedSvg(f"the SVG is not well-formed XML: {exc}") from None
+    if root.tag != f"{{{SVG_NAMESPACE}}}svg":
+        raise MalformedSvg(f"the root element is {root.tag!r}, not an SVG <svg> element")
+    return root
+
+
+def _credential_text(element: Element, limits: ImageLimits) -> str:
+    """Return the JSON text of an `<openbadges:credential>` element."""
+    if element.get("verify"):
+        raise UnsupportedCredentialFormat(
+            "the <openbadges:credential> has a 'verify' attribute (a VC-JWT Compact JWS); "
+            "this service reads credentials with an embedded proof (JSON) only"
+        )
+    if len(element):
+        raise MalformedSvg("the <openbadges:credential> element has child elements")
+    text = element.text or ""
+    check_credential_size(len(text.encode("utf-8")), limits)
+    return text
+
+
+def _require_utf8(image: bytes, layout: SvgLayout) -> None:
+    """Refuse to splice bytes into an SVG that is not UTF-8 encoded."""
+    encoding = (layout.declared_encoding or "utf-8").lower()
+    # A NUL byte cannot occur in UTF-8 XML, but does in UTF-16/32 without a declaration.
+    if encoding not in _UTF8_NAMES or b"\0" in image:
+        raise MalformedSvg(f"only UTF-8 SVGs can be baked; this one is {encoding!r}")
+
+
+def _splice(image: bytes, layout: SvgLayout, element: bytes, *, declare_prefix: bool) -> bytes:
+    """Insert `element` as the root's first child and drop earlier credential elements."""
+    tag_close = layout.root_tag_end - (2 if layout.root_self_closing else 1)
+    declaration = f' xmlns:{PREFIX}="{OB3_NAMESPACE}"'.encode() if declare_prefix else b""
+    opened = declaration + b">" + element
+    if layout.root_self_closing:
+        opened += b"</" + layout.root_qname + b">"
+    parts = [image[:tag_close], opened]
+    cursor = layout.root_tag_end
+    for start, end in layout.credential_spans:
+        parts.append(image[cursor:start])
+        cursor = end
+    parts.append(image[cursor:])
+    return b"".join(parts)
