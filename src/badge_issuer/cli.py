@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated
 
 import typer
 
 from badge_issuer import migrate
+from badge_issuer.admin import cli as token_cli
+from badge_issuer.cli_support import say
 from badge_issuer.config import get_settings
 
 app = typer.Typer(no_args_is_help=True, help="Open Badges 3.0 issuing service.")
 db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
 app.add_typer(db_app, name="db")
-
-
-def say(message: str) -> None:
-    """Messages for people go to stderr; stdout carries only results (and secrets, once)."""
-    typer.echo(message, err=True)
+# Domain command groups: one line each.
+app.add_typer(token_cli.app, name="token")
 
 
 @app.command()
@@ -68,7 +66,3 @@ def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
     """Revert migrations down to REVISION (e.g. `base`)."""
     migrate.downgrade(get_settings().database_url, revision)
     say(f"database downgraded to {revision}")
-
-
-def _print_json(value: object) -> None:
-    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))

@@ -10,6 +10,7 @@ from badge_issuer.db import Base
 def metadata() -> MetaData:
     """Return the metadata with every table registered (domains are imported here)."""
     # Domain model modules are imported for their side effect of registering tables.
+    import badge_issuer.admin.models
     import badge_issuer.audit.models  # noqa: F401
 
     return Base.metadata

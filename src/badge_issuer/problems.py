@@ -23,6 +23,7 @@ class ProblemError(Exception):
     slug: ClassVar[str] = "internal-error"
     title: ClassVar[str] = "Internal server error"
     status: ClassVar[int] = 500
+    headers: ClassVar[dict[str, str]] = {}
 
     def __init__(self, detail: str | None = None, **extensions: Any) -> None:
         super().__init__(detail or self.title)
@@ -40,6 +41,7 @@ class Unauthorized(ProblemError):
     slug = "unauthorized"
     title = "Authentication required"
     status = 401
+    headers: ClassVar[dict[str, str]] = {"WWW-Authenticate": "Bearer"}
 
 
 class Forbidden(ProblemError):
@@ -156,6 +158,7 @@ async def _handle_problem(request: Request, exc: Exception) -> JSONResponse:
         title=exc.title,
         detail=exc.detail,
         extensions=exc.extensions,
+        headers=exc.headers or None,
     )
 
 

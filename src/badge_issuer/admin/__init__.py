@@ -1,0 +1,1 @@
+"""Admin access: scoped bearer tokens, stored only as hashes."""
