@@ -1,24 +1,23 @@
-"""Typed failures of baking and unbaking, each carrying the HTTP status it should map to.
+"""Typed failures of baking and unbaking, each a ProblemError carrying its HTTP status.
 
-The classes mirror the ProblemError shape of STYLE.md §6 (`slug`, `title`, `status`) so that
-the HTTP layer can render them as RFC 9457 problems; `detail` says what exactly was wrong.
+The problem handlers render them as RFC 9457 problems; `detail` says what exactly was wrong
+with the image, never echoing its content.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from badge_issuer.problems import ProblemError
 
 
-class BakedImageError(Exception):
+class BakedImageError(ProblemError):
     """An image could not be baked or unbaked."""
 
-    slug: ClassVar[str] = "image-invalid"
-    title: ClassVar[str] = "Image cannot be processed"
-    status: ClassVar[int] = 422
+    slug = "image-invalid"
+    title = "Image cannot be processed"
+    status = 422
 
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
-        self.detail = detail
 
 
 class ImageTooLarge(BakedImageError):

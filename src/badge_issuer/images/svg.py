@@ -50,8 +50,11 @@ def bake_svg(image: bytes, credential_json: str, *, limits: ImageLimits = DEFAUL
     """Return `image` with `credential_json` baked in, replacing any credential it carried."""
     encode_for_baking(credential_json, limits)
     parse_svg(image, limits)
+    # A NUL byte cannot occur in UTF-8 XML, but does in UTF-16/32 without a declaration.
+    if b"\0" in image:
+        raise MalformedSvg("only UTF-8 SVGs can be baked; this one is UTF-16 or UTF-32")
     layout = scan_svg(image)
-    _require_utf8(image, layout)
+    _require_utf8(layout)
     bound = layout.root_namespaces.get(PREFIX)
     if bound not in (None, OB3_NAMESPACE):
         raise SvgNamespaceConflict(
@@ -114,11 +117,10 @@ def _credential_text(element: Element, limits: ImageLimits) -> str:
     return text
 
 
-def _require_utf8(image: bytes, layout: SvgLayout) -> None:
-    """Refuse to splice bytes into an SVG that is not UTF-8 encoded."""
+def _require_utf8(layout: SvgLayout) -> None:
+    """Refuse to splice UTF-8 bytes into an SVG declared in another encoding."""
     encoding = (layout.declared_encoding or "utf-8").lower()
-    # A NUL byte cannot occur in UTF-8 XML, but does in UTF-16/32 without a declaration.
-    if encoding not in _UTF8_NAMES or b"\0" in image:
+    if encoding not in _UTF8_NAMES:
         raise MalformedSvg(f"only UTF-8 SVGs can be baked; this one is {encoding!r}")
 
 
