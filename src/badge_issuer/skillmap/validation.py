@@ -20,7 +20,6 @@ from badge_issuer.skillmap.source import (
     parse_source,
 )
 
-
 _ENTRY_PATH = re.compile(r"(\w+)(?:\[(\d+)\])?")
 _SECTION_ORDER = {"frameworks": 1, "skills": 2, "courses": 3, "achievements": 4}
 
