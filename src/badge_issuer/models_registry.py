@@ -11,6 +11,13 @@ def metadata() -> MetaData:
     """Return the metadata with every table registered (domains are imported here)."""
     # Domain model modules are imported for their side effect of registering tables.
     import badge_issuer.admin.models
-    import badge_issuer.audit.models  # noqa: F401
+    import badge_issuer.audit.models
+    import badge_issuer.awards.models
+    import badge_issuer.issuers.models
+    import badge_issuer.keys.models
+    import badge_issuer.learners.models
+    import badge_issuer.providers.models
+    import badge_issuer.skillmap.models
+    import badge_issuer.status.models  # noqa: F401
 
     return Base.metadata

@@ -1,0 +1,64 @@
+"""Issued credentials and the completions each one stands on."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from badge_issuer.db import Base
+
+
+class AwardSource(StrEnum):
+    RULE = "rule"
+    DIRECT = "direct"
+    API = "api"
+
+
+class Award(Base):
+    """One credential. `sequence` numbers a learner's awards of one achievement: the unique
+    constraint on it makes concurrent evaluations award at most once, and lets a fresh
+    credential be earned after the previous one expired (sequence + 1)."""
+
+    __tablename__ = "award"
+    __table_args__ = (
+        UniqueConstraint("learner_id", "achievement_id", "sequence"),
+        UniqueConstraint("status_list_id", "status_index"),
+        Index("ix_award_stats_period", "issued_at", "achievement_id"),
+        Index("ix_award_achievement_region", "achievement_id", "learner_region"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # The credential's public id: <PUBLIC_URL>/credentials/<uuid>.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id"), index=True)
+    learner_id: Mapped[int | None] = mapped_column(ForeignKey("learner.id"))
+    achievement_id: Mapped[str] = mapped_column(String(100))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    source: Mapped[str] = mapped_column(String(16))
+    skill_map_version_id: Mapped[int | None] = mapped_column(ForeignKey("skill_map_version.id"))
+    signing_key_id: Mapped[int] = mapped_column(ForeignKey("signing_key.id"), index=True)
+    status_list_id: Mapped[int] = mapped_column(ForeignKey("status_list.id"))
+    status_index: Mapped[int] = mapped_column(Integer)
+    # The signed credential exactly as served (JSON text: served byte for byte).
+    document: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime]
+    valid_from: Mapped[datetime]
+    valid_until: Mapped[datetime | None]
+    # Snapshot of the learner's group at award time, for statistics.
+    learner_region: Mapped[str | None] = mapped_column(String(64))
+    learner_category: Mapped[str | None] = mapped_column(String(64))
+    revoked_at: Mapped[datetime | None]
+    # Kept privately: never published in the status list or the credential.
+    revocation_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class AwardCompletion(Base):
+    """Which completions met the rule: the credential's evidence."""
+
+    __tablename__ = "award_completion"
+
+    award_id: Mapped[int] = mapped_column(ForeignKey("award.id"), primary_key=True)
+    completion_id: Mapped[int] = mapped_column(ForeignKey("completion.id"), primary_key=True)

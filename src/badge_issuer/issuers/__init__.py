@@ -1,0 +1,1 @@
+"""Issuers: the organisations that sign badges (prefecture, cities, universities), as did:web."""

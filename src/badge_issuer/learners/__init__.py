@@ -1,0 +1,1 @@
+"""Learners, known by a keyed hash of their normalised email."""

@@ -1,0 +1,1 @@
+"""E-learning providers: accounts, webhook secrets, and the completions they report."""

@@ -1,0 +1,1 @@
+"""Revocation: W3C Bitstring Status Lists, one set per issuer."""
