@@ -1,0 +1,92 @@
+"""Small typed builders of skill map documents and completions for the skillmap tests."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from badge_issuer.skillmap.document import SkillMap
+from badge_issuer.skillmap.rulebook import RuleBook, compile_rules
+from badge_issuer.skillmap.rules import Completion
+from badge_issuer.skillmap.validation import validate_skill_map
+
+PROVIDER = "lms"
+COURSE_IDS = ("A", "B", "C", "D", "E")
+DAY_ZERO = datetime(2026, 1, 1, tzinfo=UTC)
+
+Document = dict[str, Any]
+
+
+def course(course_id: str, *, min_score: float | None = None, provider: str = PROVIDER) -> Document:
+    """Return a course leaf rule."""
+    reference: Document = {"provider": provider, "course_id": course_id}
+    if min_score is not None:
+        reference["min_score"] = min_score
+    return {"course": reference}
+
+
+def achievement_entry(achievement_id: str, rule: Document, **extra: Any) -> Document:
+    """Return an achievement entry with placeholder texts."""
+    return {
+        "id": achievement_id,
+        "name": f"Name of {achievement_id}",
+        "description": "Description.",
+        "criteria": "Criteria.",
+        "image": f"https://badges.example.jp/{achievement_id}.png",
+        "skills": ["skill-a"],
+        "rule": rule,
+        **extra,
+    }
+
+
+def document(rules: dict[str, Document] | None = None) -> Document:
+    """Return a valid skill map document with courses A-E and one achievement per rule."""
+    rules = {"only": course("A")} if rules is None else rules
+    return {
+        "version": "test",
+        "frameworks": [{"id": "fw", "name": "Framework", "url": "https://fw.example.jp/"}],
+        "skills": [{"id": "skill-a", "name": "Skill A", "framework": "fw", "code": "SA"}],
+        "courses": [
+            {"provider": PROVIDER, "course_id": cid, "name": f"Course {cid}", "skills": ["skill-a"]}
+            for cid in COURSE_IDS
+        ],
+        "achievements": [achievement_entry(aid, rule) for aid, rule in rules.items()],
+    }
+
+
+def edited(doc: Document, **changes: Any) -> Document:
+    """Return a deep copy of doc with top-level keys replaced."""
+    result = copy.deepcopy(doc)
+    result.update(changes)
+    return result
+
+
+def skill_map(rules: dict[str, Document]) -> SkillMap:
+    """Return the validated skill map with these achievement rules."""
+    check = validate_skill_map(document(rules))
+    assert check.skill_map is not None, check.errors
+    return check.skill_map
+
+
+def rule_book(rules: dict[str, Document]) -> RuleBook:
+    """Return the compiled rules of a skill map with these achievement rules."""
+    return compile_rules(skill_map(rules))
+
+
+def at(day: float) -> datetime:
+    """Return the moment `day` days after 2026-01-01 UTC."""
+    return DAY_ZERO + timedelta(days=day)
+
+
+def completion(
+    course_id: str, day: float, score: float | None = None, *, completion_id: str | None = None
+) -> Completion:
+    """Return a completion of course_id on the given day; its id defaults to e.g. 'A@3'."""
+    return Completion(
+        completion_id=completion_id or f"{course_id}@{day}",
+        provider=PROVIDER,
+        course_id=course_id,
+        completed_at=at(day),
+        score=score,
+    )
