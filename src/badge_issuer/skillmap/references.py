@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable
+from collections.abc import Collection, Container, Hashable, Iterable
 
 from badge_issuer.skillmap.findings import SkillMapError, field, item
 from badge_issuer.skillmap.sections import Sections
@@ -28,7 +28,7 @@ def _check_duplicates(section: str, sections: Sections, errors: list[SkillMapErr
 
 
 def _check_skill_list(
-    path: str, skills: Iterable[str], known: Collection[Hashable], errors: list[SkillMapError]
+    path: str, skills: Iterable[str], known: Container[Hashable], errors: list[SkillMapError]
 ) -> None:
     seen: set[str] = set()
     for position, skill_id in enumerate(skills):

@@ -4,7 +4,7 @@ impossible numbers and cycles, all reported together.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Container, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,8 +43,8 @@ Edges = Mapping[str, Sequence[tuple[str, str]]]
 class RuleContext:
     """What rule checks need to know, and where they put what they find."""
 
-    courses: Collection[Hashable]
-    achievements: Collection[Hashable]
+    courses: Container[Hashable]
+    achievements: Container[Hashable]
     errors: list[SkillMapError]
     references: list[tuple[str, str]] = field(default_factory=list)
 
@@ -175,7 +175,7 @@ def check_rules(sections: Sections, errors: list[SkillMapError]) -> dict[int, Ru
         rule = parse_rule(raw, field_path(item_path("achievements", index), "rule"), ctx)
         if rule is not None:
             rules[index] = rule
-        achievement_id = sections.raw_ids["achievements"].get(index)
+        achievement_id = sections.raw_ids.get("achievements", {}).get(index)
         # A duplicate id is already an error; only the first definition joins the graph.
         if isinstance(achievement_id, str) and achievement_id not in edges:
             edges[achievement_id] = ctx.references

@@ -5,7 +5,7 @@ Achievement rules are kept raw here; `rule_checks` parses them node by node.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Container, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -61,10 +61,25 @@ class Sections:
     # index: duplicates are found among all of them, and references to an entry that failed
     # the schema stage are not reported as unknown (its own errors say what is wrong).
     raw_ids: dict[str, dict[int, Hashable]] = field(default_factory=dict)
+    # Sections missing, not a list, or with an entry whose id cannot be read: no reference
+    # to them is reported unknown, as the section's own errors come first.
+    opaque: set[str] = field(default_factory=set)
 
-    def known_ids(self, section: str) -> set[Hashable]:
-        """Return the ids of all entries of section, including those that failed the schema."""
+    def known_ids(self, section: str) -> Container[Hashable]:
+        """Return the ids references into section may use without being reported unknown."""
+        if section in self.opaque:
+            return _ANY_ID
         return set(self.raw_ids.get(section, {}).values())
+
+
+class _AnyId:
+    """Contains every id: stands for a section whose ids cannot all be read."""
+
+    def __contains__(self, _: object) -> bool:
+        return True
+
+
+_ANY_ID = _AnyId()
 
 
 def _location(prefix: str, loc: tuple[int | str, ...]) -> str:
@@ -117,6 +132,7 @@ def _parse_entries(
 ) -> Indexed[BaseModel]:
     if not isinstance(raw, list):
         errors.append(SkillMapError(name, "must be a list"))
+        sections.opaque.add(name)
         return []
     adapter = _ENTRY_ADAPTERS[name]
     parsed: Indexed[BaseModel] = []
@@ -124,7 +140,9 @@ def _parse_entries(
     for index, entry in enumerate(raw):
         path = item_path(name, index)
         entry_id = _raw_id(name, entry)
-        if entry_id is not None:
+        if entry_id is None:
+            sections.opaque.add(name)
+        else:
             ids[index] = entry_id
         if name == "achievements" and isinstance(entry, dict) and "rule" not in entry:
             errors.append(SkillMapError(field_path(path, "rule"), _FIXED_MESSAGES["missing"]))
@@ -152,6 +170,7 @@ def parse_sections(data: Mapping[Any, Any]) -> tuple[Sections, list[SkillMapErro
     for name in SECTIONS:
         if name not in data:
             errors.append(SkillMapError(name, _FIXED_MESSAGES["missing"]))
+            sections.opaque.add(name)
         else:
             setattr(sections, name, _parse_entries(name, data[name], sections, errors))
     return sections, errors
