@@ -20,8 +20,15 @@ def register(step: BootstrapStep) -> BootstrapStep:
     return step
 
 
+def _import_domain_steps() -> None:
+    """Import the domains' bootstrap modules, in the order their steps must run."""
+    # Issuers and their keys first (a skill map names issuers); then the skill map.
+    import badge_issuer.skillmap.bootstrap  # noqa: F401
+
+
 def prepare(settings: Settings) -> None:
     """Run every registered step in one transaction; safe to repeat on every start."""
+    _import_domain_steps()
     engine = create_db_engine(settings.database_url)
     try:
         for session in session_scope(make_session_factory(engine)):

@@ -11,12 +11,14 @@ from badge_issuer import migrate
 from badge_issuer.admin import cli as token_cli
 from badge_issuer.cli_support import say
 from badge_issuer.config import get_settings
+from badge_issuer.skillmap import cli as skillmap_cli
 
 app = typer.Typer(no_args_is_help=True, help="Open Badges 3.0 issuing service.")
 db_app = typer.Typer(no_args_is_help=True, help="Database migrations.")
 app.add_typer(db_app, name="db")
 # Domain command groups: one line each.
 app.add_typer(token_cli.app, name="token")
+app.add_typer(skillmap_cli.app, name="skillmap")
 
 
 @app.command()

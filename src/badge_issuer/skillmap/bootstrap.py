@@ -1,0 +1,41 @@
+"""At start, load the skill map named by BADGE_ISSUER_SKILL_MAP when it changed."""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy.orm import Session
+
+from badge_issuer import bootstrap
+from badge_issuer.config import Settings
+from badge_issuer.kit.clock import utc_now
+from badge_issuer.skillmap import repository, service
+from badge_issuer.skillmap.errors import SkillMapInvalid
+from badge_issuer.skillmap.source import SourceFormat
+
+log = structlog.get_logger(__name__)
+
+
+@bootstrap.register
+def load_configured_skill_map(session: Session, settings: Settings) -> None:
+    """Store the configured file as a new version unless it equals the current one."""
+    if settings.skill_map is None:
+        return
+    source = settings.skill_map.read_bytes()
+    fmt: SourceFormat | None = "json" if settings.skill_map.suffix.lower() == ".json" else None
+    # Providers register after the map is loaded in a fresh deployment: name them, don't refuse.
+    checked = service.check(session, source=source, fmt=fmt, allow_unknown_providers=True)
+    if not checked.ok:
+        details = "; ".join(str(error) for error in checked.errors[:20])
+        raise SkillMapInvalid(f"{settings.skill_map}: {details}")
+    current = repository.current(session)
+    if current is not None and current.content_hash == checked.content_hash:
+        return
+    version = service.store_version(
+        session,
+        checked=checked,
+        source_text=source.decode("utf-8", errors="replace"),
+        created_by="startup",
+        now=utc_now(),
+    )
+    missing = sorted(service.unregistered_providers(session, checked))
+    log.info("skill map loaded", version=version.id, unregistered_providers=missing)

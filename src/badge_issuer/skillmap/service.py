@@ -1,0 +1,121 @@
+"""Skill map versions: validate, store every version, serve the current one (parsed, cached)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badge_issuer.issuers.models import Issuer
+from badge_issuer.providers.models import Provider
+from badge_issuer.skillmap import repository
+from badge_issuer.skillmap.document import SkillMap
+from badge_issuer.skillmap.errors import SkillMapInvalid
+from badge_issuer.skillmap.findings import SkillMapError
+from badge_issuer.skillmap.models import SkillMapVersion
+from badge_issuer.skillmap.rulebook import RuleBook, compile_rules
+from badge_issuer.skillmap.source import SourceFormat
+from badge_issuer.skillmap.validation import SkillMapCheck, load_skill_map, validate_skill_map
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentSkillMap:
+    """The current version with its parsed map and compiled rules."""
+
+    version_id: int
+    content_hash: str
+    skill_map: SkillMap
+    rules: RuleBook
+
+    def course_keys(self) -> set[tuple[str, str]]:
+        return {course.key for course in self.skill_map.courses}
+
+
+# Parsing and compiling a map costs milliseconds; versions never change once stored.
+_compiled: dict[tuple[int, str], CurrentSkillMap] = {}
+
+
+def _known_providers(session: Session) -> set[str]:
+    return set(session.scalars(select(Provider.id)))
+
+
+def _known_issuers(session: Session) -> set[str]:
+    return set(session.scalars(select(Issuer.slug)))
+
+
+def check(
+    session: Session,
+    *,
+    source: bytes | str | None = None,
+    data: object = None,
+    fmt: SourceFormat | None = None,
+    allow_unknown_providers: bool = False,
+) -> SkillMapCheck:
+    """Validate a map (file text or parsed JSON) against this deployment's providers and issuers."""
+    providers = None if allow_unknown_providers else _known_providers(session)
+    issuers = _known_issuers(session)
+    if source is not None:
+        return load_skill_map(source, fmt=fmt, known_providers=providers, known_issuers=issuers)
+    return validate_skill_map(data, known_providers=providers, known_issuers=issuers)
+
+
+def errors_as_problem_members(errors: tuple[SkillMapError, ...]) -> list[dict[str, str]]:
+    return [{"pointer": error.path, "message": error.message} for error in errors]
+
+
+def store_version(
+    session: Session,
+    *,
+    checked: SkillMapCheck,
+    source_text: str,
+    created_by: str,
+    now: datetime,
+) -> SkillMapVersion:
+    """Keep a validated map as a new version and make it current (earlier ones are kept)."""
+    if not checked.ok or checked.skill_map is None or checked.content_hash is None:
+        raise SkillMapInvalid(
+            f"{len(checked.errors)} error(s) in the skill map",
+            errors=errors_as_problem_members(checked.errors),
+        )
+    repository.clear_current(session)
+    version = SkillMapVersion(
+        label=checked.skill_map.version or checked.content_hash[:12],
+        content_hash=checked.content_hash,
+        content=checked.skill_map.model_dump(mode="json", exclude_none=True),
+        source_text=source_text,
+        created_by=created_by,
+        created_at=now,
+        is_current=True,
+    )
+    return repository.add(session, version)
+
+
+def load_current(session: Session) -> CurrentSkillMap | None:
+    """Return the current map, parsed and compiled (cached per version)."""
+    version = repository.current(session)
+    if version is None:
+        return None
+    key = (version.id, version.content_hash)
+    cached = _compiled.get(key)
+    if cached is None:
+        skill_map = SkillMap.model_validate(version.content)
+        cached = CurrentSkillMap(
+            version.id, version.content_hash, skill_map, compile_rules(skill_map)
+        )
+        _compiled[key] = cached
+    return cached
+
+
+def current_course_ids(session: Session) -> set[tuple[str, str]] | None:
+    """(provider, course_id) of every course of the current map; None when no map is loaded."""
+    current = load_current(session)
+    return None if current is None else current.course_keys()
+
+
+def unregistered_providers(session: Session, checked: SkillMapCheck) -> set[str]:
+    """Providers a map names that have no account yet (their webhooks would be refused)."""
+    if checked.skill_map is None:
+        return set()
+    return {course.provider for course in checked.skill_map.courses} - _known_providers(session)
