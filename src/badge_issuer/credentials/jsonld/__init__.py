@@ -1,0 +1,1 @@
+"""JSON-LD: bundled contexts, strict checking, RDFC-1.0 canonicalization and per-shape templates."""

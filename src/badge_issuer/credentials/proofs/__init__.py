@@ -1,0 +1,1 @@
+"""Data Integrity proofs: cryptosuites by name, the Signer protocol, verification results."""

@@ -1,0 +1,54 @@
+"""Multikey encoding of Ed25519 public keys: `z` + base58btc(0xed 0x01 + 32 key bytes).
+
+Controlled Identifiers v1.0 section 2.2.2 (Multikey) and Data Integrity EdDSA Cryptosuites v1.0
+section 2.1.1: the multicodec prefix of an Ed25519 public key is 0xed01 and the multibase
+prefix of base58-btc is `z`; any other encoding is refused.
+"""
+
+from __future__ import annotations
+
+import base58
+
+ED25519_PUBLIC_KEY_CODEC = b"\xed\x01"
+ED25519_PUBLIC_KEY_LENGTH = 32
+BASE58BTC_PREFIX = "z"
+
+
+class InvalidMultikey(ValueError):
+    """A publicKeyMultibase value is not a base58-btc multicodec Ed25519 public key."""
+
+
+def encode_ed25519_public_key(public_key: bytes) -> str:
+    """Return the publicKeyMultibase (`z6Mk…`) of a raw 32-byte Ed25519 public key."""
+    if len(public_key) != ED25519_PUBLIC_KEY_LENGTH:
+        raise InvalidMultikey(f"an Ed25519 public key has 32 bytes, not {len(public_key)}")
+    encoded: bytes = base58.b58encode(ED25519_PUBLIC_KEY_CODEC + public_key)
+    return BASE58BTC_PREFIX + encoded.decode("ascii")
+
+
+def decode_base58btc(value: str) -> bytes:
+    """Decode a base58-btc multibase string (`z…`)."""
+    if not value.startswith(BASE58BTC_PREFIX):
+        raise InvalidMultikey("multibase value must use base58-btc (prefix 'z')")
+    try:
+        decoded: bytes = base58.b58decode(value[1:])
+    except ValueError as error:
+        raise InvalidMultikey(f"not base58-btc: {error}") from error
+    return decoded
+
+
+def decode_ed25519_public_key(multibase: str) -> bytes:
+    """Return the raw 32-byte Ed25519 public key of a publicKeyMultibase value."""
+    decoded = decode_base58btc(multibase)
+    if not decoded.startswith(ED25519_PUBLIC_KEY_CODEC):
+        raise InvalidMultikey("not an Ed25519 public key (multicodec prefix is not 0xed01)")
+    key = decoded[len(ED25519_PUBLIC_KEY_CODEC) :]
+    if len(key) != ED25519_PUBLIC_KEY_LENGTH:
+        raise InvalidMultikey(f"an Ed25519 public key has 32 bytes, not {len(key)}")
+    return key
+
+
+def encode_base58btc(data: bytes) -> str:
+    """Return the base58-btc multibase form (`z…`) of bytes, as proofValue uses."""
+    encoded: bytes = base58.b58encode(data)
+    return BASE58BTC_PREFIX + encoded.decode("ascii")

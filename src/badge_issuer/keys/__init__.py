@@ -1,0 +1,1 @@
+"""Signing keys: storage encrypted at rest, lifecycle, and the Signer that proofs use."""
