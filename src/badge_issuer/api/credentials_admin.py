@@ -1,0 +1,96 @@
+"""Admin access to issued credentials: list, direct award, learner progress (scope `credentials`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from badge_issuer.admin.deps import CredentialsAdmin
+from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.audit import service as audit
+from badge_issuer.awards import repository, service
+from badge_issuer.awards.schemas import (
+    CredentialState,
+    CredentialSummaryRead,
+    DirectAwardCreate,
+    LearnerProgressRead,
+)
+from badge_issuer.kit.pagination import Page
+from badge_issuer.problems import problem_responses
+
+router = APIRouter(tags=["admin: credentials"])
+
+
+@router.get(
+    "/v1/admin/credentials",
+    response_model=Page[CredentialSummaryRead],
+    responses=problem_responses(401, 403, 422),
+)
+def list_credentials(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    _admin: CredentialsAdmin,
+    achievement: Annotated[str | None, Query(max_length=100)] = None,
+    provider: Annotated[str | None, Query(max_length=64)] = None,
+    state: CredentialState | None = None,
+    after: Annotated[int, Query(ge=0, description="Cursor from `next_cursor`.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Page[CredentialSummaryRead]:
+    """List issued credentials, filtered by achievement, provider of the evidence, and state."""
+    awards = repository.list_page(
+        session,
+        after_id=after,
+        limit=limit,
+        achievement_id=achievement,
+        provider_id=provider,
+        state=state,
+        now=now,
+    )
+    items = [service.summary(award, settings=settings, now=now) for award in awards]
+    next_cursor = str(awards[-1].id) if len(awards) == limit else None
+    return Page[CredentialSummaryRead](items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "/v1/admin/credentials",
+    response_model=CredentialSummaryRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+def award_credential(
+    data: DirectAwardCreate,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    admin: CredentialsAdmin,
+) -> CredentialSummaryRead:
+    """Award an achievement directly to an email, with evidence (e.g. practical experience)."""
+    award = service.award_directly(session, data=data, settings=settings, now=now)
+    audit.record(
+        session,
+        actor=admin.name,
+        action="credential.award",
+        target_type="credential",
+        target_id=award.uuid,
+        now=now,
+        details={"achievement_id": award.achievement_id},
+    )
+    return service.summary(award, settings=settings, now=now)
+
+
+@router.get(
+    "/v1/admin/learners/progress",
+    response_model=LearnerProgressRead,
+    responses=problem_responses(401, 403, 422),
+)
+def learner_progress(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    _admin: CredentialsAdmin,
+    email: Annotated[str, Query(min_length=3, max_length=320)],
+) -> LearnerProgressRead:
+    """Show what a learner holds and how far they are toward every other badge."""
+    return service.learner_progress(session, email=email, settings=settings, now=now)

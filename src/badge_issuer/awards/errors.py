@@ -1,0 +1,20 @@
+"""Award problems."""
+
+from __future__ import annotations
+
+from badge_issuer.problems import Conflict, NotFound, ValidationFailed
+
+
+class CredentialNotFound(NotFound):
+    slug = "credential-not-found"
+    title = "Credential not found"
+
+
+class AchievementUnknown(ValidationFailed):
+    slug = "achievement-unknown"
+    title = "Achievement is not in the current skill map"
+
+
+class AlreadyAwarded(Conflict):
+    slug = "already-awarded"
+    title = "The learner already holds this achievement"

@@ -1,0 +1,144 @@
+"""Completion -> rules -> awards: the steps that turn a learner's record into credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badge_issuer.awards import repository
+from badge_issuer.awards.evidence import CompletionEvidence, completion_evidence
+from badge_issuer.awards.issuing import AwardRequest, credential_url, issue
+from badge_issuer.awards.models import Award, AwardSource
+from badge_issuer.config import Settings
+from badge_issuer.learners.models import Learner
+from badge_issuer.providers.models import Completion, Provider
+from badge_issuer.skillmap import rules
+from badge_issuer.skillmap import service as skillmap_service
+from badge_issuer.skillmap.service import CurrentSkillMap
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRef:
+    achievement_id: str
+    credential_id: str
+    credential_url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRef:
+    achievement_id: str
+    met: int
+    required: int
+
+
+@dataclass(frozen=True, slots=True)
+class AwardOutcome:
+    awards: list[AwardRef]
+    progress: list[ProgressRef]
+
+
+def _rule_completions(completions: Sequence[Completion]) -> list[rules.Completion]:
+    return [
+        rules.Completion(
+            completion_id=str(c.id),
+            provider=c.provider_id,
+            course_id=c.course_id,
+            completed_at=c.completed_at,
+            score=c.score,
+        )
+        for c in completions
+    ]
+
+
+def _standing(awards: Sequence[Award], now: datetime) -> tuple[set[str], set[str]]:
+    """Achievements the learner holds (valid), and those blocked by a revocation."""
+    held: set[str] = set()
+    blocked: set[str] = set()
+    for award in awards:
+        if award.valid_until is not None and award.valid_until <= now:
+            continue  # expired: may be earned afresh
+        (blocked if award.revoked_at is not None else held).add(award.achievement_id)
+    # A revocation is an admin decision: never re-award automatically over it.
+    return held, blocked - held
+
+
+def _evidence(
+    session: Session, current: CurrentSkillMap, completions: Sequence[rules.Completion]
+) -> tuple[list[dict[str, object]], list[int], float | None]:
+    ids = [int(c.completion_id) for c in completions]
+    rows = {c.id: c for c in session.scalars(select(Completion).where(Completion.id.in_(ids)))}
+    names = dict(session.execute(select(Provider.id, Provider.name)).tuples().all())
+    evidence = []
+    for completion_id in ids:
+        row = rows[completion_id]
+        course = current.skill_map.find_course(row.provider_id, row.course_id)
+        item = CompletionEvidence(
+            provider_name=names.get(row.provider_id, row.provider_id),
+            course_id=row.course_id,
+            course_name=course.name if course else row.course_id,
+            completed_at=row.completed_at,
+            score=row.score,
+            certificate_url=row.certificate_url,
+        )
+        evidence.append(completion_evidence(item))
+    scores = [rows[i].score for i in ids]
+    single_score = scores[0] if len(scores) == 1 else None
+    return evidence, ids, single_score
+
+
+def evaluate_learner(
+    session: Session, *, learner: Learner, email: str, settings: Settings, now: datetime
+) -> AwardOutcome:
+    """Evaluate the current skill map for a learner and issue every newly met achievement."""
+    current = skillmap_service.load_current(session)
+    if current is None:
+        return AwardOutcome(awards=[], progress=[])
+    completions = session.scalars(select(Completion).where(Completion.learner_id == learner.id))
+    held, blocked = _standing(repository.for_learner(session, learner.id), now)
+    evaluation = rules.evaluate(current.rules, _rule_completions(list(completions)), held=held)
+    issued: list[AwardRef] = []
+    skipped = set(blocked)
+    for met in evaluation.awards:  # dependency order: prerequisites come first
+        achievement = current.skill_map.find_achievement(met.achievement_id)
+        if achievement is None or met.achievement_id in skipped or skipped & set(met.prerequisites):
+            # Revoked, or stacked on something revoked: never re-awarded automatically.
+            skipped.add(met.achievement_id)
+            continue
+        evidence, completion_ids, score = _evidence(session, current, met.completions)
+        request = AwardRequest(
+            skill_map=current.skill_map,
+            achievement=achievement,
+            skill_map_version_id=current.version_id,
+            learner=learner,
+            email=email,
+            evidence=evidence,
+            score=score,
+            completion_ids=completion_ids,
+            source=AwardSource.RULE,
+        )
+        award = issue(session, request=request, settings=settings, now=now)
+        if award is not None:
+            issued.append(
+                AwardRef(achievement.id, award.uuid, credential_url(settings, award.uuid))
+            )
+    progress = [ProgressRef(p.achievement_id, p.met, p.required) for p in evaluation.progress]
+    return AwardOutcome(awards=issued, progress=progress)
+
+
+def progress_only(session: Session, *, learner: Learner, now: datetime) -> list[ProgressRef]:
+    """Progress toward every achievement not held, without issuing anything."""
+    current = skillmap_service.load_current(session)
+    if current is None:
+        return []
+    completions = session.scalars(select(Completion).where(Completion.learner_id == learner.id))
+    held, blocked = _standing(repository.for_learner(session, learner.id), now)
+    evaluation = rules.evaluate(current.rules, _rule_completions(list(completions)), held=held)
+    return [
+        ProgressRef(p.achievement_id, p.met, p.required)
+        for p in evaluation.progress
+        if p.achievement_id not in blocked
+    ]

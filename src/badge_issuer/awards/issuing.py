@@ -1,0 +1,117 @@
+"""Issue one credential: sign with the issuer's active key, allocate its status entry, store it.
+
+Everything happens in the caller's transaction, so a completion and the credentials it earns
+commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from badge_issuer.awards import repository
+from badge_issuer.awards.document import CredentialParts, build_credential, valid_until
+from badge_issuer.awards.evidence import score_result
+from badge_issuer.awards.models import Award, AwardSource
+from badge_issuer.config import Settings
+from badge_issuer.credentials import identity as recipient_identity
+from badge_issuer.credentials.proofs.data_integrity import sign_credential
+from badge_issuer.issuers import profile as issuer_profile
+from badge_issuer.issuers import service as issuer_service
+from badge_issuer.keys import service as key_service
+from badge_issuer.learners.models import Learner
+from badge_issuer.skillmap.document import Achievement, SkillMap
+from badge_issuer.skillmap.ob3 import achievement_document, achievement_url
+from badge_issuer.status import service as status_service
+
+
+@dataclass(frozen=True, slots=True)
+class AwardRequest:
+    """What to award to whom, and on what grounds."""
+
+    skill_map: SkillMap
+    achievement: Achievement
+    skill_map_version_id: int | None
+    learner: Learner
+    email: str
+    evidence: list[dict[str, Any]]
+    score: float | None
+    completion_ids: Sequence[int]
+    source: AwardSource
+
+
+def credential_url(settings: Settings, credential_uuid: str) -> str:
+    return f"{settings.public_origin}/credentials/{credential_uuid}"
+
+
+def _achievement(request: AwardRequest, settings: Settings) -> tuple[dict[str, Any], list[Any]]:
+    document = achievement_document(
+        request.skill_map, request.achievement, public_origin=settings.public_origin
+    )
+    if request.score is None:
+        return document, []
+    url = achievement_url(settings.public_origin, request.achievement.id)
+    description, result = score_result(url, request.score)
+    document["resultDescription"] = [description]
+    return document, [result]
+
+
+def issue(
+    session: Session, *, request: AwardRequest, settings: Settings, now: datetime
+) -> Award | None:
+    """Sign and store the credential; None when a concurrent request already awarded it."""
+    issuer = issuer_service.get_issuer(session, request.achievement.issuer)
+    signing_key, signer = key_service.active_signer(session, issuer=issuer, settings=settings)
+    allocated = status_service.allocate_entry(session, issuer=issuer, settings=settings, now=now)
+    credential_uuid = str(uuid.uuid4())
+    achievement, results = _achievement(request, settings)
+    parts = CredentialParts(
+        credential_url=credential_url(settings, credential_uuid),
+        issuer_profile=issuer_profile.profile(issuer, settings.public_origin),
+        achievement=achievement,
+        recipient_identity=recipient_identity.hashed_email_identity(
+            request.email, salt=recipient_identity.new_salt()
+        ),
+        evidence=request.evidence,
+        results=results,
+        status_entry=allocated.entry,
+        valid_from=now,
+        valid_for_days=request.achievement.valid_for_days,
+    )
+    signed = sign_credential(build_credential(parts), signer, now)
+    sequence = repository.next_sequence(
+        session, learner_id=request.learner.id, achievement_id=request.achievement.id
+    )
+    award = Award(
+        uuid=credential_uuid,
+        issuer_id=issuer.id,
+        learner_id=request.learner.id,
+        achievement_id=request.achievement.id,
+        sequence=sequence,
+        source=request.source,
+        skill_map_version_id=request.skill_map_version_id,
+        signing_key_id=signing_key.id,
+        status_list_id=allocated.status_list.id,
+        status_index=allocated.index,
+        document=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
+        issued_at=now,
+        valid_from=now,
+        valid_until=valid_until(now, request.achievement.valid_for_days),
+        learner_region=request.learner.region,
+        learner_category=request.learner.category,
+    )
+    try:
+        # A savepoint: losing the race for (learner, achievement, sequence) must not undo the
+        # completion that the outer transaction is recording.
+        with session.begin_nested():
+            repository.add(session, award, request.completion_ids)
+    except IntegrityError:
+        return None
+    return award
