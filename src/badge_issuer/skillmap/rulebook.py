@@ -34,6 +34,7 @@ def instant(moment: datetime) -> int:
 class CourseNode:
     key: CourseKey
     min_score: float | None
+    slot: int  # one per distinct (key, min_score) in the book: evaluation caches by slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +61,15 @@ def _need(rule: Rule, children: int) -> int:
     return 1 if isinstance(rule, AnyOfRule) else children
 
 
-def compile_rule(rule: Rule) -> Node:
+def compile_rule(rule: Rule, slots: dict[tuple[CourseKey, float | None], int]) -> Node:
     """Compile a rule tree. A window on a single leaf changes nothing, so it is dropped."""
     if isinstance(rule, CourseRule):
-        return CourseNode(rule.course.key, rule.course.min_score)
+        requirement = (rule.course.key, rule.course.min_score)
+        slot = slots.setdefault(requirement, len(slots))
+        return CourseNode(rule.course.key, rule.course.min_score, slot)
     if isinstance(rule, AchievementRule):
         return AchievementNode(rule.achievement)
-    children = tuple(compile_rule(child) for child in rule_children(rule))
+    children = tuple(compile_rule(child, slots) for child in rule_children(rule))
     window = None if rule.within_days is None else rule.within_days * _MICROSECONDS_PER_DAY
     keys = tuple(dict.fromkeys(key for child in children for key in _keys_below(child)))
     return GroupNode(children, _need(rule, len(children)), window, keys)
@@ -94,6 +97,7 @@ class RuleBook:
     order: tuple[tuple[str, Node], ...]
     position: dict[str, int]  # achievement id -> index in the file, to report in file order
     course_keys: frozenset[CourseKey]  # every course some rule names
+    course_slots: int  # distinct (course, min_score) requirements
 
 
 def _dependency_order(rules: dict[str, Node], position: dict[str, int]) -> list[str]:
@@ -124,9 +128,9 @@ def compile_rules(skill_map: SkillMap) -> RuleBook:
     position = {achievement.id: index for index, achievement in enumerate(skill_map.achievements)}
     if len(position) != len(skill_map.achievements):
         raise ValueError("achievement ids are not unique; validate the skill map first")
-    rules = {
-        achievement.id: compile_rule(achievement.rule) for achievement in skill_map.achievements
-    }
+    slots: dict[tuple[CourseKey, float | None], int] = {}
+    rules = {a.id: compile_rule(a.rule, slots) for a in skill_map.achievements}
     order = _dependency_order(rules, position)
     keys = frozenset(key for node in rules.values() for key in _keys_below(node))
-    return RuleBook(skill_map, tuple((aid, rules[aid]) for aid in order), position, keys)
+    ordered = tuple((aid, rules[aid]) for aid in order)
+    return RuleBook(skill_map, ordered, position, keys, len(slots))

@@ -88,6 +88,13 @@ def _order_key(completion: Completion) -> tuple[int, str, str, str, float]:
     return (instant(completion.completed_at), completion.completion_id, *completion.key, score)
 
 
+class _Unknown:
+    """Marks a cached answer not worked out yet."""
+
+
+_UNKNOWN = _Unknown()
+
+
 @dataclass
 class _Learner:
     """Completions indexed by course (sorted by time) and the achievements held so far."""
@@ -95,11 +102,13 @@ class _Learner:
     times: dict[CourseKey, list[int]]
     completions: dict[CourseKey, list[Completion]]
     held: set[str] = field(default_factory=set)
+    # Each (course, min_score) answer over all time, by the node's slot, worked out once.
+    course_answers: list[_Witness | _Unknown | None] = field(default_factory=list)
 
     @classmethod
     def index(cls, book: RuleBook, completions: Iterable[Completion], held: set[str]) -> _Learner:
         relevant = sorted((c for c in completions if c.key in book.course_keys), key=_order_key)
-        learner = cls({}, {}, held)
+        learner = cls({}, {}, held, [_UNKNOWN] * book.course_slots)
         for completion in relevant:
             learner.times.setdefault(completion.key, []).append(instant(completion.completed_at))
             learner.completions.setdefault(completion.key, []).append(completion)
@@ -116,6 +125,15 @@ class _Learner:
 
 def _course(node: CourseNode, lo: int, hi: int, learner: _Learner) -> _Witness | None:
     """The earliest completion of the course within [lo, hi] that reaches min_score."""
+    if lo != _BEFORE_ALL or hi != _AFTER_ALL:
+        return _first_qualifying(node, lo, hi, learner)
+    answer = learner.course_answers[node.slot]
+    if isinstance(answer, _Unknown):
+        answer = learner.course_answers[node.slot] = _first_qualifying(node, lo, hi, learner)
+    return answer
+
+
+def _first_qualifying(node: CourseNode, lo: int, hi: int, learner: _Learner) -> _Witness | None:
     times = learner.times.get(node.key)
     if not times:
         return None
@@ -139,19 +157,32 @@ def _merge(parts: list[_Witness]) -> _Witness:
     )
 
 
-def _combine(node: GroupNode, lo: int, hi: int, learner: _Learner) -> _Witness | None:
-    """Meet a group within [lo, hi], ignoring its own window: the children met earliest win."""
+def _met_children(
+    node: GroupNode, lo: int, hi: int, learner: _Learner, *, give_up_on_miss: bool
+) -> list[tuple[int, int, _Witness]]:
+    """Return (finish, position, witness) of each child met within [lo, hi]."""
     met: list[tuple[int, int, _Witness]] = []
     for position, child in enumerate(node.children):
         witness = _satisfy(child, lo, hi, learner)
         if witness is not None:
             met.append((witness.finish, position, witness))
-        elif node.need == len(node.children):
-            return None
+        elif give_up_on_miss:
+            break
+    return met
+
+
+def _select(node: GroupNode, met: list[tuple[int, int, _Witness]]) -> _Witness | None:
+    """Keep the `need` children met earliest (ties: rule order); None if too few are met."""
     if len(met) < node.need:
         return None
     met.sort(key=lambda entry: (entry[0], entry[1]))
     return _merge([witness for _, _, witness in met[: node.need]])
+
+
+def _combine(node: GroupNode, lo: int, hi: int, learner: _Learner) -> _Witness | None:
+    """Meet a group within [lo, hi], ignoring its own window."""
+    all_needed = node.need == len(node.children)
+    return _select(node, _met_children(node, lo, hi, learner, give_up_on_miss=all_needed))
 
 
 def _group(node: GroupNode, lo: int, hi: int, learner: _Learner) -> _Witness | None:
@@ -182,22 +213,33 @@ def _satisfy(node: Node, lo: int, hi: int, learner: _Learner) -> _Witness | None
     return _group(node, lo, hi, learner)
 
 
-def _children_met(node: GroupNode, lo: int, hi: int, learner: _Learner) -> int:
-    return sum(_satisfy(child, lo, hi, learner) is not None for child in node.children)
+def _best_window_count(node: GroupNode, window: int, learner: _Learner) -> int:
+    """Return the most children met inside any one window of the group."""
+    starts = learner.window_starts(node.course_keys, _BEFORE_ALL, _AFTER_ALL)
+    windows = [(start, start + window) for start in starts] or [(_BEFORE_ALL, _AFTER_ALL)]
+    return max(
+        len(_met_children(node, lo, hi, learner, give_up_on_miss=False)) for lo, hi in windows
+    )
 
 
-def _progress(achievement_id: str, node: Node, learner: _Learner) -> Progress:
-    """Count top-level requirements met; under a window, the best count in any one window."""
-    if not isinstance(node, GroupNode):
-        met = _satisfy(node, _BEFORE_ALL, _AFTER_ALL, learner) is not None
-        return Progress(achievement_id, int(met), 1)
-    if node.window is None:
-        count = _children_met(node, _BEFORE_ALL, _AFTER_ALL, learner)
+def _decide(achievement_id: str, node: Node, learner: _Learner) -> _Witness | Progress:
+    """Meet a top-level rule, or say how many of its top-level requirements are met.
+
+    Prerequisites are decided before (dependency order), so progress is final here.
+    """
+    if isinstance(node, GroupNode) and node.window is None:
+        met = _met_children(node, _BEFORE_ALL, _AFTER_ALL, learner, give_up_on_miss=False)
+        count = len(met)
+        witness = _select(node, met)
     else:
-        starts = learner.window_starts(node.course_keys, _BEFORE_ALL, _AFTER_ALL)
-        windows = [(start, start + node.window) for start in starts] or [(_BEFORE_ALL, _AFTER_ALL)]
-        count = max(_children_met(node, lo, hi, learner) for lo, hi in windows)
-    return Progress(achievement_id, min(count, node.need), node.need)
+        witness = _satisfy(node, _BEFORE_ALL, _AFTER_ALL, learner)
+        count = 0
+        if witness is None and isinstance(node, GroupNode) and node.window is not None:
+            count = _best_window_count(node, node.window, learner)
+    if witness is not None:
+        return witness
+    required = node.need if isinstance(node, GroupNode) else 1
+    return Progress(achievement_id, min(count, required), required)
 
 
 def _award(achievement_id: str, witness: _Witness) -> Award:
@@ -217,16 +259,15 @@ def evaluate(
     """
     learner = _Learner.index(book, completions, set(held))
     awards: list[Award] = []
-    unmet: list[tuple[str, Node]] = []
+    progress: list[Progress] = []
     for achievement_id, node in book.order:  # prerequisites come first
         if achievement_id in learner.held:
             continue
-        witness = _satisfy(node, _BEFORE_ALL, _AFTER_ALL, learner)
-        if witness is None:
-            unmet.append((achievement_id, node))
+        outcome = _decide(achievement_id, node, learner)
+        if isinstance(outcome, Progress):
+            progress.append(outcome)
         else:
-            awards.append(_award(achievement_id, witness))
+            awards.append(_award(achievement_id, outcome))
             learner.held.add(achievement_id)
-    unmet.sort(key=lambda entry: book.position[entry[0]])
-    progress = tuple(_progress(aid, node, learner) for aid, node in unmet)
-    return Evaluation(tuple(awards), progress)
+    progress.sort(key=lambda entry: book.position[entry.achievement_id])
+    return Evaluation(tuple(awards), tuple(progress))
