@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -55,11 +54,16 @@ def document(rules: dict[str, Document] | None = None) -> Document:
     }
 
 
-def edited(doc: Document, **changes: Any) -> Document:
-    """Return a deep copy of doc with top-level keys replaced."""
-    result = copy.deepcopy(doc)
-    result.update(changes)
-    return result
+def errors_of(doc: object, **options: Any) -> list[tuple[str, str]]:
+    """Return (path, message) of every validation error of doc."""
+    return [(e.path, e.message) for e in validate_skill_map(doc, **options).errors]
+
+
+def only_error(doc: object, **options: Any) -> tuple[str, str]:
+    """Return (path, message) of the single validation error of doc."""
+    errors = errors_of(doc, **options)
+    assert len(errors) == 1, errors
+    return errors[0]
 
 
 def skill_map(rules: dict[str, Document]) -> SkillMap:
