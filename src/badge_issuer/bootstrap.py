@@ -23,6 +23,7 @@ def register(step: BootstrapStep) -> BootstrapStep:
 def _import_domain_steps() -> None:
     """Import the domains' bootstrap modules, in the order their steps must run."""
     # Issuers and their keys first (a skill map names issuers); then the skill map.
+    import badge_issuer.keys.bootstrap
     import badge_issuer.skillmap.bootstrap  # noqa: F401
 
 

@@ -54,3 +54,7 @@ def run(session: Session) -> list[CheckResult]:
     if not first.ok:
         return [first]
     return [first, _migrations(session), *(check(session) for check in _checks)]
+
+
+# Domain checks register themselves on import (after `register` above exists).
+import badge_issuer.keys.bootstrap  # noqa: E402, F401

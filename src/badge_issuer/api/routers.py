@@ -7,12 +7,17 @@ from typing import Any
 from fastapi import APIRouter
 
 from badge_issuer.api import audit, catalog, health, skillmap
+from badge_issuer.api import issuers as issuers_api
+from badge_issuer.api import keys as keys_api
 
 ALL: list[APIRouter] = [
     health.router,
     audit.router,
     skillmap.router,
     catalog.router,
+    issuers_api.admin_router,
+    keys_api.router,
+    issuers_api.public_router,
 ]
 
 TAGS: list[dict[str, Any]] = [
@@ -26,4 +31,11 @@ TAGS: list[dict[str, Any]] = [
         "name": "catalog",
         "description": "Public list of badges and the courses that count toward them.",
     },
+    {"name": "admin: issuers", "description": "Issuers and their profiles (scope `issuers`)."},
+    {
+        "name": "admin: keys",
+        "description": "Signing keys per issuer: create, activate, retire, revoke, re-sign "
+        "(scope `keys`).",
+    },
+    {"name": "issuers", "description": "Public issuer Profiles and did:web DID documents."},
 ]

@@ -1,0 +1,113 @@
+"""Issuers: admin management (scope `issuers`) and the public Profile and DID document."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+from fastapi.responses import JSONResponse
+
+from badge_issuer.admin.deps import IssuersAdmin
+from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.issuers import service
+from badge_issuer.issuers.profile import profile_document
+from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate, ProfileDocument
+from badge_issuer.keys import service as key_service
+from badge_issuer.keys.schemas import DidDocumentRead
+from badge_issuer.kit.pagination import Page
+from badge_issuer.problems import problem_responses
+
+admin_router = APIRouter(prefix="/v1/admin/issuers", tags=["admin: issuers"])
+public_router = APIRouter(prefix="/issuers", tags=["issuers"])
+
+JSON_LD = "application/ld+json"
+DID_JSON_LD = "application/did+ld+json"
+# Short enough that a revoked key leaves caches quickly.
+PUBLIC_CACHE = "public, max-age=300"
+SlugPath = Annotated[str, Path(max_length=64, description="The issuer's slug, e.g. `default`.")]
+
+
+@admin_router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IssuerRead,
+    responses=problem_responses(401, 403, 409, 422),
+)
+def create_issuer(
+    data: IssuerCreate, session: SessionDep, settings: SettingsDep, now: NowDep, admin: IssuersAdmin
+) -> IssuerRead:
+    """Create an issuer; then create and activate a key for it under its keys."""
+    issuer = service.create_issuer(session, data=data, actor=admin.name, now=now)
+    return IssuerRead.from_issuer(issuer, settings.public_origin)
+
+
+@admin_router.get("", response_model=Page[IssuerRead], responses=problem_responses(401, 403, 422))
+def list_issuers(
+    session: SessionDep,
+    settings: SettingsDep,
+    _admin: IssuersAdmin,
+    after: Annotated[int, Query(ge=0, description="Cursor: `next_cursor` of the last page.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Page[IssuerRead]:
+    """List issuers in the order they were created."""
+    issuers = service.list_issuers(session, after_id=after, limit=limit)
+    items = [IssuerRead.from_issuer(issuer, settings.public_origin) for issuer in issuers]
+    next_cursor = str(issuers[-1].id) if len(issuers) == limit else None
+    return Page[IssuerRead](items=items, next_cursor=next_cursor)
+
+
+@admin_router.get(
+    "/{slug}", response_model=IssuerRead, responses=problem_responses(401, 403, 404, 422)
+)
+def get_issuer(
+    slug: SlugPath, session: SessionDep, settings: SettingsDep, _admin: IssuersAdmin
+) -> IssuerRead:
+    """Return one issuer."""
+    return IssuerRead.from_issuer(service.get_issuer(session, slug), settings.public_origin)
+
+
+@admin_router.patch(
+    "/{slug}", response_model=IssuerRead, responses=problem_responses(401, 403, 404, 422)
+)
+def update_issuer(
+    slug: SlugPath,
+    data: IssuerUpdate,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    admin: IssuersAdmin,
+) -> IssuerRead:
+    """Change an issuer's name, URL, email, description or image (`null` clears)."""
+    issuer = service.update_issuer(session, slug=slug, data=data, actor=admin.name, now=now)
+    return IssuerRead.from_issuer(issuer, settings.public_origin)
+
+
+@public_router.get(
+    "/{slug}",
+    response_model=ProfileDocument,
+    response_model_by_alias=True,
+    response_class=JSONResponse,
+    responses={**problem_responses(404, 422), 200: {"content": {JSON_LD: {}}}},
+)
+def get_profile(slug: SlugPath, session: SessionDep, settings: SettingsDep) -> JSONResponse:
+    """Return the issuer's Open Badges 3.0 Profile (JSON-LD); its id is the issuer's DID."""
+    issuer = service.get_issuer(session, slug)
+    return JSONResponse(
+        profile_document(issuer, settings.public_origin),
+        media_type=JSON_LD,
+        headers={"Cache-Control": PUBLIC_CACHE},
+    )
+
+
+@public_router.get(
+    "/{slug}/did.json",
+    response_model=DidDocumentRead,
+    response_model_by_alias=True,
+    response_class=JSONResponse,
+    responses={**problem_responses(404, 422), 200: {"content": {DID_JSON_LD: {}}}},
+)
+def get_did_document(slug: SlugPath, session: SessionDep, settings: SettingsDep) -> JSONResponse:
+    """Return the issuer's did:web DID document: every key that is not revoked."""
+    issuer = service.get_issuer(session, slug)
+    document = key_service.issuer_did_document(session, issuer=issuer, settings=settings)
+    return JSONResponse(document, media_type=DID_JSON_LD, headers={"Cache-Control": PUBLIC_CACHE})

@@ -1,0 +1,141 @@
+"""Signing key lifecycle per issuer (scope `keys`): create, activate, retire, revoke, re-sign."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
+
+from badge_issuer.admin.deps import KeysAdmin
+from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.issuers import service as issuer_service
+from badge_issuer.issuers.didweb import issuer_did
+from badge_issuer.keys import resign, service
+from badge_issuer.keys.models import SigningKey
+from badge_issuer.keys.schemas import KeyRead, KeyRevoke, ResignRead
+from badge_issuer.kit.pagination import Page
+from badge_issuer.problems import problem_responses
+
+router = APIRouter(prefix="/v1/admin/issuers/{slug}/keys", tags=["admin: keys"])
+
+SlugPath = Annotated[str, Path(max_length=64, description="The issuer's slug.")]
+KeyIdPath = Annotated[str, Path(max_length=64, description="The key id, e.g. `key-1a2b3c4d`.")]
+_CHANGE_PROBLEMS = problem_responses(401, 403, 404, 409, 422)
+
+
+def _read(key: SigningKey, *, slug: str, public_origin: str) -> KeyRead:
+    return KeyRead.from_key(key, did=issuer_did(public_origin, slug))
+
+
+@router.get("", response_model=Page[KeyRead], responses=problem_responses(401, 403, 404, 422))
+def list_keys(
+    slug: SlugPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    _admin: KeysAdmin,
+    after: Annotated[int, Query(ge=0, description="Cursor: `next_cursor` of the last page.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> Page[KeyRead]:
+    """List the issuer's keys, oldest first, with their states."""
+    issuer = issuer_service.get_issuer(session, slug)
+    keys = service.list_keys(session, issuer=issuer, after_id=after, limit=limit)
+    items = [_read(key, slug=slug, public_origin=settings.public_origin) for key in keys]
+    next_cursor = str(keys[-1].id) if len(keys) == limit else None
+    return Page[KeyRead](items=items, next_cursor=next_cursor)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=KeyRead,
+    responses=problem_responses(401, 403, 404, 422),
+)
+def create_key(
+    slug: SlugPath, session: SessionDep, settings: SettingsDep, now: NowDep, admin: KeysAdmin
+) -> KeyRead:
+    """Generate a new Ed25519 key in state `staged` (published, not yet signing)."""
+    issuer = issuer_service.get_issuer(session, slug)
+    key = service.create_key(session, issuer=issuer, settings=settings, actor=admin.name, now=now)
+    return _read(key, slug=slug, public_origin=settings.public_origin)
+
+
+@router.post("/{key_id}/activate", response_model=KeyRead, responses=_CHANGE_PROBLEMS)
+def activate_key(
+    slug: SlugPath,
+    key_id: KeyIdPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    admin: KeysAdmin,
+) -> KeyRead:
+    """Make a staged key the signing key; the previous active key becomes `retired`."""
+    issuer = issuer_service.get_issuer(session, slug)
+    key = service.activate_key(session, issuer=issuer, key_id=key_id, actor=admin.name, now=now)
+    return _read(key, slug=slug, public_origin=settings.public_origin)
+
+
+@router.post("/{key_id}/retire", response_model=KeyRead, responses=_CHANGE_PROBLEMS)
+def retire_key(
+    slug: SlugPath,
+    key_id: KeyIdPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    admin: KeysAdmin,
+) -> KeyRead:
+    """Stop signing with a key; it stays published so what it signed still verifies."""
+    issuer = issuer_service.get_issuer(session, slug)
+    key = service.retire_key(session, issuer=issuer, key_id=key_id, actor=admin.name, now=now)
+    return _read(key, slug=slug, public_origin=settings.public_origin)
+
+
+@router.post("/{key_id}/revoke", response_model=KeyRead, responses=_CHANGE_PROBLEMS)
+def revoke_key(
+    slug: SlugPath,
+    key_id: KeyIdPath,
+    data: KeyRevoke,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    admin: KeysAdmin,
+) -> KeyRead:
+    """Revoke a key: it leaves the DID document and credentials it signed stop verifying."""
+    issuer = issuer_service.get_issuer(session, slug)
+    key = service.revoke_key(
+        session, issuer=issuer, key_id=key_id, reason=data.reason, actor=admin.name, now=now
+    )
+    return _read(key, slug=slug, public_origin=settings.public_origin)
+
+
+@router.post(
+    "/{key_id}/resign",
+    response_model=ResignRead,
+    responses=problem_responses(401, 403, 404, 409, 422, 503),
+)
+def resign_credentials(
+    slug: SlugPath,
+    key_id: KeyIdPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    admin: KeysAdmin,
+    batch_size: Annotated[int, Query(ge=1, le=resign.MAX_BATCH_SIZE)] = resign.DEFAULT_BATCH_SIZE,
+) -> ResignRead:
+    """Re-sign the next batch of the key's unrevoked credentials with the active key."""
+    issuer = issuer_service.get_issuer(session, slug)
+    outcome = resign.resign_batch(
+        session,
+        issuer=issuer,
+        key_id=key_id,
+        batch_size=batch_size,
+        settings=settings,
+        actor=admin.name,
+        now=now,
+    )
+    return ResignRead(
+        key_id=outcome.key_id,
+        signing_key_id=outcome.signing_key_id,
+        resigned=outcome.resigned,
+        remaining=outcome.remaining,
+        done=outcome.done,
+    )

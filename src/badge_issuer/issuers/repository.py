@@ -1,0 +1,26 @@
+"""Queries over issuers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from badge_issuer.issuers.models import Issuer
+
+
+def get_by_slug(session: Session, slug: str) -> Issuer | None:
+    return session.scalars(select(Issuer).where(Issuer.slug == slug)).first()
+
+
+def list_page(session: Session, *, after_id: int, limit: int) -> Sequence[Issuer]:
+    """Return issuers in creation order, keyset-paginated by id."""
+    query = select(Issuer).where(Issuer.id > after_id).order_by(Issuer.id).limit(limit)
+    return session.scalars(query).all()
+
+
+def add(session: Session, issuer: Issuer) -> Issuer:
+    session.add(issuer)
+    session.flush()
+    return issuer

@@ -1,0 +1,117 @@
+"""Queries over signing keys, and over the awards a key signed (for re-signing)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from badge_issuer.awards.models import Award
+from badge_issuer.keys.models import KeyState, SigningKey
+
+
+def get(session: Session, *, issuer_id: int, key_id: str) -> SigningKey | None:
+    query = select(SigningKey).where(SigningKey.issuer_id == issuer_id, SigningKey.key_id == key_id)
+    return session.scalars(query).first()
+
+
+def get_active(session: Session, *, issuer_id: int) -> SigningKey | None:
+    query = select(SigningKey).where(
+        SigningKey.issuer_id == issuer_id, SigningKey.state == KeyState.ACTIVE
+    )
+    return session.scalars(query).first()
+
+
+def list_page(
+    session: Session, *, issuer_id: int, after_id: int, limit: int
+) -> Sequence[SigningKey]:
+    """Return an issuer's keys in creation order, keyset-paginated by row id."""
+    query = (
+        select(SigningKey)
+        .where(SigningKey.issuer_id == issuer_id, SigningKey.id > after_id)
+        .order_by(SigningKey.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def count_for_issuer(session: Session, *, issuer_id: int) -> int:
+    query = select(func.count()).select_from(SigningKey).where(SigningKey.issuer_id == issuer_id)
+    return int(session.scalar(query) or 0)
+
+
+def published(session: Session, *, issuer_id: int) -> Sequence[SigningKey]:
+    """Return the keys listed in the issuer's DID document: every one that is not revoked."""
+    query = (
+        select(SigningKey)
+        .where(SigningKey.issuer_id == issuer_id, SigningKey.state != KeyState.REVOKED)
+        .order_by(SigningKey.id)
+    )
+    return session.scalars(query).all()
+
+
+def all_keys(session: Session) -> Sequence[SigningKey]:
+    return session.scalars(select(SigningKey).order_by(SigningKey.id)).all()
+
+
+def add(session: Session, key: SigningKey) -> SigningKey:
+    session.add(key)
+    session.flush()
+    return key
+
+
+def transition(
+    session: Session, key: SigningKey, *, from_states: Sequence[KeyState], values: dict[str, Any]
+) -> bool:
+    """Update `key` only if it is still in one of `from_states`; return whether it was.
+
+    The state is checked by the UPDATE itself, so a concurrent change made since the key was
+    read (say, a revocation) is never overwritten.
+    """
+    statement = (
+        update(SigningKey)
+        .where(SigningKey.id == key.id, SigningKey.state.in_([str(s) for s in from_states]))
+        .values(**values)
+        .returning(SigningKey.id)
+        .execution_options(synchronize_session="fetch")
+    )
+    changed = session.execute(statement).first() is not None
+    session.refresh(key)
+    return changed
+
+
+def retire_active(session: Session, *, issuer_id: int, now: datetime) -> Sequence[str]:
+    """Retire the issuer's active key, if any; return the key ids retired."""
+    statement = (
+        update(SigningKey)
+        .where(SigningKey.issuer_id == issuer_id, SigningKey.state == KeyState.ACTIVE)
+        .values(state=KeyState.RETIRED, retired_at=now)
+        .returning(SigningKey.key_id)
+        .execution_options(synchronize_session="fetch")
+    )
+    return session.scalars(statement).all()
+
+
+def unrevoked_awards_signed_by(
+    session: Session, *, signing_key_id: int, limit: int
+) -> Sequence[Award]:
+    """Return the next `limit` unrevoked awards whose proof `signing_key_id` made."""
+    query = (
+        select(Award)
+        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
+        .order_by(Award.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def count_unrevoked_awards_signed_by(session: Session, *, signing_key_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(Award)
+        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
+    )
+    return int(session.scalar(query) or 0)
