@@ -7,8 +7,10 @@ from typing import Any
 from fastapi import APIRouter
 
 from badge_issuer.api import audit, catalog, health, skillmap
+from badge_issuer.api import completions as completions_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
+from badge_issuer.api import providers as providers_api
 
 ALL: list[APIRouter] = [
     health.router,
@@ -18,6 +20,9 @@ ALL: list[APIRouter] = [
     issuers_api.admin_router,
     keys_api.router,
     issuers_api.public_router,
+    completions_api.router,
+    providers_api.router,
+    completions_api.admin_router,
 ]
 
 TAGS: list[dict[str, Any]] = [
@@ -38,4 +43,13 @@ TAGS: list[dict[str, Any]] = [
         "(scope `keys`).",
     },
     {"name": "issuers", "description": "Public issuer Profiles and did:web DID documents."},
+    {
+        "name": "completions",
+        "description": "Course completions from e-learning providers (Standard Webhooks).",
+    },
+    {
+        "name": "admin: providers",
+        "description": "E-learning providers, webhook secrets and bulk imports "
+        "(scope `providers`).",
+    },
 ]

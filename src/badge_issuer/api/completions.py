@@ -1,0 +1,161 @@
+"""Completion intake: the signed provider webhook, and bulk import for admins."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi.responses import JSONResponse
+
+from badge_issuer.admin.deps import ProvidersAdmin
+from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.problems import problem_responses
+from badge_issuer.providers import importer, webhooks
+from badge_issuer.providers.errors import (
+    CompletionTooLarge,
+    UnreadableImport,
+    UnsupportedImportFormat,
+)
+from badge_issuer.providers.schemas import CompletionIn, CompletionResult, ImportSummary
+
+router = APIRouter(tags=["completions"])
+admin_router = APIRouter(prefix="/v1/admin/providers", tags=["admin: providers"])
+
+# A completion is a few hundred bytes; the global limit is for imports and credentials.
+WEBHOOK_MAX_BYTES = 64 * 1024
+_IMPORT_MEDIA_TYPES = {
+    "application/x-ndjson": importer.ImportFormat.JSONL,
+    "application/jsonl": importer.ImportFormat.JSONL,
+    "application/json-lines": importer.ImportFormat.JSONL,
+    "application/x-jsonlines": importer.ImportFormat.JSONL,
+    "text/csv": importer.ImportFormat.CSV,
+}
+
+
+async def read_webhook_body(request: Request) -> bytes:
+    """Read the raw body (the signature covers its exact bytes), refusing more than 64 KiB."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > WEBHOOK_MAX_BYTES:
+        raise CompletionTooLarge(f"A completion body is at most {WEBHOOK_MAX_BYTES} bytes.")
+    received = bytearray()
+    async for chunk in request.stream():
+        received += chunk
+        if len(received) > WEBHOOK_MAX_BYTES:
+            raise CompletionTooLarge(f"A completion body is at most {WEBHOOK_MAX_BYTES} bytes.")
+    return bytes(received)
+
+
+def _inline_refs(schema: Any, definitions: dict[str, Any]) -> Any:
+    """Replace local `$defs` references so the schema stands alone inside an operation."""
+    if isinstance(schema, dict):
+        reference = schema.get("$ref", "")
+        if reference.startswith("#/$defs/"):
+            return _inline_refs(definitions[reference.removeprefix("#/$defs/")], definitions)
+        return {key: _inline_refs(value, definitions) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_inline_refs(item, definitions) for item in schema]
+    return schema
+
+
+def _completion_body_schema() -> dict[str, Any]:
+    schema = CompletionIn.model_json_schema()
+    definitions = schema.pop("$defs", {})
+    inlined: dict[str, Any] = _inline_refs(schema, definitions)
+    return inlined
+
+
+WebhookBody = Annotated[bytes, Depends(read_webhook_body)]
+_COMPLETION_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": _completion_body_schema()}},
+    }
+}
+
+
+@router.post(
+    "/v1/providers/{provider_id}/completions",
+    status_code=201,
+    response_model=CompletionResult,
+    responses={
+        200: {"description": "A replay, or a completion already recorded: the stored answer."},
+        **problem_responses(401, 409, 413, 422),
+    },
+    openapi_extra=_COMPLETION_BODY,
+)
+def receive_completion(
+    provider_id: str,
+    body: WebhookBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    webhook_id: Annotated[str | None, Header(description="Idempotency key.")] = None,
+    webhook_timestamp: Annotated[str | None, Header(description="Unix seconds.")] = None,
+    webhook_signature: Annotated[str | None, Header(description="`v1,<base64>` …")] = None,
+) -> JSONResponse:
+    """Record a course completion signed with the Standard Webhooks scheme, then award badges."""
+    answer = webhooks.receive_completion(
+        session,
+        provider_id=provider_id,
+        webhook_id=webhook_id,
+        timestamp=webhook_timestamp,
+        signature=webhook_signature,
+        body=body,
+        settings=settings,
+        now=now,
+    )
+    return JSONResponse(answer.body, status_code=answer.status_code)
+
+
+async def read_import_body(request: Request) -> tuple[importer.ImportFormat, str]:
+    """Pick the format from Content-Type and decode the body (bounded by the global limit)."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fmt = _IMPORT_MEDIA_TYPES.get(media_type)
+    if fmt is None:
+        raise UnsupportedImportFormat(
+            f"Send Content-Type text/csv or application/x-ndjson, not {media_type or 'nothing'}."
+        )
+    try:
+        return fmt, (await request.body()).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableImport("The import body is not UTF-8 text.") from None
+
+
+ImportBody = Annotated[tuple[importer.ImportFormat, str], Depends(read_import_body)]
+_IMPORT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-ndjson": {"schema": {"type": "string"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@admin_router.post(
+    "/{provider_id}/completions:import",
+    response_model=ImportSummary,
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
+    openapi_extra=_IMPORT_BODY,
+)
+def import_completions(
+    provider_id: Annotated[str, Path(max_length=64)],
+    admin: ProvidersAdmin,
+    upload: ImportBody,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> ImportSummary:
+    """Import completions (JSON Lines of webhook bodies, or CSV with a header) for a provider."""
+    fmt, text = upload
+    return importer.import_completions(
+        session,
+        provider_id=provider_id,
+        lines=io.StringIO(text),
+        fmt=fmt,
+        actor=admin.name,
+        settings=settings,
+        now=now,
+    )

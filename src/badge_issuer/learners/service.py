@@ -1,0 +1,81 @@
+"""Find or register learners by the keyed hash of their email; keep their latest group."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from badge_issuer.config import Settings
+from badge_issuer.learners import identity, repository
+from badge_issuer.learners.models import Learner
+
+
+def hash_email(email: str, *, settings: Settings) -> str:
+    """Return the hex HMAC of the normalised email under the server's learner secret."""
+    secret = settings.learner_hash_secret.get_secret_value().encode("utf-8")
+    return identity.email_hash(identity.normalise_email(email), secret=secret)
+
+
+def find_learner(session: Session, *, email: str, settings: Settings) -> Learner | None:
+    """Return the learner with this email (any case, surrounding spaces ignored), or None."""
+    return repository.by_email_hash(session, hash_email(email, settings=settings))
+
+
+def get_or_create_learner(
+    session: Session,
+    *,
+    email: str,
+    region: str | None,
+    category: str | None,
+    settings: Settings,
+    now: datetime,
+) -> Learner:
+    """Return the learner for this email, creating it if new; non-null region/category win."""
+    digest = hash_email(email, settings=settings)
+    learner = repository.by_email_hash(session, digest)
+    if learner is None:
+        learner = _insert(session, digest=digest, email=email, settings=settings, now=now)
+    _keep_latest_group(learner, region=region, category=category, now=now)
+    if settings.store_emails and learner.email is None:
+        learner.email = identity.normalise_email(email)
+        learner.updated_at = now
+    session.flush()
+    return learner
+
+
+def _insert(
+    session: Session, *, digest: str, email: str, settings: Settings, now: datetime
+) -> Learner:
+    # A concurrent request may register the same learner: the unique email_hash decides, and
+    # the savepoint keeps the caller's transaction usable when we lose the race.
+    learner = Learner(
+        email_hash=digest,
+        email=identity.normalise_email(email) if settings.store_emails else None,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(learner)
+    except IntegrityError:
+        existing = repository.by_email_hash(session, digest)
+        if existing is None:
+            raise
+        return existing
+    return learner
+
+
+def _keep_latest_group(
+    learner: Learner, *, region: str | None, category: str | None, now: datetime
+) -> None:
+    changed = False
+    if region is not None and learner.region != region:
+        learner.region = region
+        changed = True
+    if category is not None and learner.category != category:
+        learner.category = category
+        changed = True
+    if changed:
+        learner.updated_at = now

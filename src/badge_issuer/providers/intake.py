@@ -1,0 +1,165 @@
+"""Record a completion once, then let the awards flow evaluate the learner in the same transaction.
+
+Webhooks and bulk imports both come through `record_completion`. Duplicates are decided by the
+database (the Completion unique constraint inside a savepoint), so the rule holds across server
+processes: the same completion is stored once and never evaluated twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from badge_issuer.awards import flows
+from badge_issuer.config import Settings
+from badge_issuer.learners import service as learner_service
+from badge_issuer.learners.models import Learner
+from badge_issuer.providers import repository
+from badge_issuer.providers.errors import InvalidCompletion, UnknownCourse
+from badge_issuer.providers.models import Completion
+from badge_issuer.providers.schemas import (
+    AwardSummary,
+    CompletionIn,
+    CompletionResult,
+    ProgressSummary,
+)
+from badge_issuer.skillmap import service as skillmap_service
+
+# Completions may be reported a little ahead of our clock, never from the far future.
+MAX_FUTURE_SKEW = timedelta(hours=1)
+
+CourseKeys = set[tuple[str, str]] | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecordOutcome:
+    """A recorded completion: new (and evaluated) or a duplicate of a stored one."""
+
+    is_new: bool
+    completion_id: int
+    awards: list[AwardSummary] = field(default_factory=list)
+    progress: list[ProgressSummary] = field(default_factory=list)
+
+    def result(self) -> CompletionResult:
+        return CompletionResult(
+            completion_id=self.completion_id, awards=self.awards, progress=self.progress
+        )
+
+
+def known_courses(session: Session) -> CourseKeys:
+    """(provider, course_id) pairs of the current skill map, or None when none is loaded."""
+    return skillmap_service.current_course_ids(session)
+
+
+def invalid_completion(exc: ValidationError) -> InvalidCompletion:
+    """Turn pydantic's errors into a 422 problem listing each invalid field by JSON pointer."""
+    errors = [
+        {"pointer": "/" + "/".join(str(part) for part in error["loc"]), "message": error["msg"]}
+        for error in exc.errors(include_url=False, include_input=False)
+    ]
+    summary = "; ".join(f"{e['pointer']}: {e['message']}" for e in errors[:5])
+    return InvalidCompletion(f"{len(errors)} invalid field(s): {summary}", errors=errors)
+
+
+def check_completion(
+    completion: CompletionIn, *, provider_id: str, courses: CourseKeys, now: datetime
+) -> None:
+    """Refuse completions from the future and courses the skill map does not know (422)."""
+    if completion.completed_at > now + MAX_FUTURE_SKEW:
+        message = "completed_at is in the future"
+        raise InvalidCompletion(
+            f"/completed_at: {message}", errors=[{"pointer": "/completed_at", "message": message}]
+        )
+    if courses is not None and (provider_id, completion.course_id) not in courses:
+        message = (
+            f"course {completion.course_id!r} of provider {provider_id!r} is not in the skill map"
+        )
+        raise UnknownCourse(
+            f"The current skill map has no course {completion.course_id!r} for {provider_id!r}.",
+            course_id=completion.course_id,
+            provider_id=provider_id,
+            errors=[{"pointer": "/course_id", "message": message}],
+        )
+
+
+def record_completion(
+    session: Session,
+    *,
+    provider_id: str,
+    completion: CompletionIn,
+    courses: CourseKeys,
+    settings: Settings,
+    now: datetime,
+) -> RecordOutcome:
+    """Store a completion (once) and evaluate the learner's achievements if it is new."""
+    check_completion(completion, provider_id=provider_id, courses=courses, now=now)
+    person = completion.learner
+    learner = learner_service.get_or_create_learner(
+        session,
+        email=person.email,
+        region=person.region,
+        category=person.category,
+        settings=settings,
+        now=now,
+    )
+    stored, is_new = _insert_once(
+        session, provider_id=provider_id, learner=learner, completion=completion, now=now
+    )
+    if not is_new:
+        return RecordOutcome(is_new=False, completion_id=stored.id)
+    awards, progress = _evaluate(
+        session, learner=learner, email=person.email, settings=settings, now=now
+    )
+    return RecordOutcome(is_new=True, completion_id=stored.id, awards=awards, progress=progress)
+
+
+def _insert_once(
+    session: Session, *, provider_id: str, learner: Learner, completion: CompletionIn, now: datetime
+) -> tuple[Completion, bool]:
+    def stored() -> Completion | None:
+        return repository.find_completion(
+            session,
+            provider_id=provider_id,
+            learner_id=learner.id,
+            course_id=completion.course_id,
+            completed_at=completion.completed_at,
+        )
+
+    existing = stored()
+    if existing is not None:
+        return existing, False
+    row = Completion(
+        provider_id=provider_id,
+        learner_id=learner.id,
+        course_id=completion.course_id,
+        completed_at=completion.completed_at,
+        score=completion.score,
+        certificate_url=completion.certificate_url,
+        recorded_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        # Another transaction stored it first (PostgreSQL waited for it to commit).
+        winner = stored()
+        if winner is None:
+            raise
+        return winner, False
+    return row, True
+
+
+def _evaluate(
+    session: Session, *, learner: Learner, email: str, settings: Settings, now: datetime
+) -> tuple[list[AwardSummary], list[ProgressSummary]]:
+    """Run the awards flow for this learner, in the caller's transaction."""
+    outcome = flows.evaluate_learner(
+        session, learner=learner, email=email, settings=settings, now=now
+    )
+    awards = [AwardSummary.model_validate(award) for award in outcome.awards]
+    progress = [ProgressSummary.model_validate(item) for item in outcome.progress]
+    return awards, progress

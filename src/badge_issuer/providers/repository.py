@@ -1,0 +1,59 @@
+"""Queries over providers, their secrets, completions and webhook deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from badge_issuer.providers.models import Completion, Provider, ProviderSecret, WebhookDelivery
+
+
+def get_provider(session: Session, provider_id: str) -> Provider | None:
+    return session.get(Provider, provider_id)
+
+
+def list_providers(session: Session, *, after: str, limit: int) -> Sequence[Provider]:
+    """Providers in id order, keyset-paginated by id."""
+    query = select(Provider).where(Provider.id > after).order_by(Provider.id).limit(limit)
+    return session.scalars(query).all()
+
+
+def live_secrets(session: Session, provider_id: str, *, now: datetime) -> Sequence[ProviderSecret]:
+    """Secrets that still verify: the current one and those inside their overlap window."""
+    query = (
+        select(ProviderSecret)
+        .where(ProviderSecret.provider_id == provider_id)
+        .where(or_(ProviderSecret.expires_at.is_(None), ProviderSecret.expires_at > now))
+        .order_by(ProviderSecret.id.desc())
+    )
+    return session.scalars(query).all()
+
+
+def delete_expired_secrets(session: Session, provider_id: str, *, now: datetime) -> None:
+    session.execute(
+        delete(ProviderSecret)
+        .where(ProviderSecret.provider_id == provider_id)
+        .where(ProviderSecret.expires_at <= now)
+    )
+
+
+def get_delivery(session: Session, provider_id: str, webhook_id: str) -> WebhookDelivery | None:
+    query = select(WebhookDelivery).where(
+        WebhookDelivery.provider_id == provider_id, WebhookDelivery.webhook_id == webhook_id
+    )
+    return session.scalars(query).first()
+
+
+def find_completion(
+    session: Session, *, provider_id: str, learner_id: int, course_id: str, completed_at: datetime
+) -> Completion | None:
+    query = select(Completion).where(
+        Completion.provider_id == provider_id,
+        Completion.learner_id == learner_id,
+        Completion.course_id == course_id,
+        Completion.completed_at == completed_at,
+    )
+    return session.scalars(query).first()

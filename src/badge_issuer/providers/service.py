@@ -1,0 +1,154 @@
+"""Provider administration: create, update, suspend, rotate webhook secrets, read live secrets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from badge_issuer.audit import service as audit
+from badge_issuer.config import Settings
+from badge_issuer.providers import repository, webhook_secrets
+from badge_issuer.providers.errors import ProviderExists, ProviderNotFound
+from badge_issuer.providers.models import Provider, ProviderSecret, ProviderStatus
+from badge_issuer.providers.schemas import ProviderCreate, ProviderUpdate
+
+DEFAULT_OVERLAP = timedelta(hours=24)
+
+
+def get_provider(session: Session, *, provider_id: str) -> Provider:
+    """Return the provider or raise ProviderNotFound."""
+    provider = repository.get_provider(session, provider_id)
+    if provider is None:
+        raise ProviderNotFound(f"No provider {provider_id!r}.")
+    return provider
+
+
+def list_providers(session: Session, *, after: str = "", limit: int = 100) -> Sequence[Provider]:
+    """Return providers in id order after the cursor."""
+    return repository.list_providers(session, after=after, limit=limit)
+
+
+def create_provider(
+    session: Session, *, data: ProviderCreate, actor: str, settings: Settings, now: datetime
+) -> tuple[Provider, str]:
+    """Register a provider and its first webhook secret; return both (the secret only here)."""
+    provider = Provider(
+        id=data.id,
+        name=data.name,
+        status=ProviderStatus.ACTIVE,
+        callback_url=data.callback_url,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(provider)
+    except IntegrityError:
+        raise ProviderExists(f"Provider {data.id!r} already exists.") from None
+    secret = _add_secret(session, provider_id=provider.id, settings=settings, now=now)
+    audit.record(
+        session,
+        actor=actor,
+        action="provider.create",
+        target_type="provider",
+        target_id=provider.id,
+        now=now,
+        details={"name": provider.name},
+    )
+    return provider, secret
+
+
+def update_provider(
+    session: Session, *, provider_id: str, changes: ProviderUpdate, actor: str, now: datetime
+) -> Provider:
+    """Change a provider's name, status or callback URL (only the fields sent)."""
+    provider = get_provider(session, provider_id=provider_id)
+    fields = changes.model_dump(exclude_unset=True)
+    if fields.get("name") is None:
+        fields.pop("name", None)  # a name cannot be cleared
+    if fields.get("status") is None:
+        fields.pop("status", None)
+    for name, value in fields.items():
+        setattr(provider, name, value)
+    provider.updated_at = now
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="provider.update",
+        target_type="provider",
+        target_id=provider.id,
+        now=now,
+        details={key: str(value) for key, value in fields.items()},
+    )
+    return provider
+
+
+def rotate_secret(
+    session: Session,
+    *,
+    provider_id: str,
+    overlap: timedelta,
+    actor: str,
+    settings: Settings,
+    now: datetime,
+) -> tuple[str, datetime | None]:
+    """Add a new secret; older ones keep verifying for `overlap`. Return it and their expiry."""
+    provider = get_provider(session, provider_id=provider_id)
+    repository.delete_expired_secrets(session, provider.id, now=now)
+    expires_at = now + overlap
+    previous = repository.live_secrets(session, provider.id, now=now)
+    for old in previous:
+        if old.expires_at is None or old.expires_at > expires_at:
+            old.expires_at = expires_at
+    secret = _add_secret(session, provider_id=provider.id, settings=settings, now=now)
+    provider.updated_at = now
+    audit.record(
+        session,
+        actor=actor,
+        action="provider.rotate_secret",
+        target_type="provider",
+        target_id=provider.id,
+        now=now,
+        details={"overlap_seconds": int(overlap.total_seconds())},
+    )
+    return secret, (expires_at if previous else None)
+
+
+def live_secrets(
+    session: Session, *, provider_id: str, settings: Settings, now: datetime
+) -> list[str]:
+    """Return the plain secrets that verify webhooks now (newest first)."""
+    rows = repository.live_secrets(session, provider_id, now=now)
+    if not rows:
+        return []
+    kek = webhook_secrets.key_encryption_key(settings)
+    return [
+        webhook_secrets.unwrap(
+            kek, row.wrapped_secret, provider_id=provider_id, secret_row_id=row.id
+        )
+        for row in rows
+    ]
+
+
+def _add_secret(session: Session, *, provider_id: str, settings: Settings, now: datetime) -> str:
+    # The row id is part of the wrapping's associated data, so the row is inserted first.
+    kek = webhook_secrets.key_encryption_key(settings)
+    secret = webhook_secrets.generate_secret()
+    row = ProviderSecret(
+        provider_id=provider_id,
+        wrapped_secret=b"",
+        kek_fingerprint=kek.fingerprint,
+        created_at=now,
+        expires_at=None,
+    )
+    session.add(row)
+    session.flush()
+    row.wrapped_secret = webhook_secrets.wrap(
+        kek, secret, provider_id=provider_id, secret_row_id=row.id
+    )
+    session.flush()
+    return secret

@@ -1,0 +1,41 @@
+"""Webhook signing secrets: generation (Standard Webhooks `whsec_` format) and KEK wrapping."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+from badge_issuer.config import Settings
+from badge_issuer.keys import kek as kek_module
+from badge_issuer.keys.kek import KeyEncryptionKey
+
+SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
+SECRET_BYTES = 32
+
+
+def generate_secret() -> str:
+    """Return a new secret: `whsec_` then base64 of 32 random bytes."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode("ascii")
+
+
+def associated_data(provider_id: str, secret_row_id: int) -> bytes:
+    """Bind a wrapped secret to its row (`keys rewrap` rebuilds exactly this)."""
+    return f"provider-secret:{provider_id}:{secret_row_id}".encode()
+
+
+def key_encryption_key(settings: Settings) -> KeyEncryptionKey:
+    """Return the service's KEK (created on first use outside production)."""
+    return kek_module.load_or_create(
+        settings.key_encryption_key_file, allow_create=not settings.is_production
+    )
+
+
+def wrap(kek: KeyEncryptionKey, secret: str, *, provider_id: str, secret_row_id: int) -> bytes:
+    return kek.wrap(
+        secret.encode("ascii"), associated_data=associated_data(provider_id, secret_row_id)
+    )
+
+
+def unwrap(kek: KeyEncryptionKey, wrapped: bytes, *, provider_id: str, secret_row_id: int) -> str:
+    plain = kek.unwrap(wrapped, associated_data=associated_data(provider_id, secret_row_id))
+    return plain.decode("ascii")
