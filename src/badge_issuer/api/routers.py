@@ -7,8 +7,6 @@ from typing import Any
 from fastapi import APIRouter
 
 from badge_issuer.api import audit, catalog, health, skillmap
-from badge_issuer.api import issuers as issuers_api
-from badge_issuer.api import keys as keys_api
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
