@@ -71,7 +71,7 @@ def _evidence(
 ) -> tuple[list[dict[str, object]], list[int], float | None]:
     ids = [int(c.completion_id) for c in completions]
     rows = {c.id: c for c in session.scalars(select(Completion).where(Completion.id.in_(ids)))}
-    names = dict(session.execute(select(Provider.id, Provider.name)).tuples().all())
+    names = {row.id: row.name for row in session.execute(select(Provider.id, Provider.name))}
     evidence = []
     for completion_id in ids:
         row = rows[completion_id]

@@ -10,19 +10,21 @@ import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository
-from badge_issuer.awards.document import CredentialParts, build_credential, valid_until
 from badge_issuer.awards.evidence import score_result
 from badge_issuer.awards.models import Award, AwardSource
 from badge_issuer.config import Settings
-from badge_issuer.credentials import identity as recipient_identity
+from badge_issuer.credentials import ob3
+from badge_issuer.credentials.assembly import assemble_credential
+from badge_issuer.credentials.identity import email_identity
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
+from badge_issuer.credentials.salt import new_salt
 from badge_issuer.issuers import profile as issuer_profile
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
@@ -51,6 +53,10 @@ def credential_url(settings: Settings, credential_uuid: str) -> str:
     return f"{settings.public_origin}/credentials/{credential_uuid}"
 
 
+def valid_until(valid_from: datetime, valid_for_days: int | None) -> datetime | None:
+    return None if valid_for_days is None else valid_from + timedelta(days=valid_for_days)
+
+
 def _achievement(request: AwardRequest, settings: Settings) -> tuple[dict[str, Any], list[Any]]:
     document = achievement_document(
         request.skill_map, request.achievement, public_origin=settings.public_origin
@@ -72,20 +78,18 @@ def issue(
     allocated = status_service.allocate_entry(session, issuer=issuer, settings=settings, now=now)
     credential_uuid = str(uuid.uuid4())
     achievement, results = _achievement(request, settings)
-    parts = CredentialParts(
-        credential_url=credential_url(settings, credential_uuid),
-        issuer_profile=issuer_profile.profile(issuer, settings.public_origin),
-        achievement=achievement,
-        recipient_identity=recipient_identity.hashed_email_identity(
-            request.email, salt=recipient_identity.new_salt()
-        ),
-        evidence=request.evidence,
-        results=results,
-        status_entry=allocated.entry,
+    unsigned = assemble_credential(
+        credential_id=credential_url(settings, credential_uuid),
+        issuer=ob3.Profile.model_validate(issuer_profile.profile(issuer, settings.public_origin)),
+        achievement=ob3.Achievement.model_validate(achievement),
+        recipient=email_identity(request.email, new_salt()),
         valid_from=now,
-        valid_for_days=request.achievement.valid_for_days,
+        valid_until=valid_until(now, request.achievement.valid_for_days),
+        credential_status=ob3.BitstringStatusListEntry.model_validate(allocated.entry),
+        evidence=[ob3.Evidence.model_validate(item) for item in request.evidence],
+        results=[ob3.Result.model_validate(item) for item in results],
     )
-    signed = sign_credential(build_credential(parts), signer, now)
+    signed = sign_credential(unsigned, signer, now)
     sequence = repository.next_sequence(
         session, learner_id=request.learner.id, achievement_id=request.achievement.id
     )
