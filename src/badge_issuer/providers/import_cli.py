@@ -29,12 +29,15 @@ def _guess_format(path: Path) -> ImportFormat:
     return ImportFormat.CSV if path.suffix.lower() == ".csv" else ImportFormat.JSONL
 
 
-def _lines(handle: TextIO, progress: Progress, task: TaskID, *, skip_to: int) -> Iterator[str]:
+def _lines(
+    handle: TextIO, progress: Progress, task: TaskID, *, skip_to: int, keep_header: bool
+) -> Iterator[str]:
     """Yield lines, advancing the bar by their size; lines up to `skip_to` are blanked."""
     for number, line in enumerate(handle, start=1):
         progress.advance(task, len(line.encode("utf-8")))
-        # Blank lines keep line numbers (and CSV's header) in place; they are skipped as empty.
-        yield line if number > skip_to or number == 1 else "\n"
+        # Blank lines keep line numbers in place and are skipped as empty rows.
+        keep = number > skip_to or (keep_header and number == 1)
+        yield line if keep else "\n"
 
 
 def _print_summary(tally: ImportTally) -> None:
@@ -121,7 +124,13 @@ def _run(
             path.open(encoding="utf-8-sig", newline="") as handle,
         ):
             task = progress.add_task(f"importing {path.name}", total=path.stat().st_size)
-            lines = _lines(handle, progress, task, skip_to=state.committed_line)
+            lines = _lines(
+                handle,
+                progress,
+                task,
+                skip_to=state.committed_line,
+                keep_header=fmt is ImportFormat.CSV,
+            )
             importer.import_in_batches(
                 make_session_factory(engine),
                 provider_id=provider,
