@@ -8,24 +8,40 @@ from fastapi import APIRouter
 
 from badge_issuer.api import audit, catalog, health, skillmap
 from badge_issuer.api import completions as completions_api
+from badge_issuer.api import credentials_admin as credentials_admin_api
+from badge_issuer.api import credentials_public as credentials_public_api
+from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
 from badge_issuer.api import providers as providers_api
+from badge_issuer.api import status as status_api
+from badge_issuer.api import verify as verify_api
 
 ALL: list[APIRouter] = [
     health.router,
     audit.router,
     skillmap.router,
     catalog.router,
+    images_api.router,
     issuers_api.admin_router,
     keys_api.router,
     issuers_api.public_router,
     completions_api.router,
     providers_api.router,
     completions_api.admin_router,
+    credentials_admin_api.router,
+    verify_api.router,
+    credentials_public_api.router,
+    status_api.router,
+    status_api.admin_router,
 ]
 
 TAGS: list[dict[str, Any]] = [
+    {
+        "name": "admin: credentials",
+        "description": "Issued credentials, direct awards and learner progress "
+        "(scope `credentials`).",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
     {"name": "admin: audit", "description": "Append-only log of admin actions (scope `issuers`)."},
     {
@@ -35,6 +51,15 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "catalog",
         "description": "Public list of badges and the courses that count toward them.",
+    },
+    {
+        "name": "badge images",
+        "description": "Badge images (PNG/SVG) with the signed credential baked in, and each "
+        "achievement's artwork.",
+    },
+    {
+        "name": "admin: achievement images",
+        "description": "Upload the PNG or SVG artwork of an achievement (scope `skillmap`).",
     },
     {"name": "admin: issuers", "description": "Issuers and their profiles (scope `issuers`)."},
     {
@@ -51,5 +76,15 @@ TAGS: list[dict[str, Any]] = [
         "name": "admin: providers",
         "description": "E-learning providers, webhook secrets and bulk imports "
         "(scope `providers`).",
+    },
+    {
+        "name": "verification",
+        "description": "Employers verify OB 3.0 credentials (JSON-LD or VC-JWT): a report of "
+        "named checks, HTTP 200 even when a check fails.",
+    },
+    {"name": "credentials", "description": "Issued credentials as stored, by their public URL."},
+    {
+        "name": "status lists",
+        "description": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",
     },
 ]

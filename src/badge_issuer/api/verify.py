@@ -1,0 +1,51 @@
+"""POST /verify: employers verify an OB 3.0 credential (JSON-LD or VC-JWT) and get a report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.problems import problem_responses
+from badge_issuer.verification import service
+from badge_issuer.verification.schemas import VERIFY_REQUEST_BODY, VerificationReportRead
+
+router = APIRouter(tags=["verification"])
+
+
+@dataclass(frozen=True)
+class SubmittedBody:
+    """The raw request body and its Content-Type, parsed by the verification service."""
+
+    body: bytes
+    content_type: str | None
+
+
+async def submitted_body(request: Request) -> SubmittedBody:
+    return SubmittedBody(await request.body(), request.headers.get("content-type"))
+
+
+@router.post(
+    "/verify",
+    response_model=VerificationReportRead,
+    status_code=200,
+    responses=problem_responses(413, 415, 422),
+    openapi_extra={"requestBody": VERIFY_REQUEST_BODY},
+)
+def verify_credential(
+    submitted: Annotated[SubmittedBody, Depends(submitted_body)],
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> VerificationReportRead:
+    """Verify a credential: every check is reported by name, with HTTP 200 even if it fails."""
+    report = service.verify_submission(
+        session,
+        body=submitted.body,
+        content_type=submitted.content_type,
+        settings=settings,
+        now=now,
+    )
+    return VerificationReportRead.of(report)

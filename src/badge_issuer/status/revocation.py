@@ -1,0 +1,71 @@
+"""Revoke a credential: set its award's revocation, audit it, and re-sign its status list.
+
+Idempotent: revoking a revoked credential changes nothing and records no second audit event
+(the first event already says who revoked it, when and why); the answer says it was already
+revoked. The reason stays in the award row and the audit log: it is never published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from badge_issuer.audit import service as audit
+from badge_issuer.awards.models import Award
+from badge_issuer.config import Settings
+from badge_issuer.status import publication, repository
+from badge_issuer.status.errors import CredentialNotFound
+from badge_issuer.status.service import list_url
+
+TARGET_TYPE = "credential"
+ACTION = "credential.revoke"
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """A revoked credential, and whether this call revoked it or it already was."""
+
+    award: Award
+    status_list_credential: str
+    already_revoked: bool
+
+
+def revoke_credential(
+    session: Session,
+    *,
+    credential_uuid: str,
+    reason: str,
+    actor: str,
+    settings: Settings,
+    now: datetime,
+) -> Revocation:
+    """Revoke the credential `credential_uuid`, or raise CredentialNotFound (404)."""
+    award = repository.award_for_update(session, credential_uuid)
+    if award is None:
+        raise CredentialNotFound(f"No credential {credential_uuid!r}.")
+    status_list = repository.get(session, award.status_list_id)
+    if status_list is None:
+        raise RuntimeError(f"award {award.uuid} points at a missing status list")
+    url = list_url(settings, status_list.public_id)
+    if award.revoked_at is not None:
+        return Revocation(award=award, status_list_credential=url, already_revoked=True)
+    award.revoked_at = now
+    award.revocation_reason = reason
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=ACTION,
+        target_type=TARGET_TYPE,
+        target_id=award.uuid,
+        now=now,
+        details={
+            "reason": reason,
+            "status_list": status_list.public_id,
+            "status_index": award.status_index,
+        },
+    )
+    publication.refresh_after_change(session, status_list=status_list, settings=settings, now=now)
+    return Revocation(award=award, status_list_credential=url, already_revoked=False)

@@ -1,0 +1,28 @@
+"""API schemas of revocation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class RevocationCreate(BaseModel):
+    """Why the credential is revoked: kept privately, never published."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class RevocationRead(BaseModel):
+    """The credential's revocation state after the call."""
+
+    credential_id: str = Field(description="The credential's uuid.")
+    revoked_at: datetime
+    already_revoked: bool = Field(
+        description="True when the credential was revoked before this call (nothing changed)."
+    )
+    status_list_credential: str
+    status_list_index: int

@@ -1,0 +1,107 @@
+"""Status entries for new credentials: a collision-free, unordered index in an issuer's list.
+
+Each list has a counter (`allocated`) advanced by one atomic UPDATE, and a random key; the
+counter goes through the keyed permutation of `encoding.permute`, so two allocations can never
+share an index and the index says nothing about issuance order. When every list is full, a new
+one is created under the issuer's row lock, so concurrent allocators create one list, not many.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from badge_issuer.config import Settings
+from badge_issuer.issuers.models import Issuer
+from badge_issuer.status import repository
+from badge_issuer.status.encoding import MIN_LIST_BITS, permute
+from badge_issuer.status.models import StatusList
+
+REVOCATION = "revocation"
+ENTRY_TYPE = "BitstringStatusListEntry"
+# The spec's minimum, also a power of two as the permutation needs: one list per 131,072 awards.
+LIST_SIZE = MIN_LIST_BITS
+PERMUTATION_KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class AllocatedEntry:
+    """A status index handed to a new credential, with the credential's `credentialStatus`."""
+
+    status_list: StatusList
+    index: int
+    entry: dict[str, Any]
+
+
+def list_url(settings: Settings, public_id: str) -> str:
+    """Return the public URL of a status list credential."""
+    return f"{settings.public_origin}/status-lists/{public_id}"
+
+
+def status_entry(url: str, index: int, purpose: str = REVOCATION) -> dict[str, Any]:
+    """Return the BitstringStatusListEntry of index `index` in the list at `url`."""
+    return {
+        "id": f"{url}#{index}",
+        "type": ENTRY_TYPE,
+        "statusPurpose": purpose,
+        "statusListIndex": str(index),
+        "statusListCredential": url,
+    }
+
+
+def allocate_entry(
+    session: Session, *, issuer: Issuer, settings: Settings, now: datetime
+) -> AllocatedEntry:
+    """Take a fresh revocation index for a credential of `issuer`, creating a list if needed."""
+    taken = _take_from_open_lists(session, issuer_id=issuer.id)
+    if taken is None:
+        taken = _take_from_new_list(session, issuer_id=issuer.id, now=now)
+    status_list, counter = taken
+    index = permute(counter, key=status_list.permutation_key, size=status_list.size)
+    entry = status_entry(list_url(settings, status_list.public_id), index, status_list.purpose)
+    return AllocatedEntry(status_list=status_list, index=index, entry=entry)
+
+
+def _take_from_open_lists(session: Session, *, issuer_id: int) -> tuple[StatusList, int] | None:
+    """Take the next counter of the first list that still has room, or None if all are full."""
+    for list_id in repository.open_list_ids(session, issuer_id=issuer_id, purpose=REVOCATION):
+        counter = repository.take_counter(session, list_id=list_id)
+        if counter is None:
+            continue
+        status_list = repository.get(session, list_id)
+        if status_list is None:
+            raise RuntimeError(f"status list {list_id} vanished inside its own transaction")
+        # The UPDATE bypassed the identity map: reload the counter when next read.
+        session.expire(status_list, ["allocated"])
+        return status_list, counter
+    return None
+
+
+def _take_from_new_list(
+    session: Session, *, issuer_id: int, now: datetime
+) -> tuple[StatusList, int]:
+    """Create the issuer's next list and take its counter 0, unless another one appeared."""
+    repository.lock_issuer(session, issuer_id=issuer_id)
+    # A concurrent allocator may have created a list while this one waited for the lock.
+    taken = _take_from_open_lists(session, issuer_id=issuer_id)
+    if taken is not None:
+        return taken
+    status_list = repository.add(
+        session,
+        StatusList(
+            public_id=str(uuid.uuid4()),
+            issuer_id=issuer_id,
+            purpose=REVOCATION,
+            size=LIST_SIZE,
+            allocated=1,
+            permutation_key=secrets.token_bytes(PERMUTATION_KEY_BYTES),
+            created_at=now,
+            updated_at=now,
+        ),
+    )
+    return status_list, 0

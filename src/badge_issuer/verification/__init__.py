@@ -1,0 +1,1 @@
+"""Verification of OB 3.0 credentials for employers: one report of named checks (pure core)."""

@@ -1,0 +1,125 @@
+"""Checks of the credential as a JSON document: json, contexts, types, schema; and its summary."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from badge_issuer.verification.ob3_schema import VC_V2_CONTEXT, schema_problems
+from badge_issuer.verification.report import Check, CheckName, CredentialSummary
+
+MAX_CREDENTIAL_BYTES = 256 * 1024
+MAX_DEPTH = 32
+CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
+_MAX_LISTED = 5
+
+
+def _depth(value: Any) -> int:
+    """Return the nesting depth of a JSON value, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        deepest = max(deepest, level)
+        children = node.values() if isinstance(node, Mapping) else node
+        if isinstance(node, Mapping | list):
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def json_check(document: Any, *, duplicate_keys: Sequence[str] = ()) -> Check:
+    """Check that the credential is one JSON object, unambiguous, and within size limits."""
+    name = CheckName.JSON
+    if not isinstance(document, Mapping):
+        return Check.failed(name, "the credential is not a JSON object")
+    if duplicate_keys:
+        listed = ", ".join(repr(key) for key in duplicate_keys[:_MAX_LISTED])
+        return Check.failed(name, f"members appear twice in one object: {listed}")
+    size = len(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if size > MAX_CREDENTIAL_BYTES:
+        return Check.failed(
+            name, f"{size} bytes; credentials are limited to {MAX_CREDENTIAL_BYTES}"
+        )
+    depth = _depth(document)
+    if depth > MAX_DEPTH:
+        return Check.failed(name, f"nested {depth} levels deep; the limit is {MAX_DEPTH}")
+    return Check.passed(name, f"well-formed JSON object of {size} bytes")
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def contexts_check(document: Mapping[str, Any], *, known: Collection[str]) -> Check:
+    """Check that every @context is a bundled context URL and the first is VC Data Model 2.0."""
+    name = CheckName.CONTEXTS
+    if "@context" not in document:
+        return Check.failed(name, "the credential has no @context")
+    contexts = _as_list(document["@context"])
+    if not contexts or contexts[0] != VC_V2_CONTEXT:
+        return Check.failed(name, f"the first @context must be {VC_V2_CONTEXT}")
+    inline = [index for index, context in enumerate(contexts) if not isinstance(context, str)]
+    if inline:
+        return Check.failed(
+            name, f"@context[{inline[0]}] is an inline context; only published contexts are read"
+        )
+    unknown = [context for context in contexts if context not in known]
+    if unknown:
+        listed = ", ".join(unknown[:_MAX_LISTED])
+        return Check.failed(name, f"unknown context (never fetched): {listed}")
+    return Check.passed(name, f"{len(contexts)} known contexts, VC Data Model 2.0 first")
+
+
+def types_check(document: Mapping[str, Any]) -> Check:
+    """Check that the credential is a VerifiableCredential and an OB 3.0 achievement credential."""
+    name = CheckName.TYPES
+    types = [item for item in _as_list(document.get("type")) if isinstance(item, str)]
+    if "VerifiableCredential" not in types:
+        return Check.failed(name, "type does not include VerifiableCredential")
+    found = [item for item in CREDENTIAL_TYPES if item in types]
+    if not found:
+        return Check.failed(
+            name, "type includes neither OpenBadgeCredential nor AchievementCredential"
+        )
+    return Check.passed(name, f"VerifiableCredential, {found[0]}")
+
+
+def schema_check(document: Mapping[str, Any]) -> Check:
+    """Check the OB 3.0 AchievementCredential structure (required properties and shapes)."""
+    problems = schema_problems(document)
+    if problems:
+        more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
+        return Check.failed(CheckName.SCHEMA, "; ".join(problems[:_MAX_LISTED]) + more)
+    return Check.passed(CheckName.SCHEMA, "matches the OB 3.0 AchievementCredential structure")
+
+
+def issuer_id(document: Mapping[str, Any]) -> str | None:
+    """Return the issuer's id (the issuer is a URL or a Profile object)."""
+    issuer = document.get("issuer")
+    if isinstance(issuer, Mapping):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else None
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def summarise(document: Any) -> CredentialSummary:
+    """Return who issued what to whom, and when it is valid, as far as the document says."""
+    if not isinstance(document, Mapping):
+        return CredentialSummary()
+    issuer = document.get("issuer")
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    return CredentialSummary(
+        id=_text(document.get("id")),
+        issuer=issuer_id(document),
+        issuer_name=_text(issuer.get("name")) if isinstance(issuer, Mapping) else None,
+        achievement_name=(
+            _text(achievement.get("name")) if isinstance(achievement, Mapping) else None
+        ),
+        valid_from=_text(document.get("validFrom")),
+        valid_until=_text(document.get("validUntil")),
+    )

@@ -1,0 +1,25 @@
+"""Problems of verification requests: only malformed requests are errors, never bad credentials."""
+
+from __future__ import annotations
+
+from badge_issuer.problems import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+
+
+class NotACredential(ValidationFailed):
+    slug = "not-a-credential"
+    title = "The request does not hold a credential"
+
+
+class CredentialTooLarge(PayloadTooLarge):
+    slug = "credential-too-large"
+    title = "Credential too large"
+
+
+class UnsupportedCredentialType(UnsupportedMediaType):
+    slug = "unsupported-credential-media-type"
+    title = "Unsupported credential media type"
+
+
+class CredentialNotFound(NotFound):
+    slug = "credential-not-found"
+    title = "Credential not found"

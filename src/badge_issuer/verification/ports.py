@@ -1,0 +1,77 @@
+"""What the pure verifier asks of the outside world: keys and status lists, by id or URL.
+
+The verifier never fetches or queries anything itself; a `Resolver` does (from this service's
+database, a did:key, or an allow-listed host) and raises `ResolutionError` saying why not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from badge_issuer.credentials.proofs.verification_methods import (
+    ASSERTION_METHOD,
+    VerificationMethod,
+)
+
+PublicKey = Ed25519PublicKey | EllipticCurvePublicKey | RSAPublicKey
+
+
+class ResolutionError(LookupError):
+    """A key or status list cannot be resolved (unknown, not allow-listed, unreachable, ...)."""
+
+
+@dataclass(frozen=True)
+class ResolvedKey:
+    """A verification method as its controller publishes it.
+
+    `relationships` are the verification relationships its controller document lists it under;
+    a revoked key of this service keeps the ones it had, and `revoked` says it was revoked.
+    """
+
+    id: str
+    controller: str
+    public_key: PublicKey
+    relationships: frozenset[str] = frozenset({ASSERTION_METHOD})
+    revoked: bool = False
+    source: str = ""
+
+    def ed25519_method(self) -> VerificationMethod | None:
+        """Return the method in the form the eddsa-rdfc-2022 suite takes, if it is Ed25519."""
+        if not isinstance(self.public_key, Ed25519PublicKey):
+            return None
+        raw = self.public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)
+        return VerificationMethod(
+            id=self.id,
+            controller=self.controller,
+            public_key=raw,
+            relationships=self.relationships,
+        )
+
+
+@dataclass(frozen=True)
+class ResolvedStatusList:
+    """A BitstringStatusListCredential; `trusted` when read from this service's own database,
+    whose lists need no proof check (the service signed them itself)."""
+
+    url: str
+    document: Mapping[str, Any] = field(repr=False)
+    trusted: bool = False
+
+
+class Resolver(Protocol):
+    """Supplies keys and status lists to the verifier."""
+
+    def resolve_key(self, verification_method: str) -> ResolvedKey:
+        """Return the verification method with this id, or raise ResolutionError."""
+        ...
+
+    def resolve_status_list(self, url: str) -> ResolvedStatusList:
+        """Return the status list credential at `url`, or raise ResolutionError."""
+        ...

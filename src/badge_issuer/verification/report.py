@@ -1,0 +1,118 @@
+"""The verification report: named checks, a summary of the credential, the recipient answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+CheckStatus = Literal["passed", "failed", "warning"]
+NOT_CHECKED = "not checked: "
+
+
+class CheckName(StrEnum):
+    """Every check a report can hold, in the order they run."""
+
+    JSON = "json"
+    CONTEXTS = "contexts"
+    TYPES = "types"
+    SCHEMA = "schema"
+    UNDEFINED_TERMS = "undefined-terms"
+    PROOF = "proof"
+    ISSUER_KEY = "issuer-key"
+    KEY_NOT_REVOKED = "key-not-revoked"
+    VALID_FROM = "valid-from"
+    VALID_UNTIL = "valid-until"
+    REVOCATION = "revocation"
+
+
+class Format(StrEnum):
+    """How the credential was presented."""
+
+    LDP_VC = "ldp_vc"
+    VC_JWT = "vc-jwt"
+
+
+@dataclass(frozen=True)
+class Check:
+    """The outcome of one named check; `problem_type` is a VC Data Integrity / status error URI."""
+
+    check: str
+    status: CheckStatus
+    detail: str
+    problem_type: str | None = None
+
+    @classmethod
+    def passed(cls, check: str, detail: str) -> Check:
+        return cls(check, "passed", detail)
+
+    @classmethod
+    def failed(cls, check: str, detail: str, problem_type: str | None = None) -> Check:
+        return cls(check, "failed", detail, problem_type)
+
+    @classmethod
+    def warning(cls, check: str, detail: str) -> Check:
+        return cls(check, "warning", detail)
+
+    @classmethod
+    def skipped(cls, check: str, reason: str) -> Check:
+        """A check that could not run because an earlier one failed (a warning, never a pass)."""
+        return cls(check, "warning", NOT_CHECKED + reason)
+
+
+@dataclass(frozen=True)
+class CredentialSummary:
+    """What an employer reads first: which credential, from whom, for what, valid when."""
+
+    id: str | None = None
+    issuer: str | None = None
+    issuer_name: str | None = None
+    achievement_name: str | None = None
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+
+@dataclass(frozen=True)
+class RecipientMatch:
+    """Whether the credential was issued to the email the verifier gave (never echoed back)."""
+
+    matched: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """The whole answer: `verified` is true when no check failed (warnings allowed)."""
+
+    format: Format
+    checks: tuple[Check, ...]
+    credential: CredentialSummary
+    recipient: RecipientMatch | None = None
+
+    @property
+    def verified(self) -> bool:
+        return bool(self.checks) and all(check.status != "failed" for check in self.checks)
+
+    @property
+    def problems(self) -> tuple[Check, ...]:
+        """The failed checks."""
+        return tuple(check for check in self.checks if check.status == "failed")
+
+    def check(self, name: str) -> Check:
+        """Return the check named `name` (KeyError if the report has none)."""
+        for check in self.checks:
+            if check.check == name:
+                return check
+        raise KeyError(name)
+
+
+def report_of(
+    checks: Sequence[Check],
+    *,
+    format: Format,
+    credential: CredentialSummary,
+    recipient: RecipientMatch | None = None,
+) -> VerificationReport:
+    """Build a report from its checks."""
+    return VerificationReport(format, tuple(checks), credential, recipient)

@@ -1,0 +1,127 @@
+"""The service's Resolver: own keys and lists from the database, did:key offline, the rest fetched.
+
+- `did:key` resolves offline (credentials core).
+- Keys and status lists of this service's own issuers come from the database; a did:web or
+  URL on this service's own origin that is not found is never fetched.
+- Other did:web documents and status lists are fetched only through `fetch.fetch_json`, which
+  allows only the operator's allow-listed hosts (none by default).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy.orm import Session
+
+from badge_issuer.config import Settings
+from badge_issuer.credentials.didkey import DID_KEY_PREFIX, resolve_did_key
+from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
+from badge_issuer.credentials.proofs.verification_methods import KeyResolutionError
+from badge_issuer.issuers.didweb import issuer_did
+from badge_issuer.keys import service as key_service
+from badge_issuer.status import publication
+from badge_issuer.verification.did_documents import (
+    DID_WEB_PREFIX,
+    did_web_url,
+    key_from_did_document,
+)
+from badge_issuer.verification.fetch import FetchPolicy, fetch_json
+from badge_issuer.verification.ports import ResolutionError, ResolvedKey, ResolvedStatusList
+
+Fetcher = Callable[[str], Any]
+THIS_SERVICE = "this service"
+
+
+class ServiceResolver:
+    """Resolves keys and status lists for one verification, within one database session."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        settings: Settings,
+        now: datetime,
+        fetch: Fetcher | None = None,
+    ) -> None:
+        self._session = session
+        self._settings = settings
+        self._now = now
+        policy = FetchPolicy.of(settings.verifier_allowed_hosts)
+        self._fetch = fetch or (lambda url: fetch_json(url, policy))
+        self._own_did_prefix = issuer_did(settings.public_origin, "x")[:-1]
+        self._own_lists = f"{settings.public_origin}/status-lists/"
+
+    def resolve_key(self, verification_method: str) -> ResolvedKey:
+        """Return the verification method, or raise ResolutionError saying why not."""
+        if verification_method.startswith(DID_KEY_PREFIX):
+            return self._did_key(verification_method)
+        if verification_method.startswith(self._own_did_prefix):
+            return self._own_key(verification_method)
+        if verification_method.startswith(DID_WEB_PREFIX):
+            return self._did_web_key(verification_method)
+        raise ResolutionError(
+            f"{verification_method}: only did:key and did:web verification methods are resolved"
+        )
+
+    def resolve_status_list(self, url: str) -> ResolvedStatusList:
+        """Return the status list credential at `url`, or raise ResolutionError."""
+        if url.startswith(self._own_lists):
+            return self._own_list(url)
+        if urlsplit(url).hostname == urlsplit(self._settings.public_origin).hostname:
+            raise ResolutionError(f"{url} is not a status list of this service")
+        return ResolvedStatusList(url=url, document=_object(self._fetch(url), url))
+
+    def _did_key(self, verification_method: str) -> ResolvedKey:
+        try:
+            method = resolve_did_key(verification_method)
+        except KeyResolutionError as error:
+            raise ResolutionError(str(error)) from None
+        return ResolvedKey(
+            id=method.id,
+            controller=method.controller,
+            public_key=Ed25519PublicKey.from_public_bytes(method.public_key),
+            relationships=method.relationships,
+            source="did:key",
+        )
+
+    def _own_key(self, verification_method: str) -> ResolvedKey:
+        local = key_service.resolve_local_verification_method(
+            self._session, verification_method=verification_method, settings=self._settings
+        )
+        if local is None:
+            raise ResolutionError(f"{verification_method} is not a key of this service")
+        public_key = decode_ed25519_public_key(local.public_key_multibase)
+        return ResolvedKey(
+            id=local.verification_method,
+            controller=local.controller,
+            public_key=Ed25519PublicKey.from_public_bytes(public_key),
+            revoked=local.revoked,
+            source=THIS_SERVICE,
+        )
+
+    def _did_web_key(self, verification_method: str) -> ResolvedKey:
+        did = verification_method.partition("#")[0]
+        url = did_web_url(did)
+        if urlsplit(url).hostname == urlsplit(self._settings.public_origin).hostname:
+            raise ResolutionError(f"{verification_method} is not a key of this service")
+        document = self._fetch(url)
+        return key_from_did_document(document, did=did, method_id=verification_method, source=url)
+
+    def _own_list(self, url: str) -> ResolvedStatusList:
+        public_id = url.removeprefix(self._own_lists)
+        document = publication.current_document(
+            self._session, public_id=public_id, settings=self._settings, now=self._now
+        )
+        if document is None:
+            raise ResolutionError(f"{url} is not a status list of this service")
+        return ResolvedStatusList(url=url, document=document, trusted=True)
+
+
+def _object(value: Any, url: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ResolutionError(f"{url} did not answer with a JSON object")
+    return value

@@ -1,0 +1,124 @@
+"""API schemas of verification: the report as JSON, and the documented request shapes."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from badge_issuer.verification.report import VerificationReport
+
+
+class CheckRead(BaseModel):
+    """One named check: passed, failed, or a warning (including checks that could not run)."""
+
+    check: str
+    status: Literal["passed", "failed", "warning"]
+    detail: str
+
+
+class ProblemRead(BaseModel):
+    """A failed check typed with its VC Data Integrity / Bitstring Status List error URI."""
+
+    type: str | None
+    check: str
+    detail: str
+
+
+class CredentialSummaryRead(BaseModel):
+    """The credential's id, issuer, achievement and validity period, as it states them."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, serialize_by_alias=True, validate_by_name=True
+    )
+
+    id: str | None
+    issuer: str | None
+    issuer_name: str | None
+    achievement_name: str | None
+    valid_from: str | None
+    valid_until: str | None
+
+
+class RecipientRead(BaseModel):
+    """Whether the credential was issued to the email sent with the request."""
+
+    matched: bool
+    detail: str
+
+
+class VerificationReportRead(BaseModel):
+    """The verification report: `verified` is true when no check failed."""
+
+    verified: bool
+    format: Literal["ldp_vc", "vc-jwt"] = Field(description="How the credential was presented.")
+    checks: list[CheckRead]
+    credential: CredentialSummaryRead
+    recipient: RecipientRead | None = Field(
+        default=None, description="Present when an email was sent with the credential."
+    )
+    problems: list[ProblemRead]
+
+    @classmethod
+    def of(cls, report: VerificationReport) -> VerificationReportRead:
+        summary = report.credential
+        return cls(
+            verified=report.verified,
+            format=report.format.value,
+            checks=[
+                CheckRead(check=c.check, status=c.status, detail=c.detail) for c in report.checks
+            ],
+            credential=CredentialSummaryRead(
+                id=summary.id,
+                issuer=summary.issuer,
+                issuer_name=summary.issuer_name,
+                achievement_name=summary.achievement_name,
+                valid_from=summary.valid_from,
+                valid_until=summary.valid_until,
+            ),
+            recipient=(
+                RecipientRead(matched=report.recipient.matched, detail=report.recipient.detail)
+                if report.recipient
+                else None
+            ),
+            problems=[
+                ProblemRead(type=c.problem_type, check=c.check, detail=c.detail)
+                for c in report.problems
+            ],
+        )
+
+
+class VerifyWrapper(BaseModel):
+    """A credential with the email of the person who presented it (for the recipient check)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verifiable_credential: dict[str, Any] | str = Field(
+        alias="verifiableCredential",
+        description="The credential as a JSON object, or a VC-JWT (compact JWS) string.",
+    )
+    email: str | None = Field(default=None, max_length=254)
+
+
+VERIFY_REQUEST_BODY: dict[str, Any] = {
+    "required": True,
+    "description": (
+        'The credential as the JSON body; or a wrapper object `{"verifiableCredential": '
+        '<credential or VC-JWT>, "email": "<recipient email>"}` to also check the recipient; '
+        "or a VC-JWT as the body with Content-Type `application/vc+jwt` (or `application/jwt`)."
+    ),
+    "content": {
+        "application/json": {
+            "schema": {
+                "oneOf": [
+                    {"type": "object", "description": "An OB 3.0 credential (ldp_vc)."},
+                    VerifyWrapper.model_json_schema(by_alias=True),
+                    {"type": "string", "description": "A VC-JWT (compact JWS)."},
+                ]
+            }
+        },
+        "application/vc+ld+json": {"schema": {"type": "object"}},
+        "application/vc+jwt": {"schema": {"type": "string"}},
+    },
+}

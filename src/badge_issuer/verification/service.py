@@ -1,0 +1,87 @@
+"""Verification use cases: a submitted credential, or one of ours by uuid; and the stored bytes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from badge_issuer.awards import repository as award_repository
+from badge_issuer.awards.models import Award
+from badge_issuer.config import Settings
+from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
+from badge_issuer.verification.errors import (
+    CredentialNotFound,
+    CredentialTooLarge,
+    NotACredential,
+    UnsupportedCredentialType,
+)
+from badge_issuer.verification.jwt import MalformedJwt
+from badge_issuer.verification.report import VerificationReport
+from badge_issuer.verification.resolver import Fetcher, ServiceResolver
+from badge_issuer.verification.submission import (
+    MalformedSubmission,
+    UnsupportedSubmissionType,
+    parse_submission,
+)
+from badge_issuer.verification.verify import verify_credential, verify_jwt
+
+
+def verify_submission(
+    session: Session,
+    *,
+    body: bytes,
+    content_type: str | None,
+    settings: Settings,
+    now: datetime,
+    fetch: Fetcher | None = None,
+) -> VerificationReport:
+    """Verify what a client POSTed; only a body that is not a credential at all is refused."""
+    if len(body) > MAX_CREDENTIAL_BYTES:
+        raise CredentialTooLarge(f"Credentials are limited to {MAX_CREDENTIAL_BYTES} bytes.")
+    try:
+        submission = parse_submission(body, content_type)
+    except MalformedSubmission as error:
+        raise NotACredential(str(error)) from None
+    except UnsupportedSubmissionType as error:
+        raise UnsupportedCredentialType(str(error)) from None
+    resolver = ServiceResolver(session, settings=settings, now=now, fetch=fetch)
+    if submission.token is not None:
+        try:
+            return verify_jwt(submission.token, now=now, resolver=resolver, email=submission.email)
+        except MalformedJwt as error:
+            raise NotACredential(str(error)) from None
+    return verify_credential(
+        submission.document,
+        now=now,
+        resolver=resolver,
+        email=submission.email,
+        duplicate_keys=submission.duplicate_keys,
+    )
+
+
+def stored_award(session: Session, *, credential_uuid: str) -> Award:
+    """Return the award behind a public credential id, or raise CredentialNotFound (404)."""
+    try:
+        canonical = str(uuid.UUID(credential_uuid))
+    except ValueError:
+        raise CredentialNotFound(f"No credential {credential_uuid!r}.") from None
+    award = award_repository.get_by_uuid(session, canonical)
+    if award is None or canonical != credential_uuid.lower():
+        raise CredentialNotFound(f"No credential {credential_uuid!r}.")
+    return award
+
+
+def verify_stored(
+    session: Session, *, credential_uuid: str, settings: Settings, now: datetime
+) -> VerificationReport:
+    """Verify one of this service's credentials as stored, exactly as an employer would."""
+    award = stored_award(session, credential_uuid=credential_uuid)
+    return verify_submission(
+        session,
+        body=award.document.encode("utf-8"),
+        content_type="application/json",
+        settings=settings,
+        now=now,
+    )
