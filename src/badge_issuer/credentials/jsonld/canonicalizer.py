@@ -31,9 +31,13 @@ from badge_issuer.credentials.jsonld.templates import Template, build_template
 
 @dataclass(frozen=True)
 class CanonicalForm:
-    """The canonical N-Quads of a document, its strictness problems, and how they were found."""
+    """The canonical N-Quads of a document, its strictness problems, and how they were found.
 
-    nquads: str
+    `nquads` is None when the document is not JSON-LD pyld can process at all (an unknown
+    context, a syntax error); `problems` then says why.
+    """
+
+    nquads: str | None
     problems: tuple[JsonLdProblem, ...]
     from_template: bool
 
@@ -80,14 +84,15 @@ class Canonicalizer:
             if template.accepts(leaves):
                 return CanonicalForm(canonicalize_dataset(template.dataset(leaves)), (), True)
         full = self._full(document)
-        if record.templatable and not full.problems and record.sightings >= self._build_after:
+        learnable = record.templatable and record.sightings >= self._build_after
+        if learnable and full.nquads is not None and not full.problems:
             self._learn(record, document, leaves, full.nquads)
         return full
 
     def canonicalize(self, document: Mapping[str, Any]) -> str:
         """Return the canonical N-Quads of a strict document; raise JsonLdRejected otherwise."""
         form = self.canonical_form(document)
-        if form.problems:
+        if form.problems or form.nquads is None:
             raise JsonLdRejected(list(form.problems))
         return form.nquads
 
@@ -98,6 +103,8 @@ class Canonicalizer:
     def _full(self, document: Mapping[str, Any]) -> CanonicalForm:
         """Run the strict check and the full pyld path."""
         problems = tuple(find_problems(document, self.loader))
+        if any(problem.kind == "invalid-json-ld" for problem in problems):
+            return CanonicalForm(None, problems, False)
         return CanonicalForm(canonicalize_full(document, self.loader), problems, False)
 
     def _record(self, shape: Hashable) -> _ShapeRecord:

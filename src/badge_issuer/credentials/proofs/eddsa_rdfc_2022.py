@@ -166,7 +166,7 @@ def create_proof(
     proof_config = proof_configuration(unsecured_document, options, canonicalizer)
     transformed = transformation(unsecured_document, options, canonicalizer)
     problems = [*transformed.problems, *proof_config.problems]
-    if problems:
+    if problems or transformed.nquads is None or proof_config.nquads is None:
         raise JsonLdRejected(problems)
     hash_data = hashing(transformed.nquads, proof_config.nquads)
     proof["proofValue"] = encode_base58btc(proof_serialization(hash_data, signer))
@@ -199,6 +199,10 @@ def verify_proof(
         return SuiteVerification(tuple(checks), None)
     checks.append(_strict_check("document-json-ld", transformed))
     checks.append(_strict_check("proof-options-json-ld", proof_config))
+    if transformed.nquads is None or proof_config.nquads is None:
+        detail = "not checked: the document or proof options are not processable JSON-LD"
+        checks.append(ProofCheck.failed("signature", detail, PROOF_VERIFICATION_ERROR))
+        return SuiteVerification(tuple(checks), None)
     if proof_bytes is None or method is None:
         reason = "proofValue" if proof_bytes is None else "verification method"
         checks.append(
