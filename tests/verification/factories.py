@@ -36,8 +36,7 @@ ACTOR = "test"
 @contextmanager
 def db(app: FastAPI) -> Iterator[Session]:
     """One committed transaction on the app's database."""
-    for session in session_scope(app.state.session_factory):
-        yield session
+    yield from session_scope(app.state.session_factory)
 
 
 def make_issuer(session: Session, *, slug: str, now: datetime, settings: Settings) -> Issuer:
