@@ -23,7 +23,6 @@ from typing import Any
 
 from badge_issuer.credentials.jsonld.loader import StaticDocumentLoader, default_loader
 from badge_issuer.credentials.jsonld.rdf import canonicalize_full
-from badge_issuer.credentials.jsonld.rdfc import canonicalize_dataset
 from badge_issuer.credentials.jsonld.shapes import context_terms, document_shape
 from badge_issuer.credentials.jsonld.strict import JsonLdProblem, JsonLdRejected, find_problems
 from badge_issuer.credentials.jsonld.templates import Template, build_template
@@ -82,7 +81,7 @@ class Canonicalizer:
         record = self._record(shape)
         for template in record.templates:
             if template.accepts(leaves):
-                return CanonicalForm(canonicalize_dataset(template.dataset(leaves)), (), True)
+                return CanonicalForm(template.canonical_nquads(leaves), (), True)
         full = self._full(document)
         learnable = record.templatable and record.sightings >= self._build_after
         if learnable and full.nquads is not None and not full.problems:
@@ -130,7 +129,7 @@ class Canonicalizer:
         if template is None or not template.accepts(leaves):
             record.templatable = False
             return
-        if canonicalize_dataset(template.dataset(leaves)) != nquads:
+        if template.canonical_nquads(leaves) != nquads:
             record.templatable = False
             return
         with self._lock:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from badge_issuer.credentials.jsonld.loader import StaticDocumentLoader
+from badge_issuer.credentials.jsonld.nquads import escape_iri, escape_literal, serialize_term
 from badge_issuer.credentials.jsonld.rdf import to_rdf_dataset
+from badge_issuer.credentials.jsonld.rdfc import canonicalize_dataset
+from badge_issuer.credentials.jsonld.rdfc_fast import canonicalize_simple
 from badge_issuer.credentials.jsonld.shapes import with_leaves
 from badge_issuer.credentials.jsonld.strict import is_absolute_iri
 
@@ -28,6 +31,8 @@ _NO_SLOT = -1
 
 # (kind, constant value or None, slot or -1, datatype, language); kind is pyld's term type.
 TermPattern = tuple[str, str | None, int, str | None, str | None]
+# A term's canonical text, or (slot, is literal, text after the literal's lexical form).
+TermRendering = str | tuple[int, bool, str]
 QuadPattern = tuple[TermPattern, TermPattern, TermPattern, TermPattern | None]
 Dataset = dict[str, list[dict[str, Any]]]
 
@@ -45,6 +50,19 @@ class Template:
     iri_slots: frozenset[int]
     quads: tuple[QuadPattern, ...]
     reserved_terms: frozenset[str]
+    rendering: tuple[tuple[TermRendering, ...], ...] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        rendering = tuple(
+            (
+                _rendering(subject),
+                _rendering(predicate),
+                _rendering(obj),
+                _rendering(graph) if graph else "",
+            )
+            for subject, predicate, obj, graph in self.quads
+        )
+        object.__setattr__(self, "rendering", rendering)
 
     def accepts(self, leaves: Sequence[str]) -> bool:
         """Return whether substituting `leaves` gives the same RDF as the full path would."""
@@ -57,6 +75,21 @@ class Template:
         if not is_absolute_iri(value) or value in self.reserved_terms:
             return False
         return value.split(":", 1)[0] not in self.reserved_terms
+
+    def canonical_nquads(self, leaves: Sequence[str]) -> str:
+        """Return the RDFC-1.0 canonical N-Quads of a document with these leaves."""
+        # A dict keeps one of each quad: two slots may receive the same IRI, merging nodes.
+        quads = dict.fromkeys(
+            (
+                _text(subject, leaves),
+                _text(predicate, leaves),
+                _text(obj, leaves),
+                _text(graph, leaves),
+            )
+            for subject, predicate, obj, graph in self.rendering
+        )
+        canonical = canonicalize_simple(list(quads))
+        return canonical if canonical is not None else canonicalize_dataset(self.dataset(leaves))
 
     def dataset(self, leaves: Sequence[str]) -> Dataset:
         """Return the RDF dataset (pyld's shape) of a document with these leaves."""
@@ -82,6 +115,28 @@ class Template:
                 }
             )
         return graphs
+
+
+def _rendering(pattern: TermPattern) -> TermRendering:
+    """Return a term's canonical N-Quads text, or how to render it from its slot."""
+    kind, _, slot, datatype, language = pattern
+    if slot == _NO_SLOT:
+        return serialize_term(_term(pattern))
+    if kind != "literal":
+        return (slot, False, "")
+    # The text after the opening quote of an empty literal: `"` plus any `^^<…>` or `@lang`.
+    suffix = serialize_term(_term(("literal", "", _NO_SLOT, datatype, language)))[1:]
+    return (slot, True, suffix)
+
+
+def _text(rendering: TermRendering, leaves: Sequence[str]) -> str:
+    """Return a term's canonical text: constant, or an IRI or literal rendered from its slot."""
+    if isinstance(rendering, str):
+        return rendering
+    slot, is_literal, suffix = rendering
+    if is_literal:
+        return '"' + escape_literal(leaves[slot]) + suffix
+    return "<" + escape_iri(leaves[slot]) + ">"
 
 
 def _fill(pattern: TermPattern, leaves: Sequence[str]) -> TermPattern:
