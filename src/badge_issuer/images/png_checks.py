@@ -25,8 +25,8 @@ from badge_issuer.images.store_errors import (
     PngTooManyPixels,
 )
 
-MAX_SIDE = 4096
-MAX_PIXELS = 4096 * 4096
+MAX_SIDE = 2048
+MAX_PIXELS = MAX_SIDE * MAX_SIDE
 MAX_INFLATED_METADATA = 1024 * 1024
 _STEP = 64 * 1024
 _IHDR = struct.Struct(">IIBBBBB")

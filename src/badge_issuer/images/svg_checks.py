@@ -25,7 +25,7 @@ _ANIMATIONS = frozenset({"animate", "set", "animateMotion", "animateTransform"})
 _LOCAL_REFERENCE = re.compile(r"#[^\s]*")
 _RASTER_DATA_URI = re.compile(r"data:image/(?:png|jpeg|gif|webp)[;,]", re.IGNORECASE)
 # url(...) whose target is not a #fragment, and @import, in style sheets and attributes.
-_CSS_EXTERNAL = re.compile(r"""url\(\s*(?!['"]?\s*#)|@import""", re.IGNORECASE)
+_CSS_EXTERNAL = re.compile(r"""url\((?!\s*['"]?\s*#)|@import""", re.IGNORECASE)
 _SCRIPT_SCHEME = re.compile(r"(?:java|vb)script:", re.IGNORECASE)
 _INVISIBLE = re.compile(r"[\x00-\x20]+")
 # ElementTree drops processing instructions, yet viewers obey <?xml-stylesheet href=...?>.
