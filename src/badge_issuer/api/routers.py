@@ -14,6 +14,7 @@ from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
 from badge_issuer.api import providers as providers_api
+from badge_issuer.api import stats as stats_api
 from badge_issuer.api import status as status_api
 from badge_issuer.api import verify as verify_api
 
@@ -34,6 +35,7 @@ ALL: list[APIRouter] = [
     credentials_public_api.router,
     status_api.router,
     status_api.admin_router,
+    stats_api.router,
 ]
 
 TAGS: list[dict[str, Any]] = [
@@ -86,5 +88,10 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "status lists",
         "description": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",
+    },
+    {
+        "name": "stats",
+        "description": "Talent visibility: privacy-safe counts of learners holding each badge "
+        "and skill, by region, category, issuer and period (scope `stats`, or public).",
     },
 ]

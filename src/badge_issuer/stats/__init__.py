@@ -1,0 +1,1 @@
+"""Talent visibility: privacy-safe counts of learners holding achievements and skills."""

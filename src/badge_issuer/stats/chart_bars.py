@@ -1,0 +1,109 @@
+"""Horizontal bar chart: one bar per key, or per group under each key's heading (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from badge_issuer.stats import chart_text as words
+from badge_issuer.stats.chart_canvas import (
+    GRID,
+    HATCH,
+    MARGIN,
+    MUTED,
+    PALETTE,
+    SMALL,
+    TEXT,
+    WIDTH,
+    Canvas,
+    nice_scale,
+    published,
+)
+from badge_issuer.stats.table import Shown, StatsTable
+
+ROW = 24
+BAR = 15
+INDENT = 14
+LABEL_MAX = 380
+VALUE_SPACE = 70
+STUB = 28
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A bar (cell) or, when grouped, a key's heading with its total."""
+
+    label: str
+    shown: Shown | None
+    heading: bool = False
+
+
+def draw_bars(canvas: Canvas, table: StatsTable) -> None:
+    """Draw the bars under the header, with a value scale on top."""
+    rows = _rows(table)
+    widest = max(words.width(r.label, TEXT) + (0 if r.heading else INDENT) for r in rows)
+    left = MARGIN + min(widest + 16, LABEL_MAX)
+    span = WIDTH - left - MARGIN - VALUE_SPACE
+    top, step = nice_scale(max(published(table.cells), default=1))
+    _scale(canvas, left, span, top, step, len(rows))
+    for row in rows:
+        if row.heading:
+            _heading(canvas, row)
+        else:
+            _bar(canvas, row, left, span / top)
+        canvas.y += ROW
+
+
+def _rows(table: StatsTable) -> list[_Row]:
+    if not table.group_by:
+        return [_Row(cell.label, cell) for cell in table.cells]
+    totals = {total.key: total for total in table.totals}
+    rows: list[_Row] = []
+    current: str | None = None
+    for cell in table.cells:
+        if cell.key != current:
+            current = cell.key
+            rows.append(_Row(cell.label, totals.get(cell.key), heading=True))
+        rows.append(_Row(words.group_text(cell.groups), cell))
+    return rows
+
+
+def _scale(canvas: Canvas, left: float, span: float, top: int, step: int, rows: int) -> None:
+    bottom = canvas.y + 18 + rows * ROW
+    for value in range(0, top + 1, step):
+        x = left + span * value / top
+        canvas.add("line", x1=x, y1=canvas.y + 14, x2=x, y2=bottom, stroke=GRID)
+        canvas.write(
+            x, canvas.y + 10, words.count_text(value), size=SMALL, fill=MUTED, text_anchor="middle"
+        )
+    canvas.write(left + span + 12, canvas.y + 10, "（人）", size=SMALL, fill=MUTED)
+    canvas.y += 22
+
+
+def _heading(canvas: Canvas, row: _Row) -> None:
+    baseline = canvas.y + ROW - 8
+    canvas.write(
+        MARGIN, baseline, words.truncate(row.label, WIDTH - 2 * MARGIN - 120, TEXT), font_weight=700
+    )
+    total = row.shown
+    if total is not None:
+        text = words.SUPPRESSED if total.learners is None else words.count_text(total.learners)
+        canvas.write(
+            WIDTH - MARGIN, baseline, f"計 {text}", size=SMALL, fill=MUTED, text_anchor="end"
+        )
+
+
+def _bar(canvas: Canvas, row: _Row, left: float, per_learner: float) -> None:
+    if row.shown is None:
+        return
+    indent = INDENT if row.shown.groups else 0
+    baseline = canvas.y + ROW - 8
+    label = words.truncate(row.label, left - MARGIN - indent - 12, TEXT)
+    canvas.write(MARGIN + indent, baseline, label)
+    bar_top = canvas.y + (ROW - BAR) / 2
+    if row.shown.learners is None:
+        canvas.add("rect", x=left, y=bar_top, width=STUB, height=BAR, fill=HATCH, stroke="#888888")
+        canvas.write(left + STUB + 6, baseline, words.SUPPRESSED, size=SMALL, fill=MUTED)
+        return
+    length = max(row.shown.learners * per_learner, 1.0)
+    canvas.add("rect", x=left, y=bar_top, width=length, height=BAR, fill=PALETTE[0])
+    canvas.write(left + length + 6, baseline, words.count_text(row.shown.learners), size=SMALL)

@@ -1,0 +1,59 @@
+"""The one place where SQL dialects differ: labelling a timestamp with its JST period.
+
+Both branches produce the labels of `periods.period_label` (2026-04, 2026-Q2, 2026), so the
+rest of the package never sees a dialect. PostgreSQL truncates with date_trunc and formats
+with to_char; SQLite shifts with a strftime modifier (it stores naive UTC text). Every constant
+is inlined rather than bound, so the same expression in SELECT and GROUP BY is textually
+identical (PostgreSQL matches them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, SQLColumnExpression, String, cast, func, literal_column
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
+
+from badge_issuer.stats.periods import UTC_OFFSET
+from badge_issuer.stats.query import Period
+
+_POSTGRES_FORMATS = {Period.MONTH: "YYYY-MM", Period.QUARTER: 'YYYY-"Q"Q', Period.YEAR: "YYYY"}
+_SQLITE_FORMATS = {Period.MONTH: "%Y-%m", Period.YEAR: "%Y"}
+
+
+def period_label(
+    dialect_name: str, period: Period, moment: SQLColumnExpression[datetime]
+) -> ColumnElement[str]:
+    """Return an SQL expression labelling `moment` (a UTC timestamp column) with its period."""
+    if dialect_name == "postgresql":
+        return _postgres_label(period, moment)
+    if dialect_name == "sqlite":
+        return _sqlite_label(period, moment)
+    raise NotImplementedError(f"statistics do not support the {dialect_name} dialect")
+
+
+def _postgres_label(period: Period, moment: SQLColumnExpression[datetime]) -> ColumnElement[str]:
+    # timezone('UTC', timestamptz) gives the UTC wall clock; adding the offset gives JST.
+    hours = int(UTC_OFFSET.total_seconds() // 3600)
+    local = func.timezone(_inline("'UTC'"), moment) + _inline(f"interval '{hours} hours'")
+    unit = _inline(f"'{period.value}'")
+    pattern = _inline(f"'{_POSTGRES_FORMATS[period]}'")
+    return func.to_char(func.date_trunc(unit, local), pattern, type_=String)
+
+
+def _sqlite_label(period: Period, moment: SQLColumnExpression[datetime]) -> ColumnElement[str]:
+    hours = int(UTC_OFFSET.total_seconds() // 3600)
+    shift = _inline(f"'{hours:+d} hours'")
+    if period is Period.QUARTER:
+        year = func.strftime(_inline("'%Y'"), moment, shift, type_=String)
+        month = cast(func.strftime(_inline("'%m'"), moment, shift), Integer)
+        # SQLite divides integers as integers; op("/") keeps SQLAlchemy from adding FLOOR().
+        quarter = cast((month + _inline("2")).self_group().op("/")(_inline("3")), String)
+        return year.concat(literal_column("'-Q'", String)).concat(quarter)
+    pattern = _inline(f"'{_SQLITE_FORMATS[period]}'")
+    return func.strftime(pattern, moment, shift, type_=String)
+
+
+def _inline(sql: str) -> ColumnClause[Any]:
+    return literal_column(sql)

@@ -1,0 +1,145 @@
+"""API shapes of the statistics answers (JSON), built from a finished table."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from badge_issuer.stats import periods as calendar
+from badge_issuer.stats.query import Dimension, Period, Subject
+from badge_issuer.stats.table import Shown, StatsTable
+
+
+class StatsCounting(BaseModel):
+    """What the numbers mean: read `notes` before using them."""
+
+    as_of: datetime = Field(description="Credentials are counted when valid at this instant.")
+    unit: str = Field(default="distinct learners")
+    excludes: list[str] = Field(default=["revoked credentials", "expired credentials"])
+    time_zone: str = Field(description="Periods and from/to days are in this time zone.")
+    min_cell: int = Field(description="Cells with fewer learners are suppressed.")
+    skill_map_version: str | None = Field(description="Source of names and skills.")
+    notes: list[str]
+
+
+class StatsTotal(BaseModel):
+    """Distinct learners of one key (and period) over all groups."""
+
+    key: str = Field(description="Achievement or skill id.")
+    label: str = Field(description="Its name in the current skill map.")
+    period: str | None
+    learners: int | None = Field(description="null when suppressed.")
+    suppressed: bool
+
+
+class StatsCell(StatsTotal):
+    """Distinct learners of one key in one group (and period)."""
+
+    groups: dict[str, str | None] = Field(
+        description="Value of each grouping dimension; null means not stated."
+    )
+
+
+class StatsRead(BaseModel):
+    """A table of learner counts; cells absent from `cells` hold no learner."""
+
+    subject: Subject
+    group_by: list[Dimension]
+    period: Period | None
+    cumulative: bool
+    from_: date | None = Field(serialization_alias="from")
+    to: date | None
+    periods: list[str] = Field(description="Every period of the range, in order.")
+    counting: StatsCounting
+    cells: list[StatsCell]
+    totals: list[StatsTotal] = Field(description="Per key and period; only when grouped.")
+
+
+def stats_read(table: StatsTable) -> StatsRead:
+    """Build the JSON answer from a finished table."""
+    return StatsRead(
+        subject=table.subject,
+        group_by=list(table.group_by),
+        period=table.period,
+        cumulative=table.cumulative,
+        from_=table.date_from,
+        to=table.date_to,
+        periods=list(table.periods),
+        counting=StatsCounting(
+            as_of=table.as_of,
+            time_zone=calendar.TIME_ZONE_NAME,
+            min_cell=table.min_cell,
+            skill_map_version=table.skill_map_version,
+            notes=counting_notes(table),
+        ),
+        cells=[_cell(table, shown) for shown in table.cells],
+        totals=[_total(shown) for shown in table.totals],
+    )
+
+
+def counting_notes(table: StatsTable) -> list[str]:
+    """Explain, in sentences, what the table counts."""
+    notes = [
+        "Each number counts distinct learners holding a credential valid at "
+        f"{table.as_of.isoformat()} (as_of): revoked and expired credentials are not "
+        "counted, nor credentials without a learner.",
+        _subject_note(table),
+        _period_note(table),
+    ]
+    if table.group_by:
+        notes.append(
+            "Region and category are those recorded with each credential when it was issued. "
+            "A learner appearing in several groups is counted in each, once in the total."
+        )
+    notes.append(
+        f"Cells with fewer than {table.min_cell} learners are suppressed (learners null, "
+        "suppressed true). Where a total would let a suppressed cell be found by subtraction, "
+        "the smallest other cells of that total, or the total itself, are suppressed too. "
+        "Comparing different requests (such as overlapping date ranges) is not protected."
+    )
+    return notes
+
+
+def _subject_note(table: StatsTable) -> str:
+    version = table.skill_map_version or "none loaded"
+    if table.subject is Subject.SKILLS:
+        return (
+            "A learner holds a skill when they hold a valid achievement that carries it in the "
+            f"current skill map (version {version}); holding several such achievements counts once."
+        )
+    return f"Achievement names come from the current skill map (version {version})."
+
+
+def _period_note(table: StatsTable) -> str:
+    if table.cumulative and table.period:
+        return (
+            "Cumulative: each period counts learners holding a credential (valid at as_of) "
+            "issued by the end of that period; `from` only chooses the first period shown."
+        )
+    if table.cumulative:
+        return "Cumulative: learners holding a credential (valid at as_of) issued up to `to`."
+    if table.period:
+        return "Each period counts learners whose credential was issued in it (Japan time)."
+    return "Counts learners whose credential was issued between `from` and `to` (inclusive days)."
+
+
+def _total(shown: Shown) -> StatsTotal:
+    return StatsTotal(
+        key=shown.key,
+        label=shown.label,
+        period=shown.period,
+        learners=shown.learners,
+        suppressed=shown.suppressed,
+    )
+
+
+def _cell(table: StatsTable, shown: Shown) -> StatsCell:
+    return StatsCell(
+        key=shown.key,
+        label=shown.label,
+        period=shown.period,
+        learners=shown.learners,
+        suppressed=shown.suppressed,
+        groups={str(d): value for d, value in zip(table.group_by, shown.groups, strict=True)},
+    )

@@ -1,0 +1,118 @@
+"""Use case: count learners holding each achievement or skill, privacy-safe, as one table."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from badge_issuer.skillmap import service as skillmap_service
+from badge_issuer.stats import periods as calendar
+from badge_issuer.stats import repository, tabulate
+from badge_issuer.stats.errors import StatsTooLarge
+from badge_issuer.stats.query import StatsQuery, Subject
+from badge_issuer.stats.table import StatsTable, Tally
+
+# A spreadsheet or chart beyond this is unreadable, and the cost grows with it.
+MAX_CELLS = 50_000
+
+
+def holder_statistics(
+    session: Session, *, query: StatsQuery, as_of: datetime, min_cell: int
+) -> StatsTable:
+    """Count distinct learners holding valid credentials, grouped, suppressed and labelled."""
+    labels, achievement_skills = _catalog(session, query.subject)
+    if query.subject is Subject.SKILLS and not achievement_skills:
+        return tabulate.assemble(
+            query, as_of=as_of, min_cell=min_cell, labels=labels, periods=(), cells=[], totals=[]
+        )
+    spec = _holder_query(query, achievement_skills, as_of)
+    if query.cumulative and query.period is not None:
+        first_cells = repository.count_first_holdings(session, spec)
+        periods = _periods(query, as_of, first_cells)
+        _check_size(len({(c.key, c.groups) for c in first_cells}) * len(periods))
+        cells = tabulate.cumulate(first_cells, periods)
+        totals = _totals(session, spec, periods) if query.group_by else []
+    else:
+        cells = repository.count_holders(session, spec)
+        _check_size(len(cells))
+        periods = _periods(query, as_of, cells) if query.period is not None else ()
+        totals = (
+            repository.count_holders(session, replace(spec, group_by=())) if query.group_by else []
+        )
+    return tabulate.assemble(
+        query,
+        as_of=as_of,
+        min_cell=min_cell,
+        labels=labels,
+        periods=periods,
+        cells=cells,
+        totals=totals,
+    )
+
+
+def _catalog(
+    session: Session, subject: Subject
+) -> tuple[tabulate.Labels, Mapping[str, Sequence[str]] | None]:
+    """Names from the current skill map, and which skills each achievement carries."""
+    current = skillmap_service.load_current(session)
+    if current is None:
+        return tabulate.Labels({}, None), ({} if subject is Subject.SKILLS else None)
+    skill_map = current.skill_map
+    version = skill_map.version or current.content_hash[:12]
+    if subject is Subject.ACHIEVEMENTS:
+        return tabulate.Labels({a.id: a.name for a in skill_map.achievements}, version), None
+    carried = {a.id: a.skills for a in skill_map.achievements if a.skills}
+    return tabulate.Labels({s.id: s.name for s in skill_map.skills}, version), carried
+
+
+def _holder_query(
+    query: StatsQuery, achievement_skills: Mapping[str, Sequence[str]] | None, as_of: datetime
+) -> repository.HolderQuery:
+    # Cumulative holders at a period's end include everyone who got the credential earlier.
+    starts = None if query.cumulative or query.date_from is None else query.date_from
+    return repository.HolderQuery(
+        achievement_skills=achievement_skills,
+        group_by=query.group_by,
+        period=query.period,
+        issued_from=None if starts is None else calendar.start_of_day(starts),
+        issued_before=_day_after(query.date_to),
+        as_of=as_of,
+    )
+
+
+def _day_after(day: date | None) -> datetime | None:
+    return None if day is None else calendar.start_of_day(day + timedelta(days=1))
+
+
+def _periods(query: StatsQuery, as_of: datetime, tallies: Sequence[Tally]) -> tuple[str, ...]:
+    """The periods shown: from `from` (or the first with data) to `to` (or today), in order."""
+    if query.period is None:
+        return ()
+    last = calendar.local_date(as_of)
+    if query.date_to is not None:
+        last = min(last, query.date_to)
+    first = query.date_from
+    if first is None:
+        seen = [t.period for t in tallies if t.period is not None]
+        if not seen:
+            return ()
+        first = calendar.label_start(min(seen), query.period)
+    return calendar.period_labels(first, last, query.period) if first <= last else ()
+
+
+def _totals(
+    session: Session, spec: repository.HolderQuery, periods: tuple[str, ...]
+) -> list[Tally]:
+    firsts = repository.count_first_holdings(session, replace(spec, group_by=()))
+    return tabulate.cumulate(firsts, periods)
+
+
+def _check_size(cells: int) -> None:
+    if cells > MAX_CELLS:
+        raise StatsTooLarge(
+            f"The answer would hold {cells} cells (at most {MAX_CELLS}): group by fewer "
+            "dimensions, use a coarser period or a shorter range."
+        )

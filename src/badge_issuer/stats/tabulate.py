@@ -1,0 +1,99 @@
+"""Turn raw counts into a published table: running sums, ordering, labels, suppression (pure)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from badge_issuer.stats import suppression
+from badge_issuer.stats.query import StatsQuery
+from badge_issuer.stats.table import Groups, Shown, StatsTable, Tally
+
+
+@dataclass(frozen=True, slots=True)
+class Labels:
+    """Names of keys in skill-map order (achievements or skills), and the map's version."""
+
+    names: Mapping[str, str]
+    skill_map_version: str | None
+
+
+def cumulate(first_holdings: Sequence[Tally], periods: Sequence[str]) -> list[Tally]:
+    """Turn counts of learners first holding a key in each period into holders at each period's end.
+
+    Holdings from before the first listed period are carried into it; periods with no holder
+    yet are left out (zero, like any absent cell).
+    """
+    if not periods:
+        return []
+    series: dict[tuple[str, Groups], dict[str, int]] = defaultdict(dict)
+    for row in first_holdings:
+        if row.period is None:
+            raise ValueError("cumulative counts need a period on every row")
+        by_period = series[(row.key, row.groups)]
+        by_period[row.period] = by_period.get(row.period, 0) + row.learners
+    result: list[Tally] = []
+    for (key, groups), by_period in series.items():
+        running = sum(n for period, n in by_period.items() if period < periods[0])
+        for period in periods:
+            running += by_period.get(period, 0)
+            if running:
+                result.append(Tally(key, groups, period, running))
+    return result
+
+
+def assemble(
+    query: StatsQuery,
+    *,
+    as_of: datetime,
+    min_cell: int,
+    labels: Labels,
+    periods: tuple[str, ...],
+    cells: Sequence[Tally],
+    totals: Sequence[Tally],
+) -> StatsTable:
+    """Order cells and totals, apply suppression and attach the names of keys."""
+    ordered_cells = sorted(cells, key=_order(labels))
+    ordered_totals = sorted(totals, key=_order(labels))
+    hidden, hidden_totals = suppression.publish(ordered_cells, ordered_totals, min_cell=min_cell)
+    return StatsTable(
+        subject=query.subject,
+        group_by=query.group_by,
+        period=query.period,
+        cumulative=query.cumulative,
+        date_from=query.date_from,
+        date_to=query.date_to,
+        as_of=as_of,
+        min_cell=min_cell,
+        skill_map_version=labels.skill_map_version,
+        periods=periods,
+        cells=_shown(ordered_cells, hidden, labels),
+        totals=_shown(ordered_totals, hidden_totals, labels),
+    )
+
+
+def _order(labels: Labels) -> Callable[[Tally], tuple[object, ...]]:
+    rank = {key: index for index, key in enumerate(labels.names)}
+
+    def sort_key(tally: Tally) -> tuple[object, ...]:
+        # Keys in skill-map order (unknown ones last, by id); "not stated" groups last.
+        groups = tuple((value is None, value or "") for value in tally.groups)
+        return (rank.get(tally.key, len(rank)), tally.key, groups, tally.period or "")
+
+    return sort_key
+
+
+def _shown(tallies: Sequence[Tally], hidden: frozenset[int], labels: Labels) -> tuple[Shown, ...]:
+    return tuple(
+        Shown(
+            key=tally.key,
+            label=labels.names.get(tally.key, tally.key),
+            groups=tally.groups,
+            period=tally.period,
+            learners=None if index in hidden else tally.learners,
+            suppressed=index in hidden,
+        )
+        for index, tally in enumerate(tallies)
+    )
