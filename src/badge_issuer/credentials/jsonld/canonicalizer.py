@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from badge_issuer.credentials.jsonld.loader import StaticDocumentLoader, default_loader
 from badge_issuer.credentials.jsonld.rdf import canonicalize_full
-from badge_issuer.credentials.jsonld.shapes import context_terms, document_shape
+from badge_issuer.credentials.jsonld.shapes import Shape, context_terms, document_shape
 from badge_issuer.credentials.jsonld.strict import JsonLdProblem, JsonLdRejected, find_problems
 from badge_issuer.credentials.jsonld.templates import Template, build_template
 
@@ -67,7 +67,7 @@ class Canonicalizer:
         self._build_after = build_after
         self._max_shapes = max_shapes
         self._max_templates_per_shape = max_templates_per_shape
-        self._shapes: OrderedDict[Hashable, _ShapeRecord] = OrderedDict()
+        self._shapes: OrderedDict[Shape, _ShapeRecord] = OrderedDict()
         self._lock = threading.Lock()
         self._reserved_terms = frozenset(
             context_terms([self.loader.document(url) for url in sorted(self.loader.urls)])
@@ -106,7 +106,7 @@ class Canonicalizer:
             return CanonicalForm(None, problems, False)
         return CanonicalForm(canonicalize_full(document, self.loader), problems, False)
 
-    def _record(self, shape: Hashable) -> _ShapeRecord:
+    def _record(self, shape: Shape) -> _ShapeRecord:
         """Return (creating if needed) the record of a shape and count this sighting."""
         with self._lock:
             record = self._shapes.get(shape)

@@ -11,10 +11,29 @@ keyword values, numbers, booleans, nulls, array lengths - is part of the shape i
 from __future__ import annotations
 
 import json
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-_LEAF = 0  # stands for a string leaf inside a shape; every other value there is a tuple
+# Markers of the flat token sequence a shape is made of. They are ints and object keys are
+# strings, and every value after a marker has a fixed form, so two different structures can
+# never give the same sequence.
+_OBJECT, _END_OBJECT, _ARRAY, _END_ARRAY, _LEAF, _TEXT, _SCALAR, _CONTEXT = range(8)
+
+
+class Shape:
+    """The structure of a document as a flat token tuple, hashed once (it is a cache key)."""
+
+    __slots__ = ("_hash", "tokens")
+
+    def __init__(self, tokens: tuple[Any, ...]) -> None:
+        self.tokens = tokens
+        self._hash = hash(tokens)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Shape) and self.tokens == other.tokens
 
 
 def _steers_processing(key: str) -> bool:
@@ -22,38 +41,45 @@ def _steers_processing(key: str) -> bool:
     return key == "type" or (key.startswith("@") and key not in ("@id", "@value"))
 
 
-def _shape(value: Any, leaves: list[str], structural: bool) -> Hashable:
-    """Return the shape of `value`, appending its leaves in traversal order (sorted keys)."""
+def _tokens(value: Any, tokens: list[Any], leaves: list[str], structural: bool) -> None:
+    """Append the tokens of `value`, and its leaves, in traversal order (sorted keys)."""
     if isinstance(value, str):
         if structural:
-            return ("s", value)
-        leaves.append(value)
-        return _LEAF
-    if isinstance(value, Mapping):
-        return ("{", *(_entry_shape(key, value[key], leaves) for key in sorted(value)))
-    if isinstance(value, list):
-        return ("[", *(_shape(item, leaves, structural) for item in value))
-    return (type(value).__name__, value)
+            tokens += (_TEXT, value)
+        else:
+            tokens.append(_LEAF)
+            leaves.append(value)
+    elif isinstance(value, Mapping):
+        tokens.append(_OBJECT)
+        for key in sorted(value):
+            tokens.append(key)
+            if key == "@context":
+                tokens += (_CONTEXT, _context_text(value[key]))
+            else:
+                _tokens(value[key], tokens, leaves, _steers_processing(key))
+        tokens.append(_END_OBJECT)
+    elif isinstance(value, list):
+        tokens.append(_ARRAY)
+        for item in value:
+            _tokens(item, tokens, leaves, structural)
+        tokens.append(_END_ARRAY)
+    else:
+        tokens += (_SCALAR, type(value).__name__, value)
 
 
-def _entry_shape(key: str, value: Any, leaves: list[str]) -> Hashable:
-    """Return the shape of one object entry."""
-    if key == "@context":
-        return (key, _context_shape(value))
-    return (key, _shape(value, leaves, _steers_processing(key)))
-
-
-def _context_shape(context: Any) -> Hashable:
-    """Return a hashable form of a `@context` value (always part of the shape)."""
+def _context_text(context: Any) -> str:
+    """Return a `@context` value as text (it is always part of the shape)."""
     if isinstance(context, str):
-        return ("c", context)
-    return ("c", json.dumps(context, sort_keys=True, separators=(",", ":")))
+        return "url:" + context
+    return "json:" + json.dumps(context, sort_keys=True, separators=(",", ":"))
 
 
-def document_shape(document: Mapping[str, Any]) -> tuple[Hashable, list[str]]:
+def document_shape(document: Mapping[str, Any]) -> tuple[Shape, list[str]]:
     """Return the shape of a document and its string leaves, in a fixed traversal order."""
+    tokens: list[Any] = []
     leaves: list[str] = []
-    return _shape(document, leaves, structural=False), leaves
+    _tokens(document, tokens, leaves, structural=False)
+    return Shape(tuple(tokens)), leaves
 
 
 def _rebuild(value: Any, leaves: Iterator[str], structural: bool) -> Any:

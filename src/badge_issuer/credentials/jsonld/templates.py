@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from badge_issuer.credentials.jsonld.loader import StaticDocumentLoader
 from badge_issuer.credentials.jsonld.nquads import escape_iri, escape_literal, serialize_term
 from badge_issuer.credentials.jsonld.rdf import to_rdf_dataset
 from badge_issuer.credentials.jsonld.rdfc import canonicalize_dataset
-from badge_issuer.credentials.jsonld.rdfc_fast import canonicalize_simple
+from badge_issuer.credentials.jsonld.rdfc_fast import Quad, canonicalize_simple
 from badge_issuer.credentials.jsonld.shapes import with_leaves
 from badge_issuer.credentials.jsonld.strict import is_absolute_iri
 
@@ -51,6 +51,7 @@ class Template:
     quads: tuple[QuadPattern, ...]
     reserved_terms: frozenset[str]
     rendering: tuple[tuple[TermRendering, ...], ...] = field(init=False, repr=False)
+    slot_renderings: frozenset[tuple[int, bool, str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         rendering = tuple(
@@ -63,6 +64,8 @@ class Template:
             for subject, predicate, obj, graph in self.quads
         )
         object.__setattr__(self, "rendering", rendering)
+        slot_renderings = {term for quad in rendering for term in quad if not isinstance(term, str)}
+        object.__setattr__(self, "slot_renderings", frozenset(slot_renderings))
 
     def accepts(self, leaves: Sequence[str]) -> bool:
         """Return whether substituting `leaves` gives the same RDF as the full path would."""
@@ -78,17 +81,18 @@ class Template:
 
     def canonical_nquads(self, leaves: Sequence[str]) -> str:
         """Return the RDFC-1.0 canonical N-Quads of a document with these leaves."""
+        # Each slot is rendered once, however many quads it is in; `text(term, term)` leaves
+        # the constant terms (plain strings) as they are.
+        texts: dict[TermRendering, TermRendering] = {
+            rendering: _text(rendering, leaves) for rendering in self.slot_renderings
+        }
+        text = texts.get
         # A dict keeps one of each quad: two slots may receive the same IRI, merging nodes.
         quads = dict.fromkeys(
-            (
-                _text(subject, leaves),
-                _text(predicate, leaves),
-                _text(obj, leaves),
-                _text(graph, leaves),
-            )
+            (text(subject, subject), text(predicate, predicate), text(obj, obj), text(graph, graph))
             for subject, predicate, obj, graph in self.rendering
         )
-        canonical = canonicalize_simple(list(quads))
+        canonical = canonicalize_simple(cast(list[Quad], list(quads)))
         return canonical if canonical is not None else canonicalize_dataset(self.dataset(leaves))
 
     def dataset(self, leaves: Sequence[str]) -> Dataset:
