@@ -56,6 +56,31 @@ def _next_index(session: Session, status_list: StatusList) -> int:
     return int(used or 0)
 
 
+def _subject(origin: str) -> dict[str, Any]:
+    """Return an AchievementSubject identified by a salted hash of an email address."""
+    salt = uuid.uuid4().hex
+    identity_hash = "sha256$" + hashlib.sha256(f"learner@example.jp{salt}".encode()).hexdigest()
+    return {
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityType": "emailAddress",
+                "hashed": True,
+                "identityHash": identity_hash,
+                "salt": salt,
+            }
+        ],
+        "achievement": {
+            "id": f"{origin}/achievements/dx-basics",
+            "type": ["Achievement"],
+            "name": "DX基礎",
+            "description": "Completed the DX basics course.",
+            "criteria": {"narrative": "Complete the course with a passing score."},
+        },
+    }
+
+
 def credential_document(
     issuer: Issuer,
     *,
@@ -67,8 +92,6 @@ def credential_document(
 ) -> dict[str, Any]:
     """Build a minimal valid OpenBadgeCredential (unsigned)."""
     origin = settings.public_origin
-    salt = uuid.uuid4().hex
-    identity_hash = "sha256$" + hashlib.sha256(f"learner@example.jp{salt}".encode()).hexdigest()
     document = {
         "@context": list(profile.PROFILE_CONTEXT),
         "id": f"{origin}/credentials/{credential_uuid}",
@@ -76,25 +99,7 @@ def credential_document(
         "issuer": profile.profile(issuer, origin),
         "name": "DX基礎 (DX basics)",
         "validFrom": format_datetime(now),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "identityHash": identity_hash,
-                    "salt": salt,
-                }
-            ],
-            "achievement": {
-                "id": f"{origin}/achievements/dx-basics",
-                "type": ["Achievement"],
-                "name": "DX基礎",
-                "description": "Completed the DX basics course.",
-                "criteria": {"narrative": "Complete the course with a passing score."},
-            },
-        },
+        "credentialSubject": _subject(origin),
         "credentialStatus": {
             "id": f"{status_url}#{index}",
             "type": "BitstringStatusListEntry",

@@ -63,6 +63,22 @@ def _published(client: TestClient, slug: str = SLUG) -> list[str]:
     return [method["id"].rsplit("#", 1)[1] for method in document["verificationMethod"]]
 
 
+def _assert_resigned_in_place(
+    app: FastAPI, settings: Settings, before: dict[str, dict[str, Any]], key_id: str
+) -> None:
+    """Each credential verifies under `key_id` and differs from before only in its proof."""
+    for uuid, old in before.items():
+        assert _verified(app, settings, uuid)
+        assert _signed_by(app, uuid) == key_id
+        new = _document(app, uuid)
+        assert {k: v for k, v in new.items() if k != "proof"} == {
+            k: v for k, v in old.items() if k != "proof"
+        }
+        assert new["proof"][0]["type"] == "DataIntegrityProof"
+        assert new["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+        assert new["proof"][0]["created"] >= old["proof"][0]["created"]
+
+
 class TestKeyLifecycle:
     def test_create_activate_rotate_revoke_resign(
         self, app: FastAPI, client: TestClient, api: AdminApi, settings: Settings
@@ -93,7 +109,7 @@ class TestKeyLifecycle:
         assert _verified(app, settings, new_credential)
 
         # Re-sign in batches of two: the first call leaves one, the second finishes.
-        before = [_document(app, uuid) for uuid in old_credentials]
+        before = {uuid: _document(app, uuid) for uuid in old_credentials}
         path = f"/v1/admin/issuers/{SLUG}/keys/{first}/resign"
         assert api.call("POST", path, params={"batch_size": 2}) == {
             "key_id": first,
@@ -104,15 +120,7 @@ class TestKeyLifecycle:
         }
         assert api.call("POST", path, params={"batch_size": 2})["done"] is True
         assert api.call("POST", path)["resigned"] == 0
-        for uuid, old in zip(old_credentials, before, strict=True):
-            assert _verified(app, settings, uuid)
-            assert _signed_by(app, uuid) == second
-            new = _document(app, uuid)
-            assert {k: v for k, v in new.items() if k != "proof"} == {
-                k: v for k, v in old.items() if k != "proof"
-            }
-            assert new["proof"][0]["type"] == "DataIntegrityProof"
-            assert new["proof"][0]["cryptosuite"] == "eddsa-rdfc-2022"
+        _assert_resigned_in_place(app, settings, before, second)
 
     def test_every_admin_action_is_audited_with_the_token_name(
         self, app: FastAPI, api: AdminApi, settings: Settings

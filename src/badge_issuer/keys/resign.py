@@ -8,6 +8,7 @@ other member stay as they were; only the proof is replaced.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,7 @@ import structlog
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
+from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.proofs.signer import Signer
@@ -89,26 +91,37 @@ def resign_batch(
         resigned=len(awards),
         remaining=repository.count_unrevoked_awards_signed_by(session, signing_key_id=old_key.id),
     )
-    details = {
-        "resigned": outcome.resigned,
-        "remaining": outcome.remaining,
-        "signing_key_id": outcome.signing_key_id,
-        "credentials": [award.uuid for award in awards],
-    }
+    _record(session, issuer=issuer, outcome=outcome, awards=awards, actor=actor, now=now)
+    return outcome
+
+
+def _record(
+    session: Session,
+    *,
+    issuer: Issuer,
+    outcome: ResignOutcome,
+    awards: Sequence[Award],
+    actor: str,
+    now: datetime,
+) -> None:
     audit.record(
         session,
         actor=actor,
         action="key.resign",
         target_type=key_service.TARGET_TYPE,
-        target_id=key_service.audit_target(issuer, key_id),
+        target_id=key_service.audit_target(issuer, outcome.key_id),
         now=now,
-        details=details,
+        details={
+            "resigned": outcome.resigned,
+            "remaining": outcome.remaining,
+            "signing_key_id": outcome.signing_key_id,
+            "credentials": [award.uuid for award in awards],
+        },
     )
     log.info(
         "key.resign",
         issuer=issuer.slug,
-        key_id=key_id,
+        key_id=outcome.key_id,
         resigned=outcome.resigned,
         remaining=outcome.remaining,
     )
-    return outcome

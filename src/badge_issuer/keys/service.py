@@ -157,6 +157,30 @@ def _refuse_revoked(key: SigningKey) -> None:
         raise KeyRevoked(f"Key {key.key_id!r} is revoked.", key_id=key.key_id)
 
 
+def _swap_active(session: Session, *, issuer: Issuer, key: SigningKey, now: datetime) -> list[str]:
+    """Retire the active key and activate `key` in one savepoint; return the retired key ids."""
+    try:
+        with session.begin_nested():
+            retired = repository.retire_active(session, issuer_id=issuer.id, now=now)
+            values = {"state": KeyState.ACTIVE, "activated_at": now}
+            if not repository.transition(
+                session, key, from_states=[KeyState.STAGED], values=values
+            ):
+                raise KeyStateConflict(
+                    f"Key {key.key_id!r} changed state meanwhile; it is now {key.state}.",
+                    key_id=key.key_id,
+                    state=key.state,
+                )
+    except IntegrityError:
+        # The partial unique index refused a second active key: another activation won.
+        raise ConcurrentActivation(
+            f"Another key of issuer {issuer.slug!r} was activated at the same time; "
+            "list the keys and retry if this one should still become active.",
+            key_id=key.key_id,
+        ) from None
+    return list(retired)
+
+
 def activate_key(
     session: Session, *, issuer: Issuer, key_id: str, actor: str, now: datetime
 ) -> SigningKey:
@@ -171,25 +195,7 @@ def activate_key(
             key_id=key_id,
             state=key.state,
         )
-    try:
-        with session.begin_nested():
-            retired = repository.retire_active(session, issuer_id=issuer.id, now=now)
-            values = {"state": KeyState.ACTIVE, "activated_at": now}
-            if not repository.transition(
-                session, key, from_states=[KeyState.STAGED], values=values
-            ):
-                raise KeyStateConflict(
-                    f"Key {key_id!r} changed state meanwhile; it is now {key.state}.",
-                    key_id=key_id,
-                    state=key.state,
-                )
-    except IntegrityError:
-        # The partial unique index refused a second active key: another activation won.
-        raise ConcurrentActivation(
-            f"Another key of issuer {issuer.slug!r} was activated at the same time; "
-            "list the keys and retry if this one should still become active.",
-            key_id=key_id,
-        ) from None
+    retired = _swap_active(session, issuer=issuer, key=key, now=now)
     _record(
         session,
         issuer=issuer,
@@ -197,7 +203,7 @@ def activate_key(
         action="key.activate",
         actor=actor,
         now=now,
-        details={"retired": list(retired)},
+        details={"retired": retired},
     )
     return key
 
