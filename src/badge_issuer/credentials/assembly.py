@@ -66,12 +66,7 @@ def assemble_credential(
     identity, and `credentialStatus` is the one revocation entry. `name` defaults to the
     achievement's name.
     """
-    if any(moment.tzinfo is None for moment in (valid_from, valid_until) if moment is not None):
-        raise InvalidCredentialInput("validFrom and validUntil must be timezone-aware")
-    if valid_until is not None and valid_until <= valid_from:
-        raise InvalidCredentialInput("validUntil must be later than validFrom")
-    if credential_status.status_purpose != REVOCATION:
-        raise InvalidCredentialInput("the credential status entry must have purpose revocation")
+    _check_validity_and_status(valid_from, valid_until, credential_status)
     try:
         credential = _credential(
             credential_id=credential_id,
@@ -89,6 +84,18 @@ def assemble_credential(
     except ValidationError as error:
         raise InvalidCredentialInput(str(error)) from error
     return credential.to_jsonld()
+
+
+def _check_validity_and_status(
+    valid_from: datetime, valid_until: datetime | None, status: BitstringStatusListEntry
+) -> None:
+    """Refuse naive or inverted validity periods and non-revocation status entries."""
+    if any(moment.tzinfo is None for moment in (valid_from, valid_until) if moment is not None):
+        raise InvalidCredentialInput("validFrom and validUntil must be timezone-aware")
+    if valid_until is not None and valid_until <= valid_from:
+        raise InvalidCredentialInput("validUntil must be later than validFrom")
+    if status.status_purpose != REVOCATION:
+        raise InvalidCredentialInput("the credential status entry must have purpose revocation")
 
 
 def _credential(

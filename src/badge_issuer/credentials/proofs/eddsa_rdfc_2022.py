@@ -199,30 +199,31 @@ def verify_proof(
         return SuiteVerification(tuple(checks), None)
     checks.append(_strict_check("document-json-ld", transformed))
     checks.append(_strict_check("proof-options-json-ld", proof_config))
+    signature_check = _signature_check(transformed, proof_config, proof_bytes, method)
+    checks.append(signature_check)
+    verified = method if signature_check.status == "passed" else None
+    return SuiteVerification(tuple(checks), verified)
+
+
+def _signature_check(
+    transformed: CanonicalForm,
+    proof_config: CanonicalForm,
+    proof_bytes: bytes | None,
+    method: VerificationMethod | None,
+) -> ProofCheck:
+    """Hash and verify the signature, or say which earlier failure prevents it."""
     if transformed.nquads is None or proof_config.nquads is None:
         detail = "not checked: the document or proof options are not processable JSON-LD"
-        checks.append(ProofCheck.failed("signature", detail, PROOF_VERIFICATION_ERROR))
-        return SuiteVerification(tuple(checks), None)
+        return ProofCheck.failed("signature", detail, PROOF_VERIFICATION_ERROR)
     if proof_bytes is None or method is None:
         reason = "proofValue" if proof_bytes is None else "verification method"
-        checks.append(
-            ProofCheck.failed(
-                "signature", f"not checked: no usable {reason}", PROOF_VERIFICATION_ERROR
-            )
-        )
-        return SuiteVerification(tuple(checks), None)
+        detail = f"not checked: no usable {reason}"
+        return ProofCheck.failed("signature", detail, PROOF_VERIFICATION_ERROR)
     hash_data = hashing(transformed.nquads, proof_config.nquads)
     if not proof_verification(hash_data, proof_bytes, method.public_key):
-        checks.append(
-            ProofCheck.failed(
-                "signature",
-                f"Ed25519 signature does not verify with {method.id}",
-                PROOF_VERIFICATION_ERROR,
-            )
-        )
-        return SuiteVerification(tuple(checks), None)
-    checks.append(ProofCheck.passed("signature", f"Ed25519 signature verifies with {method.id}"))
-    return SuiteVerification(tuple(checks), method)
+        detail = f"Ed25519 signature does not verify with {method.id}"
+        return ProofCheck.failed("signature", detail, PROOF_VERIFICATION_ERROR)
+    return ProofCheck.passed("signature", f"Ed25519 signature verifies with {method.id}")
 
 
 def _decode_proof_value(value: object) -> tuple[bytes | None, ProofCheck]:
