@@ -117,7 +117,7 @@ def get_credential_svg(credential_id: UuidPath, request: Request, session: Sessi
     responses={
         200: {
             "description": "The uploaded image, else a generated SVG badge.",
-            "content": (_PNG_OR_SVG),
+            "content": _PNG_OR_SVG,
         },
         **_NOT_MODIFIED,
         **problem_responses(404),

@@ -230,7 +230,8 @@ def _names_from_skill_map(session: Session, achievement_id: str) -> BadgeNames |
 
 def _names_from_credential(document: str, achievement_id: str) -> BadgeNames:
     """Return the names a credential states (for achievements gone from the skill map)."""
-    credential = json.loads(document)
+    parsed = json.loads(document)
+    credential: dict[str, Any] = parsed if isinstance(parsed, dict) else {}
     subject = credential.get("credentialSubject")
     achievement = subject.get("achievement") if isinstance(subject, dict) else None
     name = achievement.get("name") if isinstance(achievement, dict) else None
