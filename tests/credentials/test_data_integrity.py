@@ -89,6 +89,15 @@ class TestSignCredential:
         with pytest.raises(JsonLdRejected, match=r"evidence\[0\]\.id"):
             sign_credential(credential, SIGNER, SIGNED_AT)
 
+    def test_refuses_an_absurdly_deep_document(self) -> None:
+        credential = make_credential()
+        nested: dict[str, Any] = {"name": "x"}
+        for _ in range(900):
+            nested = {"description": [nested]}
+        credential["evidence"][0]["narrative"] = nested
+        with pytest.raises(JsonLdRejected, match="nested too deeply"):
+            sign_credential(credential, SIGNER, SIGNED_AT)
+
     def test_refuses_a_naive_creation_time(self) -> None:
         with pytest.raises(ProofGenerationError, match="timezone"):
             sign_credential(make_credential(), SIGNER, datetime(2026, 1, 1))
@@ -214,6 +223,24 @@ class TestVerifyCredentialProof:
             "proof[1].verification-method": INVALID_VERIFICATION_METHOD,
             "proof[1].signature": PROOF_VERIFICATION_ERROR,
         }
+
+    def test_absurdly_deep_document_is_reported_not_raised(self, signed: dict[str, Any]) -> None:
+        nested: dict[str, Any] = {"name": "x"}
+        for _ in range(900):
+            nested = {"description": [nested]}
+        signed["evidence"][0]["narrative"] = nested
+        failed = _failed(signed)
+        assert failed["document-json-ld"] == DATA_LOSS_DETECTION_ERROR
+
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [("created", 12), ("verificationMethod", ["a"]), ("proofValue", 5), ("type", None)],
+    )
+    def test_proof_fields_of_the_wrong_json_type_fail(
+        self, signed: dict[str, Any], field: str, value: object
+    ) -> None:
+        signed["proof"][0][field] = value
+        assert not verify_credential_proof(signed, RESOLVE).verified
 
     @pytest.mark.parametrize("proof", ["x", [1, 2], {"type": 5}, None, {}])
     def test_garbage_proofs_never_raise(self, proof: object) -> None:

@@ -75,6 +75,16 @@ class Canonicalizer:
 
     def canonical_form(self, document: Mapping[str, Any]) -> CanonicalForm:
         """Return the canonical N-Quads and strictness problems of a JSON-LD document."""
+        try:
+            return self._canonical_form(document)
+        except RecursionError:
+            # Both pyld and the shape walk recurse per nesting level; an absurdly deep document
+            # is reported like any other unprocessable one instead of escaping as an error.
+            problem = JsonLdProblem("invalid-json-ld", "$", "the document is nested too deeply")
+            return CanonicalForm(None, (problem,), False)
+
+    def _canonical_form(self, document: Mapping[str, Any]) -> CanonicalForm:
+        """Answer from a template if one accepts the document, else by the full path."""
         if not self._use_templates:
             return self._full(document)
         shape, leaves = document_shape(document)
