@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
@@ -17,10 +17,14 @@ from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys.models import KeyState, SigningKey
 from badge_issuer.learners.models import Learner
 from badge_issuer.skillmap import service as skillmap_service
+from badge_issuer.stats import tabulate
+from badge_issuer.stats.query import Dimension, Period, StatsQuery, Subject
+from badge_issuer.stats.table import StatsTable, Tally
 from badge_issuer.status.models import StatusList
 from tests.shared_data import shared_path
 
 _UNSET = "unset"
+TABLE_AS_OF = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -136,4 +140,28 @@ def load_example_skill_map(session: Session, now: datetime) -> None:
     )
     skillmap_service.store_version(
         session, checked=checked, source_text=source, created_by="stats-tests", now=now
+    )
+
+
+def make_table(
+    cells: list[Tally],
+    *,
+    subject: Subject = Subject.ACHIEVEMENTS,
+    group_by: tuple[Dimension, ...] = (),
+    period: Period | None = None,
+    totals: list[Tally] | None = None,
+    min_cell: int = 5,
+    names: dict[str, str] | None = None,
+) -> StatsTable:
+    """A finished table from raw counts, through the real ordering and suppression."""
+    query = StatsQuery(subject, group_by=group_by, period=period)
+    periods = tuple(sorted({c.period for c in cells if c.period is not None}))
+    return tabulate.assemble(
+        query,
+        as_of=TABLE_AS_OF,
+        min_cell=min_cell,
+        labels=tabulate.Labels(names or {}, "2026.1"),
+        periods=periods,
+        cells=cells,
+        totals=totals or [],
     )

@@ -45,7 +45,10 @@ def _header(canvas: Canvas, table: StatsTable) -> None:
 
 def _footer(canvas: Canvas, table: StatsTable) -> None:
     canvas.y += 16
-    canvas.add("rect", x=MARGIN, y=canvas.y, width=24, height=12, fill=HATCH, stroke="#888888")
+    if table.period is None:
+        canvas.add("rect", x=MARGIN, y=canvas.y, width=24, height=12, fill=HATCH, stroke="#888888")
+    else:
+        canvas.add("circle", cx=MARGIN + 12, cy=canvas.y + 6, r=4, fill="#ffffff", stroke=MUTED)
     legend = words.suppression_legend(table.min_cell)
     canvas.write(MARGIN + 32, canvas.y + 10, legend, size=SMALL, fill=MUTED)
     canvas.y += 12 + MARGIN

@@ -35,8 +35,9 @@ def draw_lines(canvas: Canvas, table: StatsTable) -> None:
     top, step = nice_scale(
         max((n for _, c in shown for n in published(list(c.values()))), default=1)
     )
-    left, right = MARGIN + AXIS_SPACE, WIDTH - MARGIN
-    plot_top = canvas.y + 8
+    # Room on the right for half of the last period's label.
+    left, right = MARGIN + AXIS_SPACE, WIDTH - MARGIN - 24
+    plot_top = canvas.y + 24
     xs = _x_positions(len(table.periods), left, right)
     _y_axis(canvas, left, right, plot_top, top, step)
     _x_axis(canvas, table.periods, xs, plot_top + PLOT_HEIGHT)
@@ -45,7 +46,9 @@ def draw_lines(canvas: Canvas, table: StatsTable) -> None:
     for index, (_, cells) in enumerate(shown):
         colour = PALETTE[index % len(PALETTE)]
         points = [_y(cells.get(p), plot_top, top) for p in table.periods]
-        _line(canvas, xs, points, colour, strip)
+        # Side by side on the strip, so that series suppressed in the same period stay visible.
+        offset = (index - (len(shown) - 1) / 2) * 4
+        _line(canvas, xs, points, colour, strip, offset)
     canvas.y = strip + 24
     _legend(canvas, shown, len(series))
 
@@ -100,7 +103,12 @@ def _x_axis(canvas: Canvas, periods: Sequence[str], xs: list[float], bottom: flo
 
 
 def _line(
-    canvas: Canvas, xs: list[float], ys: list[float | None], colour: str, strip: float
+    canvas: Canvas,
+    xs: list[float],
+    ys: list[float | None],
+    colour: str,
+    strip: float,
+    offset: float,
 ) -> None:
     """Join consecutive published points; put suppressed points on the strip, hollow."""
     for run in _runs(xs, ys):
@@ -112,7 +120,13 @@ def _line(
     for x, maybe_y in zip(xs, ys, strict=True):
         if maybe_y is None:
             canvas.add(
-                "circle", cx=x, cy=strip, r=4, fill="#ffffff", stroke=colour, stroke_width=1.5
+                "circle",
+                cx=x + offset,
+                cy=strip,
+                r=4,
+                fill="#ffffff",
+                stroke=colour,
+                stroke_width=1.5,
             )
 
 
