@@ -31,7 +31,8 @@ class Harness:
 
     def register_provider(self, provider_id: str, name: str | None = None) -> str:
         response = self.client.post(
-            "/v1/admin/providers", json={"id": provider_id, "name": name or provider_id},
+            "/v1/admin/providers",
+            json={"id": provider_id, "name": name or provider_id},
             headers=self.admin,
         )
         assert response.status_code == 201, response.text
@@ -40,7 +41,8 @@ class Harness:
 
     def load_skill_map(self, source: bytes) -> dict[str, Any]:
         response = self.client.put(
-            "/v1/admin/skill-map", content=source,
+            "/v1/admin/skill-map",
+            content=source,
             headers=self.admin | {"content-type": "application/yaml"},
         )
         assert response.status_code == 201, response.text
@@ -48,7 +50,11 @@ class Harness:
         return result
 
     def post_completion(
-        self, provider_id: str, body: dict[str, Any], *, webhook_id: str | None = None,
+        self,
+        provider_id: str,
+        body: dict[str, Any],
+        *,
+        webhook_id: str | None = None,
         timestamp: datetime | None = None,
     ) -> Response:
         payload = json.dumps(body, ensure_ascii=False)

@@ -74,7 +74,8 @@ class TestExampleReplay:
             headers=harness.admin,
         ).json()
         assert sorted(h["achievement_id"] for h in progress["held"]) == [
-            "dx-literacy-bronze", "nocode-practitioner",
+            "dx-literacy-bronze",
+            "nocode-practitioner",
         ]
 
     def test_gold_is_not_awarded_and_progress_says_why(self, harness: Harness) -> None:
