@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
-from badge_issuer import bootstrap
 from badge_issuer.awards import flows
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
@@ -22,16 +18,6 @@ from tests.credentials.test_assembly import achievement_credential_validator
 from tests.shared_data import shared_path
 
 SATO = "sato.hanako@example.jp"
-
-
-@pytest.fixture
-def harness(settings: Settings, client: TestClient) -> Iterator[Harness]:
-    bootstrap.prepare(settings)
-    harness = Harness.start(client)
-    for provider_id in ("manabi-portal", "kitami-it-academy", "hokudai-mooc"):
-        harness.register_provider(provider_id)
-    harness.load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
-    yield harness
 
 
 def _completion(

@@ -3,31 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
-import pytest
-from fastapi.testclient import TestClient
-
-from badge_issuer import bootstrap
-from badge_issuer.config import Settings
 from tests.awards.service_harness import Harness
 from tests.shared_data import shared_path
-
-PROVIDERS = {
-    "manabi-portal": "まなびポータル",
-    "kitami-it-academy": "北見ITアカデミー",
-    "hokudai-mooc": "北大MOOC",
-}
-
-
-@pytest.fixture
-def harness(settings: Settings, client: TestClient) -> Iterator[Harness]:
-    bootstrap.prepare(settings)
-    harness = Harness.start(client)
-    for provider_id, name in PROVIDERS.items():
-        harness.register_provider(provider_id, name)
-    harness.load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
-    yield harness
 
 
 def _replay(harness: Harness) -> list[list[dict[str, object]]]:
