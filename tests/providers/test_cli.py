@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from typer.testing import CliRunner
 
-from badge_issuer.config import Settings
+from badge_issuer.cli import app as cli_app
+from badge_issuer.config import Settings, get_settings
 from badge_issuer.db import session_scope
 from badge_issuer.providers import import_state
 from badge_issuer.providers.importer import ImportFormat, ImportTally
@@ -37,6 +41,39 @@ def _cli(settings: Settings, *args: str, check: bool = True) -> subprocess.Compl
     )
 
 
+@dataclass(frozen=True)
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Cli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    """Run `badge-issuer` in this process (fast); settings come from the environment."""
+    monkeypatch.setenv("BADGE_ISSUER_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv(
+        "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE", str(settings.key_encryption_key_file)
+    )
+    monkeypatch.setenv("BADGE_ISSUER_LOG_JSON", "false")
+    get_settings.cache_clear()
+    runner = CliRunner()
+
+    def run(*args: str, check: bool = True) -> CliResult:
+        result = runner.invoke(cli_app, list(args))
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        if check and result.exit_code != 0:
+            raise AssertionError(f"exit {result.exit_code}: {result.stderr}")
+        return CliResult(result.exit_code, result.stdout, result.stderr)
+
+    yield run
+    get_settings.cache_clear()
+
+
 def _stored_courses(app: FastAPI) -> list[str]:
     for session in session_scope(app.state.session_factory):
         return sorted(session.scalars(select(Completion.course_id)))
@@ -53,20 +90,18 @@ class TestProviderCli:
         assert secret not in result.stderr
         assert Sender(client=client, secret=secret).post(completion_body()).status_code == 201
 
-    def test_create_twice_fails_with_a_message(self, settings: Settings, app: FastAPI) -> None:
+    def test_create_twice_fails_with_a_message(self, cli: Cli, app: FastAPI) -> None:
         create_provider(app)
-        result = _cli(
-            settings, "provider", "create", "--id", "manabi-portal", "--name", "x", check=False
-        )
+        result = cli("provider", "create", "--id", "manabi-portal", "--name", "x", check=False)
         assert result.returncode == 1
         assert "already exists" in result.stderr
         assert result.stdout == ""
 
     def test_rotate_secret_prints_a_new_secret_and_keeps_the_old_one_a_while(
-        self, settings: Settings, app: FastAPI, client: TestClient
+        self, cli: Cli, app: FastAPI, client: TestClient
     ) -> None:
         old = create_provider(app)
-        result = _cli(settings, "provider", "rotate-secret", "manabi-portal")
+        result = cli("provider", "rotate-secret", "manabi-portal")
         new = result.stdout.strip().splitlines()[-1]
         assert new.startswith("whsec_")
         assert new != old
@@ -74,11 +109,9 @@ class TestProviderCli:
             response = Sender(client=client, secret=secret).post(completion_body(course_id=course))
             assert response.status_code == 201
 
-    def test_suspend_makes_webhooks_401(
-        self, settings: Settings, app: FastAPI, client: TestClient
-    ) -> None:
+    def test_suspend_makes_webhooks_401(self, cli: Cli, app: FastAPI, client: TestClient) -> None:
         secret = create_provider(app)
-        _cli(settings, "provider", "suspend", "manabi-portal")
+        cli("provider", "suspend", "manabi-portal")
         assert Sender(client=client, secret=secret).post(completion_body()).status_code == 401
         for session in session_scope(app.state.session_factory):
             assert session.get(Provider, "manabi-portal").status == "suspended"  # type: ignore[union-attr]
@@ -92,13 +125,11 @@ class TestImportCli:
         return path
 
     def test_prints_the_summary_with_rejected_lines(
-        self, settings: Settings, app: FastAPI, tmp_path: Path
+        self, cli: Cli, app: FastAPI, tmp_path: Path
     ) -> None:
         create_provider(app)
         path = self._file(tmp_path, 3)
-        result = _cli(
-            settings, "import", "completions", str(path), "--provider", "manabi-portal", check=False
-        )
+        result = cli("import", "completions", str(path), "--provider", "manabi-portal", check=False)
         assert result.returncode == 1, result.stderr
         summary = result.stdout.splitlines()
         assert summary[:3] == ["accepted\t3", "duplicates\t0", "rejected\t1"]
@@ -107,19 +138,19 @@ class TestImportCli:
         assert _stored_courses(app) == ["C0", "C1", "C2"]
         assert not import_state.state_path(path).exists()
 
-    def test_csv_by_extension(self, settings: Settings, app: FastAPI, tmp_path: Path) -> None:
+    def test_csv_by_extension(self, cli: Cli, app: FastAPI, tmp_path: Path) -> None:
         create_provider(app)
         path = tmp_path / "rows.csv"
         path.write_text(
             "email,course_id,completed_at\na@example.jp,CSV1,2026-10-01T10:00:00Z\n",
             encoding="utf-8",
         )
-        result = _cli(settings, "import", "completions", str(path), "--provider", "manabi-portal")
+        result = cli("import", "completions", str(path), "--provider", "manabi-portal")
         assert result.stdout.splitlines()[0] == "accepted\t1"
         assert _stored_courses(app) == ["CSV1"]
 
     def test_resumes_after_the_last_committed_line(
-        self, settings: Settings, app: FastAPI, tmp_path: Path
+        self, cli: Cli, app: FastAPI, tmp_path: Path
     ) -> None:
         create_provider(app)
         path = self._file(tmp_path, 5)
@@ -131,8 +162,7 @@ class TestImportCli:
             tally=ImportTally(accepted=3),
         )
         saved.save(import_state.state_path(path))
-        result = _cli(
-            settings,
+        result = cli(
             "import",
             "completions",
             str(path),
@@ -147,9 +177,7 @@ class TestImportCli:
         # Lines 1-3 were taken as already imported: only 4 and 5 were read this time.
         assert _stored_courses(app) == ["C3", "C4"]
 
-    def test_csv_resume_keeps_the_header(
-        self, settings: Settings, app: FastAPI, tmp_path: Path
-    ) -> None:
+    def test_csv_resume_keeps_the_header(self, cli: Cli, app: FastAPI, tmp_path: Path) -> None:
         create_provider(app)
         path = tmp_path / "rows.csv"
         rows = [f"a@example.jp,R{n},2026-10-01T10:00:00Z" for n in range(4)]
@@ -158,44 +186,36 @@ class TestImportCli:
             "manabi-portal", ImportFormat.CSV, import_state.fingerprint(path), 3, ImportTally()
         )
         saved.save(import_state.state_path(path))
-        _cli(settings, "import", "completions", str(path), "--provider", "manabi-portal")
+        cli("import", "completions", str(path), "--provider", "manabi-portal")
         assert _stored_courses(app) == ["R2", "R3"]
 
-    def test_state_of_another_file_is_ignored(
-        self, settings: Settings, app: FastAPI, tmp_path: Path
-    ) -> None:
+    def test_state_of_another_file_is_ignored(self, cli: Cli, app: FastAPI, tmp_path: Path) -> None:
         create_provider(app)
         path = self._file(tmp_path, 2)
         stale = import_state.ImportState(
             "manabi-portal", ImportFormat.JSONL, "0" * 64, 2, ImportTally(accepted=2)
         )
         stale.save(import_state.state_path(path))
-        result = _cli(
-            settings, "import", "completions", str(path), "--provider", "manabi-portal", check=False
-        )
+        result = cli("import", "completions", str(path), "--provider", "manabi-portal", check=False)
         assert result.stdout.splitlines()[0] == "accepted\t2"
         assert _stored_courses(app) == ["C0", "C1"]
 
     def test_unknown_provider_fails_before_reading(
-        self, settings: Settings, app: FastAPI, tmp_path: Path
+        self, cli: Cli, app: FastAPI, tmp_path: Path
     ) -> None:
         path = self._file(tmp_path, 1)
-        result = _cli(
-            settings, "import", "completions", str(path), "--provider", "nobody", check=False
-        )
+        result = cli("import", "completions", str(path), "--provider", "nobody", check=False)
         assert result.returncode == 1
         assert "nobody" in result.stderr
 
     @pytest.mark.parametrize("content", [b"\xff\xfe\x00garbage\n"])
     def test_file_that_is_not_utf8_fails_cleanly(
-        self, settings: Settings, app: FastAPI, tmp_path: Path, content: bytes
+        self, cli: Cli, app: FastAPI, tmp_path: Path, content: bytes
     ) -> None:
         create_provider(app)
         path = tmp_path / "bad.jsonl"
         path.write_bytes(content)
-        result = _cli(
-            settings, "import", "completions", str(path), "--provider", "manabi-portal", check=False
-        )
+        result = cli("import", "completions", str(path), "--provider", "manabi-portal", check=False)
         assert result.returncode == 1
         assert "not UTF-8" in result.stderr
         assert "Traceback" not in result.stderr

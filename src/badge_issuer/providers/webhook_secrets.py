@@ -6,7 +6,8 @@ import base64
 import secrets
 
 from badge_issuer.config import Settings
-from badge_issuer.keys import kek as kek_module
+from badge_issuer.keys import material
+from badge_issuer.keys import service as key_service
 from badge_issuer.keys.kek import KeyEncryptionKey
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
@@ -19,15 +20,13 @@ def generate_secret() -> str:
 
 
 def associated_data(provider_id: str, secret_row_id: int) -> bytes:
-    """Bind a wrapped secret to its row (`keys rewrap` rebuilds exactly this)."""
-    return f"provider-secret:{provider_id}:{secret_row_id}".encode()
+    """Bind a wrapped secret to its row: `provider-secret:{provider_id}:{row id}`."""
+    return material.provider_secret_associated_data(provider_id, secret_row_id)
 
 
 def key_encryption_key(settings: Settings) -> KeyEncryptionKey:
-    """Return the service's KEK (created on first use outside production)."""
-    return kek_module.load_or_create(
-        settings.key_encryption_key_file, allow_create=not settings.is_production
-    )
+    """Return the service's KEK (cached; created on first use outside production)."""
+    return key_service.get_kek(settings)
 
 
 def wrap(kek: KeyEncryptionKey, secret: str, *, provider_id: str, secret_row_id: int) -> bytes:
