@@ -25,6 +25,7 @@ from badge_issuer.verification.checks_keys import KeyCache, issuer_key_check, ke
 from badge_issuer.verification.checks_proof import (
     ProofOutcome,
     data_integrity_checks,
+    proof_method_ids,
     undefined_terms_check,
 )
 from badge_issuer.verification.checks_status import revocation_check
@@ -128,7 +129,8 @@ def _verify(
         reason = "the contexts are not all known, so the JSON-LD is not processed"
         checks += [Check.skipped(CheckName.UNDEFINED_TERMS, reason)]
         checks += [Check.skipped(CheckName.PROOF, reason)]
-        method_ids: tuple[str, ...] = ()
+        # Keys resolve without JSON-LD processing, so the key checks still run.
+        method_ids = proof_method_ids(document)
     else:
         outcome = strategy(document, keys, issuer)
         checks += [outcome.undefined_terms, outcome.proof]

@@ -1,0 +1,396 @@
+"""POST /verify and GET /credentials/{uuid}/verification: each scenario fails the right check."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from badge_issuer.admin.scopes import Scope
+from badge_issuer.config import Settings
+from badge_issuer.issuers import repository as issuer_repository
+from badge_issuer.issuers import service as issuer_service
+from badge_issuer.keys import service as key_service
+from badge_issuer.kit.clock import utc_now
+from tests.admin.factories import bearer, make_token
+from tests.verification.factories import (
+    RECIPIENT,
+    db,
+    did_key_credential,
+    did_key_signer,
+    make_issuer,
+    store_award,
+    stored_document,
+)
+
+CHECKS = [
+    "json",
+    "contexts",
+    "types",
+    "schema",
+    "undefined-terms",
+    "proof",
+    "issuer-key",
+    "key-not-revoked",
+    "valid-from",
+    "valid-until",
+    "revocation",
+]
+Issue = Callable[..., dict[str, Any]]
+
+
+def _statuses(report: dict[str, Any]) -> dict[str, str]:
+    return {check["check"]: check["status"] for check in report["checks"]}
+
+
+def _failed(report: dict[str, Any]) -> set[str]:
+    return {name for name, status in _statuses(report).items() if status == "failed"}
+
+
+def _verify(client: TestClient, document: Any) -> dict[str, Any]:
+    answer = client.post("/verify", json=document)
+    assert answer.status_code == 200, answer.text
+    report: dict[str, Any] = answer.json()
+    assert [check["check"] for check in report["checks"]] == CHECKS
+    return report
+
+
+@pytest.fixture
+def issue(app: FastAPI, settings: Settings) -> Issue:
+    """Issue a stored credential of issuer `sapporo` (created on first use); return its JSON."""
+
+    def make(**options: Any) -> dict[str, Any]:
+        with db(app) as session:
+            sapporo = issuer_repository.get_by_slug(session, "sapporo") or make_issuer(
+                session, slug="sapporo", now=utc_now(), settings=settings
+            )
+            award = store_award(
+                session, issuer=sapporo, settings=settings, now=utc_now(), **options
+            )
+            document = stored_document(award)
+            document["_uuid"] = award.uuid
+        return document
+
+    return make
+
+
+def _without_uuid(document: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in document.items() if key != "_uuid"}
+
+
+class TestValidCredential:
+    def test_is_verified_with_every_check_passed(self, client: TestClient, issue: Issue) -> None:
+        report = _verify(client, _without_uuid(issue()))
+        assert report["verified"] is True
+        assert set(_statuses(report).values()) == {"passed"}
+        assert report["format"] == "ldp_vc"
+        assert report["problems"] == []
+
+    def test_summarises_the_credential(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue())
+        summary = _verify(client, document)["credential"]
+        assert summary["id"] == document["id"]
+        assert summary["issuer"] == "did:web:localhost%3A8000:issuers:sapporo"
+        assert summary["issuerName"] == "Issuer sapporo"
+        assert summary["achievementName"] == "DX基礎 (DX basics)"
+        assert summary["validFrom"] == document["validFrom"]
+        assert summary["validUntil"] is None
+
+    def test_stored_credential_verification_report(self, client: TestClient, issue: Issue) -> None:
+        uuid = issue()["_uuid"]
+        answer = client.get(f"/credentials/{uuid}/verification")
+        assert answer.status_code == 200
+        assert answer.json()["verified"] is True
+
+    def test_accepts_vc_ld_json_content_type(self, client: TestClient, issue: Issue) -> None:
+        body = json.dumps(_without_uuid(issue()))
+        answer = client.post(
+            "/verify", content=body, headers={"Content-Type": "application/vc+ld+json"}
+        )
+        assert answer.json()["verified"] is True
+
+
+class TestFailures:
+    def test_tampered_content_fails_the_proof(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue())
+        document["credentialSubject"]["achievement"]["name"] = "Expert"
+        report = _verify(client, document)
+        assert report["verified"] is False
+        assert _failed(report) == {"proof"}
+
+    def test_tampered_proof_value_fails_the_proof(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue())
+        value = document["proof"][0]["proofValue"]
+        document["proof"][0]["proofValue"] = value[:-2] + ("A" if value[-2] != "A" else "B") + "z"
+        assert _failed(_verify(client, document)) == {"proof"}
+
+    def test_tampered_issuer_name_fails_the_proof(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue())
+        document["issuer"]["name"] = "Another university"
+        assert _failed(_verify(client, document)) == {"proof"}
+
+    def test_issuer_swapped_for_another_issuer_fails_proof_and_issuer_key(
+        self, app: FastAPI, client: TestClient, settings: Settings, issue: Issue
+    ) -> None:
+        document = _without_uuid(issue())
+        with db(app) as session:
+            make_issuer(session, slug="otaru", now=utc_now(), settings=settings)
+        document["issuer"]["id"] = "did:web:localhost%3A8000:issuers:otaru"
+        # The status list belongs to the real issuer too, so the revocation check fails as well.
+        assert _failed(_verify(client, document)) == {"proof", "issuer-key", "revocation"}
+
+    def test_expired_fails_valid_until(self, client: TestClient, issue: Issue) -> None:
+        now = utc_now()
+        document = _without_uuid(
+            issue(valid_from=now - timedelta(days=730), valid_until=now - timedelta(days=1))
+        )
+        report = _verify(client, document)
+        assert _failed(report) == {"valid-until"}
+        assert (
+            "expired" in next(c for c in report["checks"] if c["check"] == "valid-until")["detail"]
+        )
+
+    def test_not_yet_valid_fails_valid_from(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue(valid_from=utc_now() + timedelta(days=1)))
+        assert _failed(_verify(client, document)) == {"valid-from"}
+
+    def test_revoked_fails_revocation(self, app: FastAPI, client: TestClient, issue: Issue) -> None:
+        document = issue()
+        token = make_token(app, Scope.CREDENTIALS)
+        revoked = client.post(
+            f"/v1/admin/credentials/{document['_uuid']}/revoke",
+            json={"reason": "issued in error"},
+            headers=bearer(token),
+        )
+        assert revoked.status_code == 200
+        report = _verify(client, _without_uuid(document))
+        assert _failed(report) == {"revocation"}
+        stored = client.get(f"/credentials/{document['_uuid']}/verification").json()
+        assert _failed(stored) == {"revocation"}
+
+    def test_revoked_key_fails_key_not_revoked(
+        self, app: FastAPI, client: TestClient, issue: Issue
+    ) -> None:
+        document = _without_uuid(issue())
+        key_id = document["proof"][0]["verificationMethod"].rsplit("#", 1)[1]
+        with db(app) as session:
+            issuer = issuer_service.get_issuer(session, "sapporo")
+            key_service.revoke_key(
+                session, issuer=issuer, key_id=key_id, reason="leaked", actor="t", now=utc_now()
+            )
+        assert _failed(_verify(client, document)) == {"key-not-revoked"}
+
+    def test_unknown_context_fails_contexts_and_is_never_fetched(
+        self, client: TestClient, issue: Issue
+    ) -> None:
+        document = _without_uuid(issue())
+        document["@context"].append("https://example.org/unknown-context/v1")
+        report = _verify(client, document)
+        assert "contexts" in _failed(report)
+        assert "never fetched" in report["checks"][1]["detail"]
+        assert _statuses(report)["proof"] == "warning"
+
+    def test_vc_v1_first_context_fails_contexts(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue())
+        document["@context"][0] = "https://www.w3.org/2018/credentials/v1"
+        assert "contexts" in _failed(_verify(client, document))
+
+    def test_undefined_term_fails_undefined_terms_though_the_signature_holds(
+        self, client: TestClient, issue: Issue
+    ) -> None:
+        document = _without_uuid(issue())
+        document["credentialSubject"]["grade"] = "A+"
+        report = _verify(client, document)
+        assert _failed(report) == {"undefined-terms"}
+        assert _statuses(report)["proof"] == "passed"
+
+    def test_wrong_cryptosuite_fails_the_proof(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue())
+        document["proof"][0]["cryptosuite"] = "ecdsa-rdfc-2019"
+        report = _verify(client, document)
+        assert _failed(report) == {"proof"}
+        assert "ecdsa-rdfc-2019" in report["problems"][0]["detail"]
+
+    def test_key_not_listed_for_the_issuer_fails_issuer_key(
+        self, app: FastAPI, client: TestClient, settings: Settings, issue: Issue
+    ) -> None:
+        issue()
+        with db(app) as session:
+            otaru = make_issuer(session, slug="otaru", now=utc_now(), settings=settings)
+            _, otaru_signer = key_service.active_signer(session, issuer=otaru, settings=settings)
+        document = _without_uuid(issue(signer=otaru_signer))
+        report = _verify(client, document)
+        assert _failed(report) == {"issuer-key"}
+        assert "not by the issuer" in report["problems"][0]["detail"]
+
+    def test_did_key_signature_on_a_did_web_issuers_credential_fails_issuer_key(
+        self, client: TestClient, issue: Issue
+    ) -> None:
+        document = _without_uuid(issue(signer=did_key_signer()))
+        assert _failed(_verify(client, document)) == {"issuer-key"}
+
+    def test_missing_proof_fails_the_proof(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue())
+        del document["proof"]
+        assert _failed(_verify(client, document)) == {"proof"}
+
+    def test_schema_violation_fails_schema(self, client: TestClient, issue: Issue) -> None:
+        document = _without_uuid(issue())
+        del document["credentialSubject"]["achievement"]["criteria"]
+        report = _verify(client, document)
+        assert "schema" in _failed(report)
+        assert "criteria" in next(c for c in report["checks"] if c["check"] == "schema")["detail"]
+
+
+class TestDidKey:
+    def test_a_did_key_credential_signed_by_the_project_round_trips(
+        self, client: TestClient
+    ) -> None:
+        document = did_key_credential(did_key_signer(), now=utc_now())
+        report = _verify(client, document)
+        assert report["verified"] is True
+        assert _failed(report) == set()
+        assert _statuses(report)["revocation"] == "warning"
+        assert report["credential"]["issuer"].startswith("did:key:z6Mk")
+
+
+class TestRecipient:
+    def test_wrapper_with_the_recipients_email_matches(
+        self, client: TestClient, issue: Issue
+    ) -> None:
+        body = {"verifiableCredential": _without_uuid(issue()), "email": " Learner@Example.JP "}
+        report = client.post("/verify", json=body).json()
+        assert report["verified"] is True
+        assert report["recipient"]["matched"] is True
+        assert RECIPIENT not in json.dumps(report)
+
+    def test_another_email_does_not_match(self, client: TestClient, issue: Issue) -> None:
+        body = {"verifiableCredential": _without_uuid(issue()), "email": "someone@example.jp"}
+        report = client.post("/verify", json=body).json()
+        assert report["recipient"]["matched"] is False
+        assert report["verified"] is True
+
+    def test_without_an_email_there_is_no_recipient_answer(
+        self, client: TestClient, issue: Issue
+    ) -> None:
+        assert _verify(client, _without_uuid(issue()))["recipient"] is None
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _vc_jwt(document: dict[str, Any], signer: Any, **claims: Any) -> str:
+    credential = {key: value for key, value in document.items() if key != "proof"}
+    header = {"alg": "EdDSA", "typ": "JWT", "kid": signer.verification_method}
+    payload = {"vc": credential, "iss": credential["issuer"]["id"], "jti": credential["id"]}
+    payload.update(claims)
+    signing_input = (
+        _b64url(json.dumps(header).encode()) + "." + _b64url(json.dumps(payload).encode())
+    )
+    return signing_input + "." + _b64url(signer.sign(signing_input.encode("ascii")))
+
+
+class TestVcJwt:
+    @pytest.fixture
+    def signer(self, app: FastAPI, settings: Settings, issue: Issue) -> Any:
+        issue()
+        with db(app) as session:
+            issuer = issuer_service.get_issuer(session, "sapporo")
+            return key_service.active_signer(session, issuer=issuer, settings=settings)[1]
+
+    def test_eddsa_vc_jwt_body_verifies(
+        self, client: TestClient, issue: Issue, signer: Any
+    ) -> None:
+        token = _vc_jwt(_without_uuid(issue()), signer)
+        answer = client.post(
+            "/verify", content=token, headers={"Content-Type": "application/vc+jwt"}
+        )
+        report = answer.json()
+        assert report["format"] == "vc-jwt"
+        assert report["verified"] is True, report
+        assert (
+            "VC-JWT EdDSA" in next(c for c in report["checks"] if c["check"] == "proof")["detail"]
+        )
+
+    def test_vc_jwt_in_the_wrapper_with_an_email(
+        self, client: TestClient, issue: Issue, signer: Any
+    ) -> None:
+        token = _vc_jwt(_without_uuid(issue()), signer)
+        body = {"verifiableCredential": token, "email": RECIPIENT}
+        report = client.post("/verify", json=body).json()
+        assert report["format"] == "vc-jwt"
+        assert report["recipient"]["matched"] is True
+
+    def test_tampered_vc_jwt_fails_the_proof(
+        self, client: TestClient, issue: Issue, signer: Any
+    ) -> None:
+        header, payload, signature = _vc_jwt(_without_uuid(issue()), signer).split(".")
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+        claims["vc"]["name"] = "Something else"
+        forged = f"{header}.{_b64url(json.dumps(claims).encode())}.{signature}"
+        report = client.post("/verify", content=forged, headers={"Content-Type": "application/jwt"})
+        assert _failed(report.json()) == {"proof"}
+
+    def test_expired_exp_claim_fails_valid_until(
+        self, client: TestClient, issue: Issue, signer: Any
+    ) -> None:
+        expired = int((utc_now() - timedelta(hours=1)).timestamp())
+        token = _vc_jwt(_without_uuid(issue()), signer, exp=expired)
+        report = client.post("/verify", json=token).json()
+        assert _failed(report) == {"valid-until"}
+
+
+class TestMalformedRequests:
+    @pytest.mark.parametrize(
+        ("body", "content_type"),
+        [
+            (b"{not json", "application/json"),
+            (b"[1, 2, 3]", "application/json"),
+            (b'{"hello": "world"}', "application/json"),
+            (b'"just a string"', "application/json"),
+            (b"NaN", "application/json"),
+            (b"not.a.jwt!", "application/vc+jwt"),
+            (b"eyJhbGciOiJFZERTQSJ9.bm90IGpzb24.c2ln", "application/vc+jwt"),
+            (b'{"verifiableCredential": {}, "email": 5}', "application/json"),
+            (b'{"verifiableCredential": {}, "other": 1}', "application/json"),
+        ],
+    )
+    def test_not_a_credential_is_a_422_problem(
+        self, client: TestClient, body: bytes, content_type: str
+    ) -> None:
+        answer = client.post("/verify", content=body, headers={"Content-Type": content_type})
+        assert answer.status_code == 422, answer.text
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["detail"]
+
+    def test_too_large_is_a_413_problem(self, client: TestClient) -> None:
+        body = json.dumps({"@context": ["x"], "pad": "x" * 300_000}).encode()
+        answer = client.post("/verify", content=body, headers={"Content-Type": "application/json"})
+        assert answer.status_code == 413
+        assert answer.headers["content-type"] == "application/problem+json"
+
+    def test_other_media_types_are_a_415_problem(self, client: TestClient) -> None:
+        answer = client.post("/verify", content=b"hello", headers={"Content-Type": "text/plain"})
+        assert answer.status_code == 415
+
+    def test_duplicate_members_fail_the_json_check(self, client: TestClient, issue: Issue) -> None:
+        text = json.dumps(_without_uuid(issue()))
+        body = text[:-1] + ', "id": "urn:uuid:another"}'
+        report = client.post(
+            "/verify", content=body, headers={"Content-Type": "application/json"}
+        ).json()
+        assert _failed(report) == {"json"}
+        assert report["verified"] is False
+
+    def test_unknown_stored_credential_is_404(self, client: TestClient) -> None:
+        for path in ("00000000-0000-4000-8000-000000000000", "not-a-uuid"):
+            answer = client.get(f"/credentials/{path}/verification")
+            assert answer.status_code == 404
+            assert answer.headers["content-type"] == "application/problem+json"
