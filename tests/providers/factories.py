@@ -119,6 +119,24 @@ def course_only_skill_map(provider_id: str = PROVIDER_ID, *courses: str) -> dict
     }
 
 
+def one_badge_per_course(provider_id: str = PROVIDER_ID, *courses: str) -> dict[str, Any]:
+    """A skill map where each course alone earns a badge `badge-<course>`."""
+    document = course_only_skill_map(provider_id, *courses)
+    document["achievements"] = [
+        {
+            "id": f"badge-{entry['course_id'].lower()}",
+            "name": f"Badge {entry['course_id']}",
+            "description": "One course.",
+            "criteria": "Complete the course.",
+            "image": "https://badges.example.jp/badge.png",
+            "skills": ["dx"],
+            "rule": {"course": {"provider": provider_id, "course_id": entry["course_id"]}},
+        }
+        for entry in document["courses"]
+    ]
+    return document
+
+
 def load_skill_map(app: FastAPI, document: dict[str, Any]) -> None:
     """Store a skill map as the current version."""
     from badge_issuer.skillmap import service as skillmap_service

@@ -10,6 +10,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
+from badge_issuer import bootstrap
+from badge_issuer.awards.models import Award
+from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.providers.models import Completion, WebhookDelivery
 from tests.providers.factories import (
@@ -21,6 +24,7 @@ from tests.providers.factories import (
     create_provider,
     encode,
     load_skill_map,
+    one_badge_per_course,
     signed_headers,
 )
 
@@ -139,6 +143,37 @@ class TestIdempotency:
         again = sender.post(body)
         assert again.status_code == 200
         assert again.json()["completion_id"] == first.json()["completion_id"]
+
+
+class TestAwardingHook:
+    @pytest.fixture
+    def awarding(self, app: FastAPI, settings: Settings, sender: Sender) -> Sender:
+        bootstrap.prepare(settings)  # the default issuer and its signing key, as `serve` does
+        load_skill_map(app, one_badge_per_course())
+        return sender
+
+    def test_new_completion_answers_the_award_it_earned(self, awarding: Sender) -> None:
+        answer = awarding.post(completion_body()).json()
+        (award,) = answer["awards"]
+        assert award["achievement_id"] == "badge-dxl-101"
+        assert (
+            award["credential_url"] == f"http://localhost:8000/credentials/{award['credential_id']}"
+        )
+
+    def test_the_same_completion_again_never_awards_twice(
+        self, app: FastAPI, awarding: Sender
+    ) -> None:
+        awarding.post(completion_body())
+        again = awarding.post(completion_body(score=95))
+        assert (again.status_code, again.json()["awards"]) == (200, [])
+        for session in session_scope(app.state.session_factory):
+            assert session.scalar(select(func.count()).select_from(Award)) == 1
+
+    def test_replay_repeats_the_award_in_the_stored_answer(self, awarding: Sender) -> None:
+        first = awarding.post(completion_body(), webhook_id="msg_award")
+        again = awarding.post(completion_body(), webhook_id="msg_award")
+        assert again.json() == first.json()
+        assert len(again.json()["awards"]) == 1
 
 
 class TestAuthenticationRefusals:
