@@ -91,6 +91,23 @@ def completions(
         raise typer.Exit(1)
 
 
+def _starting_state(
+    path: Path, *, provider: str, fmt: ImportFormat, restart: bool
+) -> import_state.ImportState:
+    """The saved progress of this file, or a fresh start."""
+    state_file = import_state.state_path(path)
+    print_ = import_state.fingerprint(path)
+    saved = (
+        None
+        if restart
+        else import_state.load_state(state_file, provider_id=provider, fmt=fmt, print_=print_)
+    )
+    if saved:
+        say(f"resuming after line {saved.committed_line} ({state_file})")
+        return saved
+    return import_state.ImportState(provider, fmt, print_, 0, ImportTally())
+
+
 def _run(
     path: Path,
     *,
@@ -101,35 +118,23 @@ def _run(
     settings: Settings,
 ) -> ImportTally:
     state_file = import_state.state_path(path)
-    print_ = import_state.fingerprint(path)
-    saved = (
-        None
-        if restart
-        else import_state.load_state(state_file, provider_id=provider, fmt=fmt, print_=print_)
-    )
-    state = saved or import_state.ImportState(provider, fmt, print_, 0, ImportTally())
-    if saved:
-        say(f"resuming after line {saved.committed_line} ({state_file})")
+    state = _starting_state(path, provider=provider, fmt=fmt, restart=restart)
 
     def committed(line: int) -> None:
         state.committed_line = line
         state.save(state_file)
 
     engine = create_db_engine(settings.database_url)
-    console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), TimeRemainingColumn())
     try:
         with (
-            Progress(*columns, console=console) as progress,
+            Progress(*columns, console=Console(stderr=True)) as progress,
             path.open(encoding="utf-8-sig", newline="") as handle,
         ):
             task = progress.add_task(f"importing {path.name}", total=path.stat().st_size)
+            keep_header = fmt is ImportFormat.CSV
             lines = _lines(
-                handle,
-                progress,
-                task,
-                skip_to=state.committed_line,
-                keep_header=fmt is ImportFormat.CSV,
+                handle, progress, task, skip_to=state.committed_line, keep_header=keep_header
             )
             importer.import_in_batches(
                 make_session_factory(engine),

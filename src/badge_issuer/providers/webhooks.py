@@ -69,6 +69,13 @@ def receive_completion(
         settings=settings,
         now=now,
     )
+    return _store_answer(session, delivery, outcome)
+
+
+def _store_answer(
+    session: Session, delivery: WebhookDelivery, outcome: intake.RecordOutcome
+) -> WebhookAnswer:
+    """Keep the answer on the delivery row, so replays get exactly this."""
     answer = WebhookAnswer(
         status_code=201 if outcome.is_new else 200,
         body=outcome.result().model_dump(mode="json"),
