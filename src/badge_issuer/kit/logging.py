@@ -72,3 +72,5 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     root.setLevel(level.upper())
     # uvicorn's access log would print full URLs (query strings may carry emails): ours replaces it.
     logging.getLogger("uvicorn.access").disabled = True
+    # Readiness probes open a migration context on every call; its INFO lines are noise.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
