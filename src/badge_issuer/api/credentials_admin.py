@@ -1,4 +1,4 @@
-"""Admin access to issued credentials: list, direct award, learner progress (scope `credentials`)."""
+"""Admin access to credentials: list, direct award, learner progress (scope `credentials`)."""
 
 from __future__ import annotations
 

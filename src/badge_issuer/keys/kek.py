@@ -87,12 +87,23 @@ def load(path: Path) -> KeyEncryptionKey:
 
 
 def create(path: Path) -> KeyEncryptionKey:
-    """Write a new random KEK as base64 with mode 0600 (development and `keys rewrap` targets)."""
+    """Write a new random KEK as base64 with mode 0600 (development and `keys rewrap` targets).
+
+    The key is written to a temporary file first and then linked into place, so a process
+    starting at the same moment never reads a half-written file; FileExistsError if one exists.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_bytes(KEY_BYTES)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(base64.b64encode(key) + b"\n")
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(base64.b64encode(key) + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(temporary, path)  # atomic: fails if another process linked its key first
+    finally:
+        temporary.unlink(missing_ok=True)
     return KeyEncryptionKey(key)
 
 
