@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:8000"
     key_encryption_key_file: Path = Path("keys/master.key")
     skill_map: Path | None = None
+    default_issuer_name: Annotated[str, Field(min_length=1, max_length=200)] = (
+        "北海道 (Hokkaido Prefecture)"
+    )
     # Keyed hash for learner emails (HMAC-SHA256): lets providers be matched without storing emails.
     learner_hash_secret: SecretStr = SecretStr(DEV_LEARNER_HASH_SECRET)
     store_emails: bool = False

@@ -25,17 +25,15 @@ from badge_issuer.kit.clock import utc_now
 log = structlog.get_logger(__name__)
 
 DEFAULT_ISSUER_SLUG = "default"
-# Admins rename it with PATCH /v1/admin/issuers/default.
-DEFAULT_ISSUER_NAME = "北海道 (Hokkaido Prefecture)"
 ACTOR = "system:bootstrap"
 
 
-def _default_issuer(session: Session) -> Issuer:
+def _default_issuer(session: Session, name: str) -> Issuer:
     existing = issuer_repository.get_by_slug(session, DEFAULT_ISSUER_SLUG)
     if existing is not None:
         return existing
     now = utc_now()
-    fields = {"slug": DEFAULT_ISSUER_SLUG, "name": DEFAULT_ISSUER_NAME}
+    fields = {"slug": DEFAULT_ISSUER_SLUG, "name": name}
     try:
         issuer = issuer_service.insert_issuer(session, fields=fields, now=now)
     except IssuerSlugTaken:
@@ -56,7 +54,8 @@ def _default_issuer(session: Session) -> Issuer:
 @bootstrap.register
 def ensure_default_issuer(session: Session, settings: Settings) -> None:
     """Create the default issuer and, if it has no key at all, one active Ed25519 key."""
-    issuer = _default_issuer(session)
+    # The name applies on first start only; later, admins rename it with PATCH.
+    issuer = _default_issuer(session, settings.default_issuer_name)
     # An issuer whose keys were all retired or revoked is an admin's decision: leave it.
     if key_repository.count_for_issuer(session, issuer_id=issuer.id) > 0:
         return
