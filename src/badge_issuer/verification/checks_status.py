@@ -46,6 +46,19 @@ class _StatusProblem(Exception):
         self.check = check
 
 
+def status_list_urls(document: object) -> tuple[str, ...]:
+    """Return the statusListCredential URL of every status entry of a credential."""
+    if not isinstance(document, Mapping):
+        return ()
+    raw = document.get("credentialStatus")
+    entries = raw if isinstance(raw, list) else [raw]
+    return tuple(
+        entry["statusListCredential"]
+        for entry in entries
+        if isinstance(entry, Mapping) and isinstance(entry.get("statusListCredential"), str)
+    )
+
+
 def revocation_check(
     document: Mapping[str, Any], *, issuer: str | None, keys: KeyCache, now: datetime
 ) -> Check:

@@ -9,9 +9,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -125,3 +125,44 @@ def _object(value: Any, url: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ResolutionError(f"{url} did not answer with a JSON object")
     return value
+
+
+class PrefetchedResolver:
+    """Answers from keys and lists resolved up front; anything else goes to the inner resolver.
+
+    Resolving what a credential names before the CPU-bound checks lets the caller end its
+    database transaction early (see `service.verify_submission`).
+    """
+
+    def __init__(
+        self, inner: ServiceResolver, *, methods: Iterable[str], lists: Iterable[str]
+    ) -> None:
+        self._inner = inner
+        self._keys = {method: _attempt(inner.resolve_key, method) for method in methods}
+        self._lists = {url: _attempt(inner.resolve_status_list, url) for url in lists}
+
+    def resolve_key(self, verification_method: str) -> ResolvedKey:
+        known = self._keys.get(verification_method)
+        if known is None:
+            return self._inner.resolve_key(verification_method)
+        if isinstance(known, ResolutionError):
+            raise known
+        return known
+
+    def resolve_status_list(self, url: str) -> ResolvedStatusList:
+        known = self._lists.get(url)
+        if known is None:
+            return self._inner.resolve_status_list(url)
+        if isinstance(known, ResolutionError):
+            raise known
+        return known
+
+
+_T = TypeVar("_T")
+
+
+def _attempt(resolve: Callable[[str], _T], key: str) -> _T | ResolutionError:
+    try:
+        return resolve(key)
+    except ResolutionError as error:
+        return error

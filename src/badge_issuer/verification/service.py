@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -11,17 +12,20 @@ from badge_issuer.awards import repository as award_repository
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
+from badge_issuer.verification.checks_proof import proof_method_ids
+from badge_issuer.verification.checks_status import status_list_urls
 from badge_issuer.verification.errors import (
     CredentialNotFound,
     CredentialTooLarge,
     NotACredential,
     UnsupportedCredentialType,
 )
-from badge_issuer.verification.jwt import MalformedJwt
+from badge_issuer.verification.jwt import MalformedJwt, parse_compact_jws
 from badge_issuer.verification.report import VerificationReport
-from badge_issuer.verification.resolver import Fetcher, ServiceResolver
+from badge_issuer.verification.resolver import Fetcher, PrefetchedResolver, ServiceResolver
 from badge_issuer.verification.submission import (
     MalformedSubmission,
+    Submission,
     UnsupportedSubmissionType,
     parse_submission,
 )
@@ -46,7 +50,13 @@ def verify_submission(
         raise NotACredential(str(error)) from None
     except UnsupportedSubmissionType as error:
         raise UnsupportedCredentialType(str(error)) from None
-    resolver = ServiceResolver(session, settings=settings, now=now, fetch=fetch)
+    resolver = _prefetched(
+        ServiceResolver(session, settings=settings, now=now, fetch=fetch), submission
+    )
+    # Verification only reads. On SQLite every transaction holds the write lock (BEGIN
+    # IMMEDIATE), so keeping it through the CPU-bound checks would serialise concurrent
+    # verifications behind SQLite's busy-wait; everything needed was read just above.
+    session.rollback()
     if submission.token is not None:
         try:
             return verify_jwt(submission.token, now=now, resolver=resolver, email=submission.email)
@@ -59,6 +69,22 @@ def verify_submission(
         email=submission.email,
         duplicate_keys=submission.duplicate_keys,
     )
+
+
+def _prefetched(resolver: ServiceResolver, submission: Submission) -> PrefetchedResolver:
+    """Resolve the keys and status lists the submitted credential names, up front."""
+    document = submission.document
+    if submission.token is not None:
+        try:
+            jws = parse_compact_jws(submission.token)
+        except MalformedJwt:
+            return PrefetchedResolver(resolver, methods=(), lists=())
+        document = jws.credential
+        kid = jws.header.get("kid")
+        methods: tuple[str, ...] = (kid,) if isinstance(kid, str) and "#" in kid[1:] else ()
+    else:
+        methods = proof_method_ids(document) if isinstance(document, Mapping) else ()
+    return PrefetchedResolver(resolver, methods=methods, lists=status_list_urls(document))
 
 
 def stored_award(session: Session, *, credential_uuid: str) -> Award:
