@@ -44,8 +44,15 @@ def take_counter(session: Session, *, list_id: int) -> int | None:
 
 
 def lock_issuer(session: Session, *, issuer_id: int) -> None:
-    """Lock the issuer row (PostgreSQL) so only one transaction creates its next list."""
-    session.execute(select(Issuer.id).where(Issuer.id == issuer_id).with_for_update())
+    """Lock the issuer row (PostgreSQL) so only one transaction creates its next list.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: concurrent awards insert rows referencing the issuer,
+    which take KEY SHARE locks on it; FOR UPDATE would conflict with those and deadlock with a
+    transaction that holds a list's counter row and then inserts its award.
+    """
+    session.execute(
+        select(Issuer.id).where(Issuer.id == issuer_id).with_for_update(key_share=True)
+    )
 
 
 def get(session: Session, list_id: int) -> StatusList | None:
