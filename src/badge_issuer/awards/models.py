@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badge_issuer.db import Base
@@ -28,6 +28,19 @@ class Award(Base):
         UniqueConstraint("status_list_id", "status_index"),
         Index("ix_award_stats_period", "issued_at", "achievement_id"),
         Index("ix_award_achievement_region", "achievement_id", "learner_region"),
+        # Statistics (migration 0005): every column they read, over awards that can count.
+        Index(
+            "ix_award_stats_holding",
+            "achievement_id",
+            "learner_region",
+            "learner_category",
+            "learner_id",
+            "issued_at",
+            "valid_until",
+            "issuer_id",
+            sqlite_where=text("revoked_at IS NULL AND learner_id IS NOT NULL"),
+            postgresql_where=text("revoked_at IS NULL AND learner_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

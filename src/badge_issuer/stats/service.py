@@ -23,12 +23,12 @@ def holder_statistics(
     session: Session, *, query: StatsQuery, as_of: datetime, min_cell: int
 ) -> StatsTable:
     """Count distinct learners holding valid credentials, grouped, suppressed and labelled."""
-    labels, achievement_skills = _catalog(session, query.subject)
-    if query.subject is Subject.SKILLS and not achievement_skills:
+    labels, keys = _catalog(session, query.subject)
+    if not keys:
         return tabulate.assemble(
             query, as_of=as_of, min_cell=min_cell, labels=labels, periods=(), cells=[], totals=[]
         )
-    spec = _holder_query(query, achievement_skills, as_of)
+    spec = _holder_query(query, keys, as_of)
     if query.cumulative and query.period is not None:
         first_cells = repository.count_first_holdings(session, spec)
         periods = _periods(query, as_of, first_cells)
@@ -53,28 +53,37 @@ def holder_statistics(
     )
 
 
-def _catalog(
-    session: Session, subject: Subject
-) -> tuple[tabulate.Labels, Mapping[str, Sequence[str]] | None]:
-    """Names from the current skill map, and which skills each achievement carries."""
+def _catalog(session: Session, subject: Subject) -> tuple[tabulate.Labels, dict[str, list[str]]]:
+    """Names from the current skill map, and the achievements counted for each key."""
     current = skillmap_service.load_current(session)
-    if current is None:
-        return tabulate.Labels({}, None), ({} if subject is Subject.SKILLS else None)
-    skill_map = current.skill_map
-    version = skill_map.version or current.content_hash[:12]
     if subject is Subject.ACHIEVEMENTS:
-        return tabulate.Labels({a.id: a.name for a in skill_map.achievements}, version), None
-    carried = {a.id: a.skills for a in skill_map.achievements if a.skills}
-    return tabulate.Labels({s.id: s.name for s in skill_map.skills}, version), carried
+        # Achievements no longer in the map still have holders: their id stands for a name.
+        keys = {a: [a] for a in repository.achievement_ids(session)}
+        if current is None:
+            return tabulate.Labels({}, None), keys
+        names = {a.id: a.name for a in current.skill_map.achievements}
+        return tabulate.Labels(names, _version(current)), keys
+    if current is None:
+        return tabulate.Labels({}, None), {}
+    carriers: dict[str, list[str]] = {}
+    for achievement in current.skill_map.achievements:
+        for skill in achievement.skills:
+            carriers.setdefault(skill, []).append(achievement.id)
+    names = {s.id: s.name for s in current.skill_map.skills}
+    return tabulate.Labels(names, _version(current)), carriers
+
+
+def _version(current: skillmap_service.CurrentSkillMap) -> str:
+    return current.skill_map.version or current.content_hash[:12]
 
 
 def _holder_query(
-    query: StatsQuery, achievement_skills: Mapping[str, Sequence[str]] | None, as_of: datetime
+    query: StatsQuery, keys: Mapping[str, Sequence[str]], as_of: datetime
 ) -> repository.HolderQuery:
     # Cumulative holders at a period's end include everyone who got the credential earlier.
     starts = None if query.cumulative or query.date_from is None else query.date_from
     return repository.HolderQuery(
-        achievement_skills=achievement_skills,
+        keys=keys,
         group_by=query.group_by,
         period=query.period,
         issued_from=None if starts is None else calendar.start_of_day(starts),

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from badge_issuer.stats.query import Dimension, Period, Subject
 
 Groups = tuple[str | None, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
-    """Distinct learners in one cell (or one total, whose `groups` is empty), before suppression."""
+class Tally(NamedTuple):
+    """Distinct learners in one cell (or one total, whose `groups` is empty), before suppression.
+
+    Tuples rather than dataclasses: answers hold tens of thousands of cells, and tuples are
+    built several times faster.
+    """
 
     key: str
     groups: Groups
@@ -20,8 +24,7 @@ class Tally:
     learners: int
 
 
-@dataclass(frozen=True, slots=True)
-class Shown:
+class Shown(NamedTuple):
     """One published cell or total: `learners` is None when suppressed."""
 
     key: str
