@@ -16,6 +16,7 @@ from badge_issuer.api import keys as keys_api
 from badge_issuer.api import providers as providers_api
 from badge_issuer.api import stats as stats_api
 from badge_issuer.api import status as status_api
+from badge_issuer.api import vcapi as vcapi_api
 from badge_issuer.api import verify as verify_api
 
 ALL: list[APIRouter] = [
@@ -32,6 +33,8 @@ ALL: list[APIRouter] = [
     completions_api.admin_router,
     credentials_admin_api.router,
     verify_api.router,
+    # Before the public credential routes: /credentials/{credential_id} would match first.
+    vcapi_api.router,
     credentials_public_api.router,
     status_api.router,
     status_api.admin_router,
@@ -83,6 +86,14 @@ TAGS: list[dict[str, Any]] = [
         "name": "verification",
         "description": "Employers verify OB 3.0 credentials (JSON-LD or VC-JWT): a report of "
         "named checks, HTTP 200 even when a check fails.",
+    },
+    {
+        "name": "vc api",
+        "description": "W3C VC API (VCALM) for wallets' issuer dashboards and the W3C "
+        "interoperability test suites: `POST /credentials/issue` (scope `issue`) signs a VC 2.0 "
+        "or VC 1.1 credential for one of the ids of `GET /credentials/issuer-ids` (which lists "
+        "the test-only did:key issuer when BADGE_ISSUER_ENABLE_DID_KEY_ISSUER is on); "
+        "`POST /credentials/verify` (public) verifies any credential.",
     },
     {"name": "credentials", "description": "Issued credentials as stored, by their public URL."},
     {
