@@ -100,12 +100,13 @@ def _context_problems(document: Mapping[str, Any], known: Collection[str]) -> Pr
         yield _malformed(pointer, "@context must be a URL or a non-empty array")
         return
     contexts = _as_list(contexts)
-    if contexts[0] not in (VC_V2_CONTEXT, VC_V1_CONTEXT):
+    based = contexts[0] in (VC_V2_CONTEXT, VC_V1_CONTEXT)
+    if not based:
         detail = f"the first @context must be {VC_V2_CONTEXT} (VC 2.0) or {VC_V1_CONTEXT} (VC 1.1)"
         yield _malformed(json_pointer(pointer, 0), detail)
     for index, context in enumerate(contexts[1:], start=1):
         at = json_pointer(pointer, index)
-        if context in (VC_V2_CONTEXT, VC_V1_CONTEXT):
+        if based and context in (VC_V2_CONTEXT, VC_V1_CONTEXT):
             yield _malformed(at, "a base VC context may appear only once, first")
         elif isinstance(context, str) and context not in known:
             detail = f"{context!r} is not a bundled context; remote contexts are never fetched"
