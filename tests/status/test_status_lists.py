@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from badge_issuer.credentials.proofs.data_integrity import verify_credential_pro
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
+from badge_issuer.status import revocation
 from badge_issuer.status.encoding import MIN_LIST_BITS, bit_is_set, decode_list
 from tests.admin.factories import bearer, make_token
 from tests.verification.factories import db, make_issuer, store_award
@@ -182,3 +184,46 @@ class TestKeyRotation:
         report = client.get(f"/credentials/{issued['uuid']}/verification").json()
         revocation = next(c for c in report["checks"] if c["check"] == "revocation")
         assert revocation["status"] == "failed"
+
+
+class TestConcurrentRevocations:
+    def test_every_concurrent_revocation_ends_up_in_the_served_list(
+        self, app: FastAPI, client: TestClient, settings: Settings
+    ) -> None:
+        with db(app) as session:
+            issuer = make_issuer(session, slug="sapporo", now=utc_now(), settings=settings)
+            awards = [
+                store_award(session, issuer=issuer, settings=settings, now=utc_now())
+                for _ in range(6)
+            ]
+        list_url = json.loads(awards[0].document)["credentialStatus"]["statusListCredential"]
+        client.get("/status-lists/" + list_url.rsplit("/", 1)[1])
+        start = threading.Barrier(len(awards))
+        errors: list[BaseException] = []
+
+        def revoke(credential_uuid: str) -> None:
+            start.wait()
+            try:
+                with db(app) as session:
+                    revocation.revoke_credential(
+                        session,
+                        credential_uuid=credential_uuid,
+                        reason="batch",
+                        actor="t",
+                        settings=settings,
+                        now=utc_now(),
+                    )
+            except BaseException as error:  # surfaced by the assertion below
+                errors.append(error)
+
+        threads = [threading.Thread(target=revoke, args=(a.uuid,)) for a in awards]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        document = client.get("/status-lists/" + list_url.rsplit("/", 1)[1]).json()
+        bits = decode_list(document["credentialSubject"]["encodedList"])
+        assert {i for i in range(MIN_LIST_BITS) if bit_is_set(bits, i)} == {
+            a.status_index for a in awards
+        }
