@@ -14,6 +14,8 @@ from fastapi.testclient import TestClient
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
+from badge_issuer.issuers import profile
+from badge_issuer.issuers import repository as issuer_repository
 from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.kit.clock import utc_now
 from tests.admin.factories import make_token
@@ -26,6 +28,7 @@ from tests.verification.factories import (
     make_issuer,
     store_award,
     stored_document,
+    unsigned_credential,
 )
 
 PROBLEM = "application/problem+json"
@@ -111,6 +114,25 @@ class TestExternalCredentials:
         result = _verified(client, document)
         assert {"schema", "revocation", "types"} <= set(result["checks"])
         assert result["warnings"] == []
+
+    def test_open_badge_issued_through_the_vc_api_verifies_with_the_ob_checks(
+        self, app: FastAPI, settings: Settings, client: TestClient, token: str, issuer_id: str
+    ) -> None:
+        with db(app) as session:
+            sapporo = issuer_repository.get_by_slug(session, "sapporo")
+            assert sapporo is not None
+            issuer_profile = profile.profile(sapporo, settings.public_origin)
+        credential = unsigned_credential(
+            issuer_profile=issuer_profile,
+            credential_id="urn:uuid:0b6a3a4e-2f7e-4f55-9a4d-3c1d1f0e9b21",
+            status_entry=None,
+            valid_from=utc_now() - timedelta(minutes=1),
+        )
+        signed = issued(client, token, credential)
+        assert len(signed["proof"]) == 1, "the OB 3.0 schema wants a proof array"
+        result = _verified(client, signed)
+        assert "schema" in result["checks"]
+        assert [warning["check"] for warning in result["warnings"]] == ["revocation"]
 
     def test_did_key_open_badge_verifies(self, client: TestClient) -> None:
         _verified(client, did_key_credential(did_key_signer(), now=utc_now()))

@@ -14,6 +14,7 @@ from badge_issuer.config import Settings
 from badge_issuer.credentials.jsonld.canonicalizer import default_canonicalizer
 from badge_issuer.credentials.jsonld.strict import JsonLdRejected
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
+from badge_issuer.problems import ProblemError
 from badge_issuer.vcapi import identities, request, rules
 from badge_issuer.vcapi.errors import (
     CredentialNotVerified,
@@ -79,7 +80,26 @@ def _prepared_credential(credential: Mapping[str, Any]) -> dict[str, Any]:
 def issue_credential(
     session: Session, *, body: IssueRequest, settings: Settings, actor: str, now: datetime
 ) -> dict[str, Any]:
-    """Sign a credential with the active key of the issuer it names, and audit it."""
+    """Sign a credential with the active key of the issuer it names, and audit it.
+
+    A refusal signs nothing; it is logged (the audit row would roll back with the request).
+    """
+    try:
+        return _issue(session, body=body, settings=settings, actor=actor, now=now)
+    except ProblemError as refusal:
+        log.warning(
+            "vcapi.issue.refused",
+            actor=actor,
+            problem=refusal.slug,
+            issuer=(rules.issuer_id(body.credential) or "")[:_MAX_TARGET_ID],
+            detail=refusal.detail,
+        )
+        raise
+
+
+def _issue(
+    session: Session, *, body: IssueRequest, settings: Settings, actor: str, now: datetime
+) -> dict[str, Any]:
     _check_issue_options(body.options)
     prepared = _prepared_credential(body.credential)
     issuer_id = rules.issuer_id(prepared) or ""
@@ -89,8 +109,9 @@ def issue_credential(
     except JsonLdRejected as error:
         # The checks above make this unreachable for the document; the proof options remain.
         raise CredentialRejected(str(error)) from None
-    # One proof, as an object: what VC API clients and the W3C test suites expect.
-    signed["proof"] = signed["proof"][0]
+    if not is_open_badge(signed):
+        # One proof as an object, as the W3C test suites expect; the OB 3.0 schema wants an array.
+        signed["proof"] = signed["proof"][0]
     _audit(session, signed, options=body.options, actor=actor, now=now)
     return signed
 
@@ -105,11 +126,12 @@ def _audit(
 ) -> None:
     credential_id = signed.get("id") if isinstance(signed.get("id"), str) else None
     reference = credential_id or options.credential_id
+    proofs = signed["proof"] if isinstance(signed["proof"], list) else [signed["proof"]]
     details = {
         "credential_id": credential_id,
         "options_credential_id": options.credential_id,
         "issuer": rules.issuer_id(signed),
-        "verification_method": signed["proof"]["verificationMethod"],
+        "verification_method": proofs[0]["verificationMethod"],
         "data_model": str(rules.data_model_of(signed)),
     }
     audit.record(
