@@ -22,8 +22,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from badge_issuer.awards.models import Award
 from badge_issuer.issuers.models import Issuer
-from badge_issuer.stats.period_sql import period_label
 from badge_issuer.stats.query import Dimension, Period
+from badge_issuer.stats.sql_dialect import period_label, prepare_session
 from badge_issuer.stats.table import Tally
 
 # SQLite refuses compound SELECTs of more than 500 members; smaller statements also plan faster.
@@ -65,7 +65,7 @@ def achievement_ids(session: Session) -> list[str]:
 
 def count_holders(session: Session, spec: HolderQuery) -> list[Tally]:
     """Count distinct learners per key, group and period of issue."""
-    dialect = _dialect(session)
+    dialect = prepare_session(session)
 
     def branch(key: str, achievements: Sequence[str]) -> Select[Any]:
         groups = [_GROUP_COLUMNS[d] for d in spec.group_by]
@@ -86,7 +86,7 @@ def count_first_holdings(session: Session, spec: HolderQuery) -> list[Tally]:
     """Count distinct learners per key, group and the period they first held it (needs a period)."""
     if spec.period is None:
         raise ValueError("first holdings are counted per period")
-    dialect, period = _dialect(session), spec.period
+    dialect, period = prepare_session(session), spec.period
 
     def branch(key: str, achievements: Sequence[str]) -> Select[Any]:
         groups = [_GROUP_COLUMNS[d].label(f"g{i}") for i, d in enumerate(spec.group_by)]
@@ -164,7 +164,3 @@ def _group_value(dimension: Dimension, value: Any, issuer_slugs: dict[int, str])
 
 def _issuer_slugs(session: Session) -> dict[int, str]:
     return {row.id: row.slug for row in session.execute(select(Issuer.id, Issuer.slug))}
-
-
-def _dialect(session: Session) -> str:
-    return session.get_bind().dialect.name
