@@ -24,7 +24,7 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from badge_issuer import migrate
+from badge_issuer import bootstrap, migrate
 from badge_issuer.config import Settings
 from badge_issuer.main import create_app
 
@@ -32,6 +32,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 import throwaway_postgres  # noqa: E402
+
+from tests.awards.service_harness import Harness  # noqa: E402
+from tests.shared_data import shared_path  # noqa: E402
 
 hypothesis_settings.register_profile(
     "ci",
@@ -134,3 +137,21 @@ def app(settings: Settings) -> Iterator[FastAPI]:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
+
+
+EXAMPLE_PROVIDERS = {
+    "manabi-portal": "まなびポータル",
+    "kitami-it-academy": "北見ITアカデミー",
+    "hokudai-mooc": "北大MOOC",
+}
+
+
+@pytest.fixture
+def harness(settings: Settings, client: TestClient) -> Harness:
+    """The service as `serve` prepares it, with the example providers and skill map loaded."""
+    bootstrap.prepare(settings)
+    prepared = Harness.start(client)
+    for provider_id, name in EXAMPLE_PROVIDERS.items():
+        prepared.register_provider(provider_id, name)
+    prepared.load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+    return prepared

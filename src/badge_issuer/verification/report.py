@@ -14,6 +14,7 @@ NOT_CHECKED = "not checked: "
 class CheckName(StrEnum):
     """Every check a report can hold, in the order they run."""
 
+    BAKED_IMAGE = "baked-image"
     JSON = "json"
     CONTEXTS = "contexts"
     TYPES = "types"

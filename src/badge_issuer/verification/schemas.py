@@ -106,7 +106,9 @@ VERIFY_REQUEST_BODY: dict[str, Any] = {
     "description": (
         'The credential as the JSON body; or a wrapper object `{"verifiableCredential": '
         '<credential or VC-JWT>, "email": "<recipient email>"}` to also check the recipient; '
-        "or a VC-JWT as the body with Content-Type `application/vc+jwt` (or `application/jwt`)."
+        "or a VC-JWT as the body with Content-Type `application/vc+jwt` (or `application/jwt`); "
+        "or a baked badge image (`image/png` or `image/svg+xml`, OB 3.0 baking): the report then "
+        "starts with a `baked-image` check."
     ),
     "content": {
         "application/json": {
@@ -120,5 +122,7 @@ VERIFY_REQUEST_BODY: dict[str, Any] = {
         },
         "application/vc+ld+json": {"schema": {"type": "object"}},
         "application/vc+jwt": {"schema": {"type": "string"}},
+        "image/png": {"schema": {"type": "string", "format": "binary"}},
+        "image/svg+xml": {"schema": {"type": "string", "format": "binary"}},
     },
 }

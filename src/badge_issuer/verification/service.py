@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from badge_issuer.awards import repository as award_repository
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
+from badge_issuer.images import service as image_service
 from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
 from badge_issuer.verification.checks_proof import proof_method_ids
 from badge_issuer.verification.checks_status import status_list_urls
@@ -21,15 +23,18 @@ from badge_issuer.verification.errors import (
     UnsupportedCredentialType,
 )
 from badge_issuer.verification.jwt import MalformedJwt, parse_compact_jws
-from badge_issuer.verification.report import VerificationReport
+from badge_issuer.verification.report import Check, CheckName, VerificationReport
 from badge_issuer.verification.resolver import Fetcher, PrefetchedResolver, ServiceResolver
 from badge_issuer.verification.submission import (
     MalformedSubmission,
     Submission,
     UnsupportedSubmissionType,
+    media_type_of,
     parse_submission,
 )
 from badge_issuer.verification.verify import verify_credential, verify_jwt
+
+IMAGE_MEDIA_TYPES = frozenset({"image/png", "image/svg+xml"})
 
 
 def verify_submission(
@@ -42,6 +47,16 @@ def verify_submission(
     fetch: Fetcher | None = None,
 ) -> VerificationReport:
     """Verify what a client POSTed; only a body that is not a credential at all is refused."""
+    if media_type_of(content_type) in IMAGE_MEDIA_TYPES:
+        # Images are larger than credentials: unbake first, then apply the credential limits.
+        return _verify_baked_image(
+            session,
+            body=body,
+            content_type=content_type or "",
+            settings=settings,
+            now=now,
+            fetch=fetch,
+        )
     if len(body) > MAX_CREDENTIAL_BYTES:
         raise CredentialTooLarge(f"Credentials are limited to {MAX_CREDENTIAL_BYTES} bytes.")
     try:
@@ -69,6 +84,32 @@ def verify_submission(
         email=submission.email,
         duplicate_keys=submission.duplicate_keys,
     )
+
+
+def _verify_baked_image(
+    session: Session,
+    *,
+    body: bytes,
+    content_type: str,
+    settings: Settings,
+    now: datetime,
+    fetch: Fetcher | None,
+) -> VerificationReport:
+    """Verify the credential baked into a PNG or SVG; the report names the image it came from."""
+    unbaked = image_service.credential_from_upload(body, content_type)
+    report = verify_submission(
+        session,
+        body=unbaked.credential_json.encode("utf-8"),
+        content_type="application/json",
+        settings=settings,
+        now=now,
+        fetch=fetch,
+    )
+    source = Check.passed(
+        CheckName.BAKED_IMAGE,
+        f"credential read from a baked {unbaked.image_format.value.upper()} image",
+    )
+    return replace(report, checks=(source, *report.checks))
 
 
 def _prefetched(resolver: ServiceResolver, submission: Submission) -> PrefetchedResolver:
