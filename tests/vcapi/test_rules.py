@@ -9,7 +9,12 @@ import pytest
 
 from badge_issuer.credentials.jsonld.loader import default_loader
 from badge_issuer.vcapi import request, rules
-from badge_issuer.vcapi.generic_verify import contexts_check, validity_checks
+from badge_issuer.vcapi.generic_verify import (
+    GENERIC_CHECKS,
+    contexts_check,
+    validity_checks,
+    verify_generic_credential,
+)
 from badge_issuer.vcapi.problem_details import json_pointer, pointer_of_path
 from badge_issuer.vcapi.results import verification_result
 from badge_issuer.verification.report import Check, CredentialSummary, Format, VerificationReport
@@ -154,3 +159,18 @@ class TestGenericChecks:
         assert error.pointer == "/verifiableCredential/issuanceDate"
         [warning] = result.warnings
         assert warning.type == "https://p.example/verification-warning"
+
+    def test_a_credential_that_is_not_an_object_skips_every_later_check(self) -> None:
+        report = verify_generic_credential([], now=NOW, resolver=_NoResolver())
+        assert [check.check for check in report.checks] == list(GENERIC_CHECKS)
+        assert [check.status for check in report.checks][:2] == ["failed", "warning"]
+
+
+class _NoResolver:
+    """A resolver that is never asked (the checks stop before any key is needed)."""
+
+    def resolve_key(self, verification_method: str) -> Any:
+        raise AssertionError(verification_method)
+
+    def resolve_status_list(self, url: str) -> Any:
+        raise AssertionError(url)

@@ -41,7 +41,19 @@ from badge_issuer.verification.report import (
     report_of,
 )
 
-GENERIC_CHECKS = [name for name in CheckName if name is not CheckName.SCHEMA]
+# The checks of `verify_credential` without the OB schema, in the same order.
+GENERIC_CHECKS = (
+    CheckName.JSON,
+    CheckName.CONTEXTS,
+    CheckName.TYPES,
+    CheckName.UNDEFINED_TERMS,
+    CheckName.PROOF,
+    CheckName.ISSUER_KEY,
+    CheckName.KEY_NOT_REVOKED,
+    CheckName.VALID_FROM,
+    CheckName.VALID_UNTIL,
+    CheckName.REVOCATION,
+)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -110,7 +122,7 @@ def validity_checks(document: Mapping[str, Any], now: datetime) -> list[Check]:
 
 def _skipped_after_json(document: Any, json: Check) -> VerificationReport:
     reason = "the credential is not a usable JSON object"
-    later = [Check.skipped(name, reason) for name in GENERIC_CHECKS if name is not CheckName.JSON]
+    later = [Check.skipped(name, reason) for name in GENERIC_CHECKS[1:]]
     return report_of([json, *later], format=Format.LDP_VC, credential=summarise(document))
 
 

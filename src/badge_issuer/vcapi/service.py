@@ -27,7 +27,9 @@ from badge_issuer.vcapi.problem_details import MALFORMED_VALUE_ERROR, json_point
 from badge_issuer.vcapi.results import VerificationResult, verification_result
 from badge_issuer.vcapi.schemas import IssueOptions, IssueRequest, VerifyOptions, VerifyRequest
 from badge_issuer.verification.checks_document import CREDENTIAL_TYPES
-from badge_issuer.verification.resolver import ServiceResolver
+from badge_issuer.verification.checks_proof import proof_method_ids
+from badge_issuer.verification.checks_status import status_list_urls
+from badge_issuer.verification.resolver import PrefetchedResolver, ServiceResolver
 from badge_issuer.verification.verify import verify_credential as verify_open_badge
 
 log = structlog.get_logger(__name__)
@@ -174,7 +176,14 @@ def verify_credential(
     """
     _check_verify_options(body.options)
     credential = body.verifiable_credential
-    resolver = ServiceResolver(session, settings=settings, now=now)
+    resolver = PrefetchedResolver(
+        ServiceResolver(session, settings=settings, now=now),
+        methods=proof_method_ids(credential),
+        lists=status_list_urls(credential),
+    )
+    # Everything the checks need was read just above; as in `POST /verify`, end the read-only
+    # transaction so SQLite's write lock is not held through the CPU-bound checks.
+    session.rollback()
     if is_open_badge(credential):
         report = verify_open_badge(credential, now=now, resolver=resolver)
     else:
