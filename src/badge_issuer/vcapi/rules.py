@@ -9,13 +9,13 @@ eddsa-rdfc-2022 issuers do), since its proof cannot be expressed otherwise.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from badge_issuer.credentials.jsonld.loader import StaticDocumentLoader
-from badge_issuer.credentials.jsonld.strict import find_problems, is_absolute_iri
+from badge_issuer.credentials.jsonld.strict import JsonLdProblem, find_problems, is_absolute_iri
 from badge_issuer.credentials.proofs.result import DATA_LOSS_DETECTION_ERROR
 from badge_issuer.vcapi.problem_details import (
     MALFORMED_VALUE_ERROR,
@@ -66,14 +66,6 @@ def data_model_of(document: Mapping[str, Any]) -> DataModel | None:
     if first == VC_V2_CONTEXT:
         return DataModel.V2_0
     return DataModel.V1_1 if first == VC_V1_CONTEXT else None
-
-
-def issuer_id(document: Mapping[str, Any]) -> str | None:
-    """Return `issuer`, or `issuer.id` when the issuer is an object."""
-    issuer = document.get("issuer")
-    if isinstance(issuer, Mapping):
-        issuer = issuer.get("id")
-    return issuer if isinstance(issuer, str) else None
 
 
 def parse_date_time_stamp(value: Any) -> datetime | None:
@@ -206,15 +198,20 @@ def with_proof_context(document: Mapping[str, Any]) -> dict[str, Any]:
     return {**document, "@context": [*contexts, DATA_INTEGRITY_V2_CONTEXT]}
 
 
-def jsonld_problems(
-    document: Mapping[str, Any], loader: StaticDocumentLoader
-) -> list[ProblemDetail]:
-    """Return what JSON-LD processing would drop or refuse: undefined terms, relative IRIs."""
+def jsonld_problem_details(problems: Iterable[JsonLdProblem]) -> list[ProblemDetail]:
+    """Return strict JSON-LD problems as ProblemDetails pointing into the credential."""
     return [
         problem(
             PARSING_ERROR if found.kind == "invalid-json-ld" else DATA_LOSS_DETECTION_ERROR,
             pointer=pointer_of_path(ROOT, found.path),
             detail=found.detail,
         )
-        for found in find_problems(document, loader)
+        for found in problems
     ]
+
+
+def jsonld_problems(
+    document: Mapping[str, Any], loader: StaticDocumentLoader
+) -> list[ProblemDetail]:
+    """Return what JSON-LD processing would drop or refuse: undefined terms, relative IRIs."""
+    return jsonld_problem_details(find_problems(document, loader))

@@ -26,7 +26,7 @@ from badge_issuer.vcapi.generic_verify import verify_generic_credential
 from badge_issuer.vcapi.problem_details import MALFORMED_VALUE_ERROR, json_pointer, problem
 from badge_issuer.vcapi.results import VerificationResult, verification_result
 from badge_issuer.vcapi.schemas import IssueOptions, IssueRequest, VerifyOptions, VerifyRequest
-from badge_issuer.verification.checks_document import CREDENTIAL_TYPES
+from badge_issuer.verification.checks_document import CREDENTIAL_TYPES, issuer_id
 from badge_issuer.verification.checks_proof import proof_method_ids
 from badge_issuer.verification.checks_status import status_list_urls
 from badge_issuer.verification.resolver import PrefetchedResolver, ServiceResolver
@@ -93,7 +93,7 @@ def issue_credential(
             "vcapi.issue.refused",
             actor=actor,
             problem=refusal.slug,
-            issuer=(rules.issuer_id(body.credential) or "")[:_MAX_TARGET_ID],
+            issuer=(issuer_id(body.credential) or "")[:_MAX_TARGET_ID],
             detail=refusal.detail,
         )
         raise
@@ -104,13 +104,14 @@ def _issue(
 ) -> dict[str, Any]:
     _check_issue_options(body.options)
     prepared = _prepared_credential(body.credential)
-    issuer_id = rules.issuer_id(prepared) or ""
-    signer = identities.signer_for_issuer(session, issuer_id=issuer_id, settings=settings)
+    signer = identities.signer_for_issuer(
+        session, issuer_id=issuer_id(prepared) or "", settings=settings
+    )
     try:
         signed = sign_credential(prepared, signer, now)
     except JsonLdRejected as error:
-        # The checks above make this unreachable for the document; the proof options remain.
-        raise CredentialRejected(str(error)) from None
+        # Only the proof options can get here: the document passed the same check above.
+        raise CredentialRejected.of(rules.jsonld_problem_details(error.problems)) from None
     if not is_open_badge(signed):
         # One proof as an object, as the W3C test suites expect; the OB 3.0 schema wants an array.
         signed["proof"] = signed["proof"][0]
@@ -132,7 +133,7 @@ def _audit(
     details = {
         "credential_id": credential_id,
         "options_credential_id": options.credential_id,
-        "issuer": rules.issuer_id(signed),
+        "issuer": issuer_id(signed),
         "verification_method": proofs[0]["verificationMethod"],
         "data_model": str(rules.data_model_of(signed)),
     }
