@@ -59,10 +59,18 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = "badge_issuer_read_only"
+
+
 def _begin_immediate(connection: Any) -> None:
     # A deferred transaction that later writes can fail at once with SQLITE_BUSY when another
     # process writes; taking the write lock up front makes writers queue on busy_timeout instead.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Read-only sessions (see make_session_factory) keep the deferred BEGIN: with WAL, readers
+    # never wait for the writer, so verifications and public reads do not queue behind writes.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
@@ -82,8 +90,10 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions for the engine; `read_only` ones must not write (SQLite: deferred BEGIN)."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    return sessionmaker(bind=bind, expire_on_commit=False, autoflush=True)
 
 
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:

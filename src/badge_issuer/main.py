@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    app.state.read_session_factory = make_session_factory(engine, read_only=True)
     app.state.clock = clock
     install_problem_handlers(app, type_base=settings.problem_type_base)
     for router in routers.ALL:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from badge_issuer.api.deps import SessionDep, SettingsDep
+from badge_issuer.api.deps import ReadSessionDep, SettingsDep
 from badge_issuer.problems import problem_responses
 from badge_issuer.skillmap import service
 from badge_issuer.skillmap.catalog import UnknownAchievement
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/achievements", tags=["catalog"])
 
 
 @router.get("", response_model=Catalog, responses=problem_responses(404))
-def list_achievements(session: SessionDep, settings: SettingsDep) -> Catalog:
+def list_achievements(session: ReadSessionDep, settings: SettingsDep) -> Catalog:
     """List every badge with what to study for it."""
     current = service.load_current(session)
     if current is None:
@@ -35,7 +35,7 @@ def list_achievements(session: SessionDep, settings: SettingsDep) -> Catalog:
     "/{achievement_id}", response_model=CatalogAchievement, responses=problem_responses(404)
 )
 def get_achievement(
-    achievement_id: str, session: SessionDep, settings: SettingsDep
+    achievement_id: str, session: ReadSessionDep, settings: SettingsDep
 ) -> CatalogAchievement:
     """Describe one badge: criteria, skills, alignment and the courses that count toward it."""
     current = service.load_current(session)

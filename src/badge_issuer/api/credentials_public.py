@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
 from badge_issuer.verification.schemas import VerificationReportRead
@@ -60,7 +60,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
         **problem_responses(404),
     },
 )
-def get_credential(credential_id: UuidPath, request: Request, session: SessionDep) -> Response:
+def get_credential(credential_id: UuidPath, request: Request, session: ReadSessionDep) -> Response:
     """Return the signed credential as stored: the URL a learner hands an employer."""
     award = service.stored_award(session, credential_uuid=credential_id)
     etag = '"' + hashlib.sha256(award.document.encode("utf-8")).hexdigest()[:32] + '"'
@@ -78,7 +78,7 @@ def get_credential(credential_id: UuidPath, request: Request, session: SessionDe
     responses=problem_responses(404),
 )
 def verify_stored_credential(
-    credential_id: UuidPath, session: SessionDep, settings: SettingsDep, now: NowDep
+    credential_id: UuidPath, session: ReadSessionDep, settings: SettingsDep, now: NowDep
 ) -> VerificationReportRead:
     """Verify the stored credential now: proof, issuer key, validity and revocation."""
     report = service.verify_stored(

@@ -24,6 +24,16 @@ def get_session(request: Request) -> Iterator[Session]:
     yield from session_scope(request.app.state.session_factory)
 
 
+def get_read_session(request: Request) -> Iterator[Session]:
+    """A session for endpoints that only read (public verification, catalog, credentials)."""
+    session: Session = request.app.state.read_session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
+
+
 def get_now(request: Request) -> datetime:
     clock: Clock = request.app.state.clock
     return clock()
@@ -32,4 +42,5 @@ def get_now(request: Request) -> datetime:
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 # scope="function": commit before the answer is sent, so a failed commit is never a false 2xx.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
 NowDep = Annotated[datetime, Depends(get_now)]

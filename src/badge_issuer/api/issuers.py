@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import JSONResponse
 
 from badge_issuer.admin.deps import IssuersAdmin
-from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
 from badge_issuer.issuers import service
 from badge_issuer.issuers.profile import profile_document
 from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate, ProfileDocument
@@ -89,7 +89,7 @@ def update_issuer(
     response_class=JSONResponse,
     responses={**problem_responses(404, 422), 200: {"content": {JSON_LD: {}}}},
 )
-def get_profile(slug: SlugPath, session: SessionDep, settings: SettingsDep) -> JSONResponse:
+def get_profile(slug: SlugPath, session: ReadSessionDep, settings: SettingsDep) -> JSONResponse:
     """Return the issuer's Open Badges 3.0 Profile (JSON-LD); its id is the issuer's DID."""
     issuer = service.get_issuer(session, slug)
     return JSONResponse(
@@ -106,7 +106,9 @@ def get_profile(slug: SlugPath, session: SessionDep, settings: SettingsDep) -> J
     response_class=JSONResponse,
     responses={**problem_responses(404, 422), 200: {"content": {DID_JSON_LD: {}}}},
 )
-def get_did_document(slug: SlugPath, session: SessionDep, settings: SettingsDep) -> JSONResponse:
+def get_did_document(
+    slug: SlugPath, session: ReadSessionDep, settings: SettingsDep
+) -> JSONResponse:
     """Return the issuer's did:web DID document: every key that is not revoked."""
     issuer = service.get_issuer(session, slug)
     document = key_service.issuer_did_document(session, issuer=issuer, settings=settings)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
 from badge_issuer.verification.schemas import VERIFY_REQUEST_BODY, VerificationReportRead
@@ -36,7 +36,7 @@ async def submitted_body(request: Request) -> SubmittedBody:
 )
 def verify_credential(
     submitted: Annotated[SubmittedBody, Depends(submitted_body)],
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> VerificationReportRead:

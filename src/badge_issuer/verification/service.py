@@ -68,10 +68,6 @@ def verify_submission(
     resolver = _prefetched(
         ServiceResolver(session, settings=settings, now=now, fetch=fetch), submission
     )
-    # Verification only reads. On SQLite every transaction holds the write lock (BEGIN
-    # IMMEDIATE), so keeping it through the CPU-bound checks would serialise concurrent
-    # verifications behind SQLite's busy-wait; everything needed was read just above.
-    session.rollback()
     if submission.token is not None:
         try:
             return verify_jwt(submission.token, now=now, resolver=resolver, email=submission.email)
