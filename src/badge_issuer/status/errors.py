@@ -10,11 +10,6 @@ class StatusListNotFound(NotFound):
     title = "Status list not found"
 
 
-class CredentialNotFound(NotFound):
-    slug = "credential-not-found"
-    title = "Credential not found"
-
-
 class StatusListUnavailable(ProblemError):
     """The list cannot be signed right now (its issuer has no usable active key)."""
 

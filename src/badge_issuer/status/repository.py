@@ -50,9 +50,7 @@ def lock_issuer(session: Session, *, issuer_id: int) -> None:
     which take KEY SHARE locks on it; FOR UPDATE would conflict with those and deadlock with a
     transaction that holds a list's counter row and then inserts its award.
     """
-    session.execute(
-        select(Issuer.id).where(Issuer.id == issuer_id).with_for_update(key_share=True)
-    )
+    session.execute(select(Issuer.id).where(Issuer.id == issuer_id).with_for_update(key_share=True))
 
 
 def get(session: Session, list_id: int) -> StatusList | None:

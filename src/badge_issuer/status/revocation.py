@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
+from badge_issuer.awards.errors import CredentialNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.status import publication, repository
-from badge_issuer.status.errors import CredentialNotFound
 from badge_issuer.status.service import list_url
 
 TARGET_TYPE = "credential"

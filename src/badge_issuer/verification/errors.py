@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from badge_issuer.problems import NotFound, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
+from badge_issuer.problems import PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 
 
 class NotACredential(ValidationFailed):
@@ -18,8 +18,3 @@ class CredentialTooLarge(PayloadTooLarge):
 class UnsupportedCredentialType(UnsupportedMediaType):
     slug = "unsupported-credential-media-type"
     title = "Unsupported credential media type"
-
-
-class CredentialNotFound(NotFound):
-    slug = "credential-not-found"
-    title = "Credential not found"

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository as award_repository
+from badge_issuer.awards.errors import CredentialNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.images import service as image_service
@@ -17,7 +18,6 @@ from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
 from badge_issuer.verification.checks_proof import proof_method_ids
 from badge_issuer.verification.checks_status import status_list_urls
 from badge_issuer.verification.errors import (
-    CredentialNotFound,
     CredentialTooLarge,
     NotACredential,
     UnsupportedCredentialType,
