@@ -17,13 +17,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
+from badge_issuer.credentials.assembly import revocation_entry
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.status import repository
 from badge_issuer.status.encoding import MIN_LIST_BITS, permute
 from badge_issuer.status.models import StatusList
 
 REVOCATION = "revocation"
-ENTRY_TYPE = "BitstringStatusListEntry"
 # The spec's minimum, also a power of two as the permutation needs: one list per 131,072 awards.
 LIST_SIZE = MIN_LIST_BITS
 PERMUTATION_KEY_BYTES = 32
@@ -43,15 +43,9 @@ def list_url(settings: Settings, public_id: str) -> str:
     return f"{settings.public_origin}/status-lists/{public_id}"
 
 
-def status_entry(url: str, index: int, purpose: str = REVOCATION) -> dict[str, Any]:
-    """Return the BitstringStatusListEntry of index `index` in the list at `url`."""
-    return {
-        "id": f"{url}#{index}",
-        "type": ENTRY_TYPE,
-        "statusPurpose": purpose,
-        "statusListIndex": str(index),
-        "statusListCredential": url,
-    }
+def status_entry(url: str, index: int) -> dict[str, Any]:
+    """Return the revocation BitstringStatusListEntry of index `index` in the list at `url`."""
+    return revocation_entry(url, index).to_jsonld()
 
 
 def allocate_entry(
@@ -63,7 +57,7 @@ def allocate_entry(
         taken = _take_from_new_list(session, issuer_id=issuer.id, now=now)
     status_list, counter = taken
     index = permute(counter, key=status_list.permutation_key, size=status_list.size)
-    entry = status_entry(list_url(settings, status_list.public_id), index, status_list.purpose)
+    entry = status_entry(list_url(settings, status_list.public_id), index)
     return AllocatedEntry(status_list=status_list, index=index, entry=entry)
 
 
