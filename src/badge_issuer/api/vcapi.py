@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, status
 
 from badge_issuer.admin.deps import IssueAdmin
-from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
 from badge_issuer.problems import problem_responses
 from badge_issuer.vcapi import identities, service
 from badge_issuer.vcapi.errors import VcApiBodyTooLarge, VcApiMediaTypeUnsupported
@@ -107,7 +107,7 @@ def issue_credential(
 )
 def verify_credential(
     body: Annotated[VerifyRequest, Depends(verify_body)],
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
 ) -> VerifyResponse:

@@ -182,9 +182,6 @@ def verify_credential(
         methods=proof_method_ids(credential),
         lists=status_list_urls(credential),
     )
-    # Everything the checks need was read just above; as in `POST /verify`, end the read-only
-    # transaction so SQLite's write lock is not held through the CPU-bound checks.
-    session.rollback()
     if is_open_badge(credential):
         report = verify_open_badge(credential, now=now, resolver=resolver)
     else:
