@@ -77,6 +77,11 @@ def _document_operation_problems(operation: dict[str, Any]) -> None:
     problem_content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     if "422" in responses:
         responses["422"] = {"description": "Validation Error", "content": problem_content}
+    if "requestBody" in operation:
+        # FastAPI answers 400 when it cannot read a body at all (e.g. JSON that is not UTF-8).
+        responses.setdefault(
+            "400", {"description": "Unreadable request body", "content": problem_content}
+        )
     responses.setdefault(
         "500", {"description": "Internal Server Error", "content": problem_content}
     )
