@@ -14,6 +14,7 @@ from badge_issuer.config import Settings
 from badge_issuer.credentials.jsonld.canonicalizer import default_canonicalizer
 from badge_issuer.credentials.jsonld.strict import JsonLdRejected
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
+from badge_issuer.credentials.proofs.verification_methods import ASSERTION_METHOD
 from badge_issuer.problems import ProblemError
 from badge_issuer.vcapi import identities, request, rules
 from badge_issuer.vcapi.errors import (
@@ -37,7 +38,6 @@ log = structlog.get_logger(__name__)
 AUDIT_ACTION = "vcapi.issue"
 AUDIT_TARGET_TYPE = "credential"
 _MAX_TARGET_ID = 200
-ASSERTION_METHOD = "assertionMethod"
 
 
 def parse_issue_request(body: bytes) -> IssueRequest:
