@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from badge_issuer.issuers import repository as issuer_repository
 from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.keys import repository as key_repository
 from badge_issuer.keys import service as key_service
-from badge_issuer.keys.didkey_issuer import DID_KEY_ISSUER_SLUG
+from badge_issuer.keys.didkey_issuer import DID_KEY_ISSUER_SLUG, ensure_did_key_issuer
 from badge_issuer.kit.clock import utc_now
 from tests.admin.factories import make_token
 from tests.vcapi.factories import app_with, issue, issued, vc2, vc11, verify
@@ -145,3 +146,38 @@ class TestDisabled:
         assert _issuer_ids(client, token) == []
         with db(app) as session:
             assert issuer_repository.get_by_slug(session, DID_KEY_ISSUER_SLUG) is None
+
+
+class TestConcurrentFirstUse:
+    def test_concurrent_first_calls_generate_one_key(
+        self, app: FastAPI, settings: Settings
+    ) -> None:
+        enabled = settings.model_copy(update={"enable_did_key_issuer": True})
+        callers = 4
+        barrier = threading.Barrier(callers)
+        found: list[str] = []
+        failures: list[BaseException] = []
+
+        def first_use() -> None:
+            try:
+                barrier.wait()
+                with db(app) as session:
+                    identity = ensure_did_key_issuer(
+                        session, settings=enabled, actor="test", now=utc_now()
+                    )
+                found.append(identity.did)
+            except BaseException as error:  # reported by the assertion below
+                failures.append(error)
+
+        threads = [threading.Thread(target=first_use) for _ in range(callers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert failures == []
+        assert len(found) == callers
+        assert len(set(found)) == 1
+        with db(app) as session:
+            issuer = issuer_repository.get_by_slug(session, DID_KEY_ISSUER_SLUG)
+            assert issuer is not None
+            assert key_repository.count_for_issuer(session, issuer_id=issuer.id) == 1
