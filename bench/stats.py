@@ -286,8 +286,16 @@ def timed(run: Callable[[], object], runs: int) -> tuple[float, float]:
     return statistics.median(samples), samples[min(runs - 1, int(0.9 * runs))]
 
 
+def calibrate(engine: Engine, runs: int) -> float:
+    """Median ms of a fixed CPU-bound query, to compare machines and their load."""
+    with engine.connect() as connection:
+        statement = text("SELECT count(*) FROM generate_series(1, 1000000)")
+        return timed(lambda: connection.execute(statement).scalar_one(), runs)[0]
+
+
 def measure(engine: Engine, args: argparse.Namespace) -> None:
     factory = make_session_factory(engine)
+    print(f"calibration: count(*) over generate_series(1, 1e6): {calibrate(engine, 5):.0f} ms")
     print(
         f"{'request':<44} {'cells':>7} {'SQL median':>11} {'p90':>7} {'all median':>11} {'p90':>7}"
     )

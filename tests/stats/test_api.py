@@ -18,6 +18,7 @@ from badge_issuer.admin.scopes import Scope
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.main import create_app
+from badge_issuer.stats.schemas import StatsRead
 from tests.admin.factories import bearer, make_token
 from tests.stats.conftest import NOW
 from tests.stats.factories import AwardFactory, load_example_skill_map
@@ -121,6 +122,18 @@ class TestParameters:
 
 @pytest.mark.usefixtures("seeded")
 class TestFormats:
+    @pytest.mark.parametrize(
+        "query", ["", "?group_by=region&group_by=issuer&period=month&from=2026-04-01"]
+    )
+    def test_json_follows_the_documented_schema(
+        self, client: TestClient, stats_headers: dict[str, str], query: str
+    ) -> None:
+        response = client.get(f"/v1/stats/skills{query}", headers=stats_headers)
+        assert response.headers["content-type"] == "application/json"
+        answer = StatsRead.model_validate(response.json())
+        assert answer.cells
+        assert answer.model_dump(mode="json", by_alias=True) == response.json()
+
     def test_json_says_what_is_counted(
         self, client: TestClient, stats_headers: dict[str, str]
     ) -> None:

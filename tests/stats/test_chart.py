@@ -7,6 +7,7 @@ from xml.etree.ElementTree import Element
 import defusedxml.ElementTree as safe_xml
 
 from badge_issuer.stats.chart import render_svg
+from badge_issuer.stats.chart_bars import MAX_ROWS
 from badge_issuer.stats.chart_lines import MAX_SERIES
 from badge_issuer.stats.query import Dimension, Period, Subject
 from badge_issuer.stats.table import Tally
@@ -71,6 +72,13 @@ class TestBarChart:
         assert hostile in _texts(root)
         assert not list(root.iter(f"{SVG}script"))
         assert "<script>" not in svg
+
+    def test_draws_at_most_max_rows_and_says_how_many_were_left_out(self) -> None:
+        cells = [Tally(f"k{i:04d}", (), None, 10) for i in range(MAX_ROWS + 25)]
+        texts = _texts(_parse(render_svg(make_table(cells))))
+        assert f"k{MAX_ROWS - 1:04d}" in texts
+        assert f"k{MAX_ROWS:04d}" not in texts
+        assert "ほか25本は省略（全体は CSV / JSON で取得可能）" in texts
 
     def test_says_when_there_is_nothing_to_draw(self) -> None:
         table = make_table([], subject=Subject.SKILLS)

@@ -18,7 +18,7 @@ from badge_issuer.stats.chart import render_svg
 from badge_issuer.stats.csv_format import render_csv
 from badge_issuer.stats.formats import MEDIA_TYPES, OutputFormat, choose_format
 from badge_issuer.stats.query import Dimension, Period, Subject, build_query
-from badge_issuer.stats.schemas import StatsRead, stats_read
+from badge_issuer.stats.schemas import StatsRead, stats_json
 from badge_issuer.stats.table import StatsTable
 
 router = APIRouter(prefix="/v1/stats", tags=["stats"])
@@ -33,7 +33,7 @@ DESCRIPTION = """Distinct learners holding each {subject}, counted among credent
 (revoked and expired ones never count), optionally grouped by `region`, `category` and `issuer`
 (repeat `group_by`) and split by `period`: learners newly awarded in each period, or with
 `cumulative=true` learners holding it at each period's end. `from` and `to` are inclusive days
-in Japan time. {skills}
+in Japan time.{skills}
 
 **Privacy.** No answer holds an individual's data. Cells with fewer than
 `BADGE_ISSUER_STATS_MIN_CELL` (default 5) learners are suppressed (`learners: null`,
@@ -43,12 +43,13 @@ or suppressed cells that could only hold one learner each), the smallest other c
 total, are suppressed too. Differences between separate requests (e.g. overlapping date ranges)
 are not protected: for open data, publish fixed tables.
 
-**Formats.** JSON by default; `text/csv` (UTF-8 with a BOM, for Excel) or `image/svg+xml` (a
-chart to embed) with `?format=csv|svg` or the Accept header.
+**Formats.** JSON by default; `text/csv` or `image/svg+xml` (a chart to embed, Japanese
+labels) with `?format=csv|svg` or the Accept header. The CSV is UTF-8 with a byte-order mark:
+without it, Excel on Japanese Windows reads CSV as Shift_JIS and garbles every Japanese name.
 
 Access: scope `stats`, or anyone when `BADGE_ISSUER_PUBLIC_STATS` is true."""
 
-_SKILLS_NOTE = """A learner holds a skill when they hold a valid achievement that carries it
+_SKILLS_NOTE = """ A learner holds a skill when they hold a valid achievement that carries it
 in the current skill map."""
 
 _OTHER_FORMATS: dict[int | str, dict[str, Any]] = {
@@ -184,5 +185,4 @@ def _render(table: StatsTable, output: OutputFormat, *, public: bool) -> Respons
         return Response(
             render_svg(table).encode("utf-8"), media_type=MEDIA_TYPES[output], headers=headers
         )
-    body = stats_read(table).model_dump_json(by_alias=True)
-    return Response(body, media_type=MEDIA_TYPES[output], headers=headers)
+    return Response(stats_json(table), media_type=MEDIA_TYPES[output], headers=headers)

@@ -26,6 +26,8 @@ INDENT = 14
 LABEL_MAX = 380
 VALUE_SPACE = 70
 STUB = 28
+# Beyond this a chart is a poster, not something to embed; CSV and JSON hold every cell.
+MAX_ROWS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,9 @@ class _Row:
 
 
 def draw_bars(canvas: Canvas, table: StatsTable) -> None:
-    """Draw the bars under the header, with a value scale on top."""
-    rows = _rows(table)
+    """Draw the bars under the header, with a value scale on top (at most MAX_ROWS rows)."""
+    every_row = _rows(table)
+    rows = every_row[:MAX_ROWS]
     widest = max(words.width(r.label, TEXT) + (0 if r.heading else INDENT) for r in rows)
     left = MARGIN + min(widest + 16, LABEL_MAX)
     span = WIDTH - left - MARGIN - VALUE_SPACE
@@ -51,6 +54,11 @@ def draw_bars(canvas: Canvas, table: StatsTable) -> None:
         else:
             _bar(canvas, row, left, span / top)
         canvas.y += ROW
+    left_out = sum(1 for row in every_row[MAX_ROWS:] if not row.heading)
+    if left_out:
+        note = f"ほか{left_out:,}本は省略（全体は CSV / JSON で取得可能）"
+        canvas.write(MARGIN, canvas.y + 14, note, size=SMALL, fill=MUTED)
+        canvas.y += 22
 
 
 def _rows(table: StatsTable) -> list[_Row]:

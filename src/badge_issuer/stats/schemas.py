@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel, Field
+from pydantic_core import to_json
 
 from badge_issuer.stats import periods as calendar
 from badge_issuer.stats.query import Dimension, Period, Subject
@@ -15,8 +16,8 @@ class StatsCounting(BaseModel):
     """What the numbers mean: read `notes` before using them."""
 
     as_of: datetime = Field(description="Credentials are counted when valid at this instant.")
-    unit: str = Field(default="distinct learners")
-    excludes: list[str] = Field(default=["revoked credentials", "expired credentials"])
+    unit: str = Field(description="What a number counts: distinct learners.")
+    excludes: list[str] = Field(description="Credentials never counted.")
     time_zone: str = Field(description="Periods and from/to days are in this time zone.")
     min_cell: int = Field(description="Cells with fewer learners are suppressed.")
     skill_map_version: str | None = Field(description="Source of names and skills.")
@@ -48,7 +49,7 @@ class StatsRead(BaseModel):
     group_by: list[Dimension]
     period: Period | None
     cumulative: bool
-    from_: date | None = Field(serialization_alias="from")
+    from_: date | None = Field(alias="from")
     to: date | None
     periods: list[str] = Field(description="Every period of the range, in order.")
     counting: StatsCounting
@@ -56,26 +57,37 @@ class StatsRead(BaseModel):
     totals: list[StatsTotal] = Field(description="Per key and period; only when grouped.")
 
 
-def stats_read(table: StatsTable) -> StatsRead:
-    """Build the JSON answer from a finished table."""
-    return StatsRead(
-        subject=table.subject,
-        group_by=list(table.group_by),
-        period=table.period,
-        cumulative=table.cumulative,
-        from_=table.date_from,
-        to=table.date_to,
-        periods=list(table.periods),
-        counting=StatsCounting(
-            as_of=table.as_of,
-            time_zone=calendar.TIME_ZONE_NAME,
-            min_cell=table.min_cell,
-            skill_map_version=table.skill_map_version,
-            notes=counting_notes(table),
-        ),
-        cells=[_cell(table, shown) for shown in table.cells],
-        totals=[_total(shown) for shown in table.totals],
-    )
+def stats_json(table: StatsTable) -> bytes:
+    """Serialise a finished table as the StatsRead JSON document.
+
+    Written straight from plain data: validating tens of thousands of cells through the
+    models took about a second under load (tests check answers against StatsRead instead).
+    """
+    dimensions = [str(d) for d in table.group_by]
+    document = {
+        "subject": table.subject,
+        "group_by": list(table.group_by),
+        "period": table.period,
+        "cumulative": table.cumulative,
+        "from": table.date_from,
+        "to": table.date_to,
+        "periods": list(table.periods),
+        "counting": {
+            "as_of": table.as_of,
+            "unit": "distinct learners",
+            "excludes": ["revoked credentials", "expired credentials"],
+            "time_zone": calendar.TIME_ZONE_NAME,
+            "min_cell": table.min_cell,
+            "skill_map_version": table.skill_map_version,
+            "notes": counting_notes(table),
+        },
+        "cells": [
+            {**_total(shown), "groups": dict(zip(dimensions, shown.groups, strict=True))}
+            for shown in table.cells
+        ],
+        "totals": [_total(shown) for shown in table.totals],
+    }
+    return to_json(document)
 
 
 def counting_notes(table: StatsTable) -> list[str]:
@@ -124,22 +136,11 @@ def _period_note(table: StatsTable) -> str:
     return "Counts learners whose credential was issued between `from` and `to` (inclusive days)."
 
 
-def _total(shown: Shown) -> StatsTotal:
-    return StatsTotal(
-        key=shown.key,
-        label=shown.label,
-        period=shown.period,
-        learners=shown.learners,
-        suppressed=shown.suppressed,
-    )
-
-
-def _cell(table: StatsTable, shown: Shown) -> StatsCell:
-    return StatsCell(
-        key=shown.key,
-        label=shown.label,
-        period=shown.period,
-        learners=shown.learners,
-        suppressed=shown.suppressed,
-        groups={str(d): value for d, value in zip(table.group_by, shown.groups, strict=True)},
-    )
+def _total(shown: Shown) -> dict[str, object]:
+    return {
+        "key": shown.key,
+        "label": shown.label,
+        "period": shown.period,
+        "learners": shown.learners,
+        "suppressed": shown.suppressed,
+    }

@@ -16,8 +16,10 @@ Scheme (the simplest one that is complete for the tables we publish):
    published number contains its cells).
 
 Answers without groups publish no totals: each cell stands alone and only rule 1 applies.
-What this does not cover (differences between separate requests) is described in
-docs of the stats API and in the answer's `counting.suppression` note.
+Not covered: differences between separate requests (overlapping date ranges, a cumulative
+series against per-period counts, a grouping against a coarser one) can still isolate small
+numbers. The API description and every answer's notes say so; open data should be published
+as fixed tables.
 """
 
 from __future__ import annotations
@@ -48,18 +50,19 @@ def publish(
 
 
 def _protect(total: int, members: list[int], cells: Sequence[Tally], hidden: set[int]) -> bool:
-    """Suppress the smallest shown cells until the total reveals no suppressed cell."""
-    while not _is_protected(total, members, cells, hidden):
-        shown = [i for i in members if i not in hidden]
-        if not shown:
+    """Suppress the smallest shown cells until the total reveals no suppressed cell.
+
+    Return False when even suppressing every cell would not do (the total must then go).
+    """
+    shown = sorted((i for i in members if i not in hidden), key=lambda i: (cells[i].learners, i))
+    suppressed = len(members) - len(shown)
+    remainder = total - sum(cells[i].learners for i in shown)
+    complements = iter(shown)
+    while suppressed and not (suppressed >= 2 and remainder > suppressed):
+        complement = next(complements, None)
+        if complement is None:
             return False
-        hidden.add(min(shown, key=lambda i: (cells[i].learners, i)))
+        hidden.add(complement)
+        suppressed += 1
+        remainder += cells[complement].learners
     return True
-
-
-def _is_protected(total: int, members: list[int], cells: Sequence[Tally], hidden: set[int]) -> bool:
-    suppressed = [i for i in members if i in hidden]
-    if not suppressed:
-        return True
-    remainder = total - sum(cells[i].learners for i in members if i not in hidden)
-    return len(suppressed) >= 2 and remainder > len(suppressed)
