@@ -27,6 +27,8 @@ def load_configured_skill_map(session: Session, settings: Settings) -> None:
     if not checked.ok:
         details = "; ".join(str(error) for error in checked.errors[:20])
         raise SkillMapInvalid(f"{settings.skill_map}: {details}")
+    # Replicas starting together: the first stores the version, the others then find it current.
+    repository.lock_version_changes(session)
     current = repository.current(session)
     if current is not None and current.content_hash == checked.content_hash:
         return

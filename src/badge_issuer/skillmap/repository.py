@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
 from badge_issuer.skillmap.models import SkillMapVersion
+
+# Any fixed 64-bit number, the same in every process ("skillmap"): the advisory lock's key.
+_VERSION_CHANGE_LOCK = 0x736B696C6C6D6170
+
+
+def lock_version_changes(session: Session) -> None:
+    """Queue behind any other transaction changing the current version, until this one ends.
+
+    Without it, two concurrent changes both clear the old current version and the second
+    insert breaks the one-current index. PostgreSQL needs the lock; SQLite writers are serial.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _VERSION_CHANGE_LOCK})
 
 
 def current(session: Session) -> SkillMapVersion | None:

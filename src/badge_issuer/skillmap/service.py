@@ -79,6 +79,7 @@ def store_version(
             f"{len(checked.errors)} error(s) in the skill map",
             errors=errors_as_problem_members(checked.errors),
         )
+    repository.lock_version_changes(session)
     repository.clear_current(session)
     version = SkillMapVersion(
         label=checked.skill_map.version or checked.content_hash[:12],
