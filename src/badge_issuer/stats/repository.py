@@ -23,7 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from badge_issuer.awards.models import Award
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.stats.query import Dimension, Period
-from badge_issuer.stats.sql_dialect import period_label, prepare_session
+from badge_issuer.stats.sql_dialect import period_bucket, prepare_session
 from badge_issuer.stats.table import Tally
 
 # SQLite refuses compound SELECTs of more than 500 members; smaller statements also plan faster.
@@ -69,14 +69,15 @@ def count_holders(session: Session, spec: HolderQuery) -> list[Tally]:
 
     def branch(key: str, achievements: Sequence[str]) -> Select[Any]:
         groups = [_GROUP_COLUMNS[d] for d in spec.group_by]
-        bucket = (
-            [] if spec.period is None else [period_label(dialect, spec.period, Award.issued_at)]
-        )
+        labels, buckets = [], []
+        if spec.period is not None:
+            bucket = period_bucket(dialect, spec.period, Award.issued_at)
+            labels, buckets = [bucket.label], [bucket.group]
         learners = func.count(Award.learner_id.distinct())
         return (
-            select(_key(key), *groups, *bucket, learners)
+            select(_key(key), *groups, *labels, learners)
             .where(Award.achievement_id.in_(achievements), *_conditions(spec))
-            .group_by(*groups, *bucket)
+            .group_by(*groups, *buckets)
         )
 
     return _per_key(session, spec, branch)
@@ -97,9 +98,9 @@ def count_first_holdings(session: Session, spec: HolderQuery) -> list[Tally]:
             .subquery("firsts")
         )
         outer_groups = [firsts.c[f"g{i}"] for i in range(len(groups))]
-        bucket = period_label(dialect, period, firsts.c.first_at)
-        return select(_key(key), *outer_groups, bucket, func.count()).group_by(
-            *outer_groups, bucket
+        bucket = period_bucket(dialect, period, firsts.c.first_at)
+        return select(_key(key), *outer_groups, bucket.label, func.count()).group_by(
+            *outer_groups, bucket.group
         )
 
     return _per_key(session, spec, branch)
