@@ -89,47 +89,39 @@ SCENARIOS: dict[str, StatsQuery] = {
 def skill_map_document(rng: random.Random) -> dict[str, Any]:
     """A valid skill map: 30 skills, 60 courses, 40 achievements of 1-4 skills each."""
     skills = [
-        {
-            "id": f"s{i}",
-            "name": f"{TOPICS[i % 10]}（レベル{i // 10 + 1}）",
-            "framework": "dss",
-            "code": f"DSS-{i}",
-        }
+        {"id": f"s{i}", "name": f"{TOPICS[i % 10]}（レベル{i // 10 + 1}）", "framework": "dss"}
+        | {"code": f"DSS-{i}"}
         for i in range(30)
     ]
     courses = [
-        {
-            "provider": "bench-lms",
-            "course_id": f"C{i:03d}",
-            "name": f"講座{i}",
-            "skills": [f"s{rng.randrange(30)}"],
-        }
+        {"provider": "bench-lms", "course_id": f"C{i:03d}", "name": f"講座{i}"}
+        | {"skills": [f"s{rng.randrange(30)}"]}
         for i in range(60)
-    ]
-    achievements = [
-        {
-            "id": f"badge-{i}",
-            "name": f"{TOPICS[i % 10]}バッジ{i}",
-            "description": "生成されたバッジ。",
-            "criteria": "指定講座のうち2講座以上を修了すること。",
-            "image": f"https://badges.example.jp/{i}.png",
-            "skills": sorted({f"s{rng.randrange(30)}" for _ in range(rng.randint(1, 4))}),
-            "rule": {
-                "n_of": 2,
-                "of": [
-                    {"course": {"provider": "bench-lms", "course_id": f"C{c:03d}"}}
-                    for c in rng.sample(range(60), 3)
-                ],
-            },
-        }
-        for i in range(40)
     ]
     return {
         "version": "bench",
         "frameworks": [{"id": "dss", "name": "DSS", "url": "https://fw.example.jp/dss"}],
         "skills": skills,
         "courses": courses,
-        "achievements": achievements,
+        "achievements": [_achievement(rng, i) for i in range(40)],
+    }
+
+
+def _achievement(rng: random.Random, index: int) -> dict[str, Any]:
+    courses = rng.sample(range(60), 3)
+    return {
+        "id": f"badge-{index}",
+        "name": f"{TOPICS[index % 10]}バッジ{index}",
+        "description": "生成されたバッジ。",
+        "criteria": "指定講座のうち2講座以上を修了すること。",
+        "image": f"https://badges.example.jp/{index}.png",
+        "skills": sorted({f"s{rng.randrange(30)}" for _ in range(rng.randint(1, 4))}),
+        "rule": {
+            "n_of": 2,
+            "of": [
+                {"course": {"provider": "bench-lms", "course_id": f"C{c:03d}"}} for c in courses
+            ],
+        },
     }
 
 
@@ -208,30 +200,30 @@ def award_rows(
                 return
             produced += 1
             slug = ISSUERS[badge % 3]
-            issuer_id, key_id, list_id = issuers[slug]
             counters[slug] += 1
-            issued = START + timedelta(seconds=rng.randrange(int((NOW - START).total_seconds())))
-            expires = issued + timedelta(days=rng.randint(30, 700)) if rng.random() < 0.15 else None
-            revoked = NOW - timedelta(days=1) if rng.random() < 0.03 else None
             yield (
                 str(uuid.UUID(int=rng.getrandbits(128))),
-                issuer_id,
+                *_award_columns(rng, issuers[slug], counters[slug], args.document_bytes),
                 learner_id,
                 f"badge-{badge}",
-                0,
-                "rule",
                 version_id,
-                key_id,
-                list_id,
-                counters[slug],
-                document_text(rng, args.document_bytes),
-                issued,
-                issued,
-                expires,
                 region,
                 category,
-                revoked,
+                0,
+                "rule",
             )
+
+
+def _award_columns(
+    rng: random.Random, issuer: tuple[int, int, int], index: int, document_bytes: int
+) -> tuple[Any, ...]:
+    """issuer, key, status list, index, document, issued, valid from/until, revoked."""
+    issued = START + timedelta(seconds=rng.randrange(int((NOW - START).total_seconds())))
+    expires = issued + timedelta(days=rng.randint(30, 700)) if rng.random() < 0.15 else None
+    revoked = NOW - timedelta(days=1) if rng.random() < 0.03 else None
+    issuer_id, key_id, list_id = issuer
+    document = document_text(rng, document_bytes)
+    return (issuer_id, key_id, list_id, index, document, issued, issued, expires, revoked)
 
 
 def load(engine: Engine, args: argparse.Namespace) -> None:
@@ -256,9 +248,9 @@ def load(engine: Engine, args: argparse.Namespace) -> None:
         cursor.execute("SELECT id, region, category FROM learner ORDER BY id")
         learners = list(cursor.fetchall())
         columns = (
-            "uuid, issuer_id, learner_id, achievement_id, sequence, source, "
-            "skill_map_version_id, signing_key_id, status_list_id, status_index, document, "
-            "issued_at, valid_from, valid_until, learner_region, learner_category, revoked_at"
+            "uuid, issuer_id, signing_key_id, status_list_id, status_index, document, "
+            "issued_at, valid_from, valid_until, revoked_at, learner_id, achievement_id, "
+            "skill_map_version_id, learner_region, learner_category, sequence, source"
         )
         with cursor.copy(f"COPY award ({columns}) FROM STDIN") as copy:
             for row in award_rows(args, rng, issuers, version_id, learners):
