@@ -14,7 +14,7 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer, default_canonicalizer
+from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer
 from badge_issuer.vcapi.rules import (
     VALIDITY_PROPERTIES,
     VC_V1_CONTEXT,
@@ -23,23 +23,10 @@ from badge_issuer.vcapi.rules import (
     data_model_of,
     parse_date_time_stamp,
 )
-from badge_issuer.verification.checks_document import issuer_id, json_check, summarise
-from badge_issuer.verification.checks_keys import (
-    KeyCache,
-    issuer_key_check,
-    key_not_revoked_check,
-)
-from badge_issuer.verification.checks_proof import data_integrity_checks, proof_method_ids
-from badge_issuer.verification.checks_status import revocation_check
 from badge_issuer.verification.checks_validity import valid_from_check, valid_until_check
 from badge_issuer.verification.ports import Resolver
-from badge_issuer.verification.report import (
-    Check,
-    CheckName,
-    Format,
-    VerificationReport,
-    report_of,
-)
+from badge_issuer.verification.report import Check, CheckName, VerificationReport
+from badge_issuer.verification.verify import DataModelRules, verify_credential
 
 # The checks of `verify_credential` without the OB schema, in the same order.
 GENERIC_CHECKS = (
@@ -120,10 +107,17 @@ def validity_checks(document: Mapping[str, Any], now: datetime) -> list[Check]:
     return [valid_from_check(document, now), valid_until_check(document, now)]
 
 
-def _skipped_after_json(document: Any, json: Check) -> VerificationReport:
-    reason = "the credential is not a usable JSON object"
-    later = [Check.skipped(name, reason) for name in GENERIC_CHECKS[1:]]
-    return report_of([json, *later], format=Format.LDP_VC, credential=summarise(document))
+def _document_checks(document: Mapping[str, Any], known: Collection[str]) -> list[Check]:
+    return [contexts_check(document, known=known), types_check(document)]
+
+
+def _validity(document: Mapping[str, Any], now: datetime, _jws: object) -> list[Check]:
+    return validity_checks(document, now)
+
+
+GENERIC_VC = DataModelRules(
+    document_checks=_document_checks, validity=_validity, check_names=GENERIC_CHECKS
+)
 
 
 def verify_generic_credential(
@@ -134,30 +128,9 @@ def verify_generic_credential(
     canonicalizer: Canonicalizer | None = None,
 ) -> VerificationReport:
     """Verify a VC 2.0 or VC 1.1 credential secured with Data Integrity proofs."""
-    canonicalizer = canonicalizer or default_canonicalizer()
-    json = json_check(document)
-    if json.status == "failed" or not isinstance(document, Mapping):
-        return _skipped_after_json(document, json)
-    keys = KeyCache(resolver)
-    issuer = issuer_id(document)
-    contexts = contexts_check(document, known=canonicalizer.loader.urls)
-    checks = [json, contexts, types_check(document)]
-    if contexts.status == "failed":
-        reason = "the contexts are not all known, so the JSON-LD is not processed"
-        checks += [Check.skipped(CheckName.UNDEFINED_TERMS, reason)]
-        checks += [Check.skipped(CheckName.PROOF, reason)]
-        method_ids = proof_method_ids(document)
-    else:
-        outcome = data_integrity_checks(document, keys, canonicalizer)
-        checks += [outcome.undefined_terms, outcome.proof]
-        method_ids = outcome.method_ids
-    checks += [
-        issuer_key_check(method_ids, issuer, keys),
-        key_not_revoked_check(method_ids, keys),
-        *validity_checks(document, now),
-        revocation_check(document, issuer=issuer, keys=keys, now=now),
-    ]
-    return report_of(checks, format=Format.LDP_VC, credential=summarise(document))
+    return verify_credential(
+        document, now=now, resolver=resolver, canonicalizer=canonicalizer, rules=GENERIC_VC
+    )
 
 
 def validity_property(document: Mapping[str, Any], check: str) -> str | None:

@@ -6,7 +6,8 @@ earlier one failed is a warning that says so. `verified` is true when no check f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -45,6 +46,40 @@ from badge_issuer.verification.report import (
 ProofStrategy = Callable[[Mapping[str, Any], KeyCache, str | None], ProofOutcome]
 
 
+@dataclass(frozen=True)
+class DataModelRules:
+    """The checks that depend on which credentials are accepted; every other check is shared.
+
+    `document_checks` returns the contexts check first, then type/schema checks; `validity`
+    returns the valid-from and valid-until checks. Open Badges 3.0 is the default; the VC API
+    passes rules for plain VC 2.0 / VC 1.1 credentials.
+    """
+
+    document_checks: Callable[[Mapping[str, Any], Collection[str]], list[Check]]
+    validity: Callable[[Mapping[str, Any], datetime, CompactJws | None], list[Check]]
+    check_names: tuple[CheckName, ...]
+
+
+def _ob3_document_checks(document: Mapping[str, Any], known: Collection[str]) -> list[Check]:
+    return [contexts_check(document, known=known), types_check(document), schema_check(document)]
+
+
+def _ob3_validity(
+    document: Mapping[str, Any], now: datetime, jws: CompactJws | None
+) -> list[Check]:
+    return [
+        valid_from_check(document, now, not_before=jws.time_claim("nbf") if jws else None),
+        valid_until_check(document, now, expires=jws.time_claim("exp") if jws else None),
+    ]
+
+
+OPEN_BADGES = DataModelRules(
+    document_checks=_ob3_document_checks,
+    validity=_ob3_validity,
+    check_names=tuple(name for name in CheckName if name is not CheckName.BAKED_IMAGE),
+)
+
+
 def verify_credential(
     document: Any,
     *,
@@ -53,6 +88,7 @@ def verify_credential(
     email: str | None = None,
     duplicate_keys: Sequence[str] = (),
     canonicalizer: Canonicalizer | None = None,
+    rules: DataModelRules = OPEN_BADGES,
 ) -> VerificationReport:
     """Verify a credential secured with Data Integrity proofs (`ldp_vc`)."""
     canonicalizer = canonicalizer or default_canonicalizer()
@@ -69,6 +105,7 @@ def verify_credential(
         email=email,
         duplicate_keys=duplicate_keys,
         canonicalizer=canonicalizer,
+        rules=rules,
     )
 
 
@@ -99,6 +136,7 @@ def verify_jwt(
         email=email,
         canonicalizer=canonicalizer,
         jws=jws,
+        rules=OPEN_BADGES,
     )
 
 
@@ -111,20 +149,22 @@ def _verify(
     resolver: Resolver,
     email: str | None,
     canonicalizer: Canonicalizer,
+    rules: DataModelRules,
     duplicate_keys: Sequence[str] = (),
     jws: CompactJws | None = None,
 ) -> VerificationReport:
     json = json_check(document, duplicate_keys=duplicate_keys)
     if json.status == "failed" or not isinstance(document, Mapping):
-        later = [name for name in CheckName if name is not CheckName.JSON]
+        later = [name for name in rules.check_names if name is not CheckName.JSON]
         skipped = [
             Check.skipped(name, "the credential is not a usable JSON object") for name in later
         ]
         return report_of([json, *skipped], format=format, credential=summarise(document))
     keys = KeyCache(resolver)
     issuer = issuer_id(document)
-    contexts = contexts_check(document, known=canonicalizer.loader.urls)
-    checks = [json, contexts, types_check(document), schema_check(document)]
+    document_checks = rules.document_checks(document, canonicalizer.loader.urls)
+    contexts = document_checks[0]
+    checks = [json, *document_checks]
     if contexts.status == "failed":
         reason = "the contexts are not all known, so the JSON-LD is not processed"
         checks += [Check.skipped(CheckName.UNDEFINED_TERMS, reason)]
@@ -138,8 +178,7 @@ def _verify(
     checks += [
         issuer_key_check(method_ids, issuer, keys),
         key_not_revoked_check(method_ids, keys),
-        valid_from_check(document, now, not_before=jws.time_claim("nbf") if jws else None),
-        valid_until_check(document, now, expires=jws.time_claim("exp") if jws else None),
+        *rules.validity(document, now, jws),
         revocation_check(document, issuer=issuer, keys=keys, now=now),
     ]
     recipient = recipient_match(document, email) if email is not None else None
