@@ -34,24 +34,14 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Apply pending migrations, prepare the default issuer, then serve HTTP."""
-    import uvicorn
-
-    from badge_issuer import bootstrap
+    from badge_issuer import bootstrap, serving
     from badge_issuer.kit.logging import configure_logging
 
     settings = get_settings()
     configure_logging(level=settings.log_level, json=settings.log_json)
     migrate.upgrade(settings.database_url)
     bootstrap.prepare(settings)
-    uvicorn.run(
-        "badge_issuer.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-        proxy_headers=True,
-    )
+    serving.run(host=host, port=port, workers=workers)
 
 
 @app.command()

@@ -55,6 +55,7 @@ class ServerProcess:
 
     env: dict[str, str]
     log_path: Path
+    workers: int = 1
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
@@ -66,6 +67,7 @@ class ServerProcess:
     def start(self) -> None:
         self._log = self.log_path.open("ab")
         command = [sys.executable, "-m", "badge_issuer", "serve", "--port", str(self.port)]
+        command += ["--workers", str(self.workers)]
         self.process = subprocess.Popen(command, env=self.env, stdout=self._log, stderr=self._log)
 
     def wait_ready(self, timeout: float = START_TIMEOUT) -> None:
