@@ -2,7 +2,7 @@
 
 Revision ID: 0004_achievement_image
 Revises: 0003_domain_schema
-Create Date: 2026-11-27
+Create Date: 2026-11-26
 """
 
 from __future__ import annotations

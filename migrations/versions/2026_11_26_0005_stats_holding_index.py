@@ -7,7 +7,7 @@ in bench/stats.py: 100,000 learners, 300,000 awards).
 
 Revision ID: 0005_stats_holding_index
 Revises: 0004_achievement_image
-Create Date: 2026-11-27
+Create Date: 2026-11-26
 """
 
 from __future__ import annotations
