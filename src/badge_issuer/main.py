@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 
 from badge_issuer import __version__
@@ -18,6 +21,19 @@ DESCRIPTION = """Issues Open Badges 3.0 credentials for course completions repor
 providers, stacked by a configurable skill map, and verifies them for employers.
 Every error is an RFC 9457 `application/problem+json` document."""
 
+# Sync endpoints wait for a database connection inside a worker thread, and FastAPI validates
+# their answers in a worker thread while the request's session still holds its connection. With
+# anyio's default 40 threads, 40 requests waiting for the pool's 15-20 connections took every
+# thread, the requests holding connections could not finish, and the process stalled until the
+# pool timeout answered 500s. A blocked thread costs little; a stall costs every request.
+WORKER_THREADS = 1000
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
 
 def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
     """Build the ASGI application for the given settings (default: from the environment)."""
@@ -27,6 +43,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=routers.TAGS,
+        lifespan=_lifespan,
     )
     engine = create_db_engine(settings.database_url)
     app.state.settings = settings
