@@ -1,0 +1,403 @@
+"""Load benchmark: completions/s (each issuing a credential) and verifications/s over HTTP.
+
+For each backend (a SQLite file, a throwaway PostgreSQL) and worker count, starts
+`badge-issuer serve --workers N` on loopback, registers a provider and a skill map where one
+course earns a badge, then measures two workloads from this process (asyncio + httpx):
+
+- completions: signed webhooks, each from a new learner, each answered 201 with a credential;
+- verifications: POST /verify of credentials issued in the completions run.
+
+A closed-loop run (C clients back to back, bounded by a request count and a time limit) finds
+the maximum rate. Open-loop runs then send at a fixed arrival rate of 50% and 90% of it for a
+bounded time, with latency measured from each request's scheduled send time, so a server that
+falls behind shows its queue instead of slowing the client down. The raw floor (Ed25519 sign
+and verify of 64 bytes, in this process) and the load average are printed with the table: the
+client shares the machine's cores with the server.
+
+    .venv/bin/python bench/load.py [--backends sqlite,postgresql] [--workers 1,2]
+        [--requests 300] [--concurrency 8] [--seconds 8] [--max-seconds 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from standardwebhooks.webhooks import Webhook
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+
+import throwaway_postgres  # noqa: E402
+
+PROVIDER = "load-lms"
+COURSE = "LOAD-101"
+WARMUP = 20
+KEPT_CREDENTIALS = 50
+# One request: returns whether it did its job (a credential issued, a credential verified).
+Request = Callable[[httpx.AsyncClient], Awaitable[bool]]
+
+
+@dataclass
+class Run:
+    """One measured run: what was asked, how long it took, each latency and each failure."""
+
+    mode: str
+    target_rate: float | None
+    seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list)
+    failures: int = 0
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies_ms) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
+
+
+@dataclass
+class Row:
+    backend: str
+    workers: int
+    workload: str
+    runs: list[Run]
+    load_average: float
+
+
+async def _timed(request: Request, client: httpx.AsyncClient, since: float, run: Run) -> None:
+    try:
+        ok = await request(client)
+    except httpx.HTTPError:
+        ok = False
+    run.latencies_ms.append((time.perf_counter() - since) * 1000)
+    run.failures += 0 if ok else 1
+
+
+async def closed_loop(
+    request: Request, *, concurrency: int, requests: int, max_seconds: float
+) -> Run:
+    """C clients back to back until `requests` are done or `max_seconds` passed."""
+    run = Run("closed", None)
+    async with _client(concurrency) as client:
+        for _ in range(WARMUP):
+            await request(client)
+        started = time.perf_counter()
+        deadline = started + max_seconds
+        remaining = iter(range(requests))
+
+        async def client_loop() -> None:
+            while next(remaining, None) is not None and time.perf_counter() < deadline:
+                await _timed(request, client, time.perf_counter(), run)
+
+        await asyncio.gather(*(client_loop() for _ in range(concurrency)))
+        run.seconds = time.perf_counter() - started
+    return run
+
+
+async def open_loop(request: Request, *, rate: float, seconds: float) -> Run:
+    """Send at a fixed arrival rate; latency counts from each request's scheduled time."""
+    run = Run("open", rate)
+    count = max(1, int(rate * seconds))
+    async with _client(256) as client:
+        started = time.perf_counter() + 0.05
+
+        async def one(number: int) -> None:
+            scheduled = started + number / rate
+            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+            await _timed(request, client, scheduled, run)
+
+        await asyncio.gather(*(one(n) for n in range(count)))
+        run.seconds = time.perf_counter() - started
+    return run
+
+
+def cli(env: dict[str, str], *args: str) -> str:
+    """Run `badge-issuer ARGS` and return its standard output."""
+    command = [sys.executable, "-m", "badge_issuer", *args]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    if done.returncode:
+        raise SystemExit(f"badge-issuer {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def skill_map_file(folder: Path) -> Path:
+    """A skill map where the one course alone earns a badge: every completion, one credential."""
+    achievement = {
+        "id": "load-badge",
+        "name": "Load badge",
+        "description": "Completed the load course.",
+        "criteria": "Complete LOAD-101.",
+        "image": "https://badges.example.jp/load.png",
+        "skills": ["sk"],
+        "rule": {"course": {"provider": PROVIDER, "course_id": COURSE}},
+    }
+    document = {
+        "version": "load",
+        "frameworks": [{"id": "fw", "name": "Framework", "url": "https://example.jp/fw"}],
+        "skills": [{"id": "sk", "name": "Skill", "framework": "fw", "code": "SK"}],
+        "courses": [{"provider": PROVIDER, "course_id": COURSE, "name": "Load", "skills": ["sk"]}],
+        "achievements": [achievement],
+    }
+    path = folder / "skill-map.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def serving(env: dict[str, str], log: Path, *, workers: int) -> Iterator[str]:
+    """`badge-issuer serve --workers N` on a free loopback port until /health/ready; its URL."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "badge_issuer", "serve", "--port", str(port)]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [*command, "--workers", str(workers)], env=env, stdout=sink, stderr=sink
+        )
+        try:
+            _wait_ready(base, process, log)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_ready(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited early; see {log}")
+        try:
+            if httpx.get(f"{base}/health/ready", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"the server did not become ready; see {log}")
+
+
+def _client(connections: int) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.AsyncClient(timeout=120, limits=limits)
+
+
+def completion_request(base: str, secret: str, issued: list[str]) -> Request:
+    """A signed webhook from a new learner; ok when it was answered 201 with a credential."""
+    signer = Webhook(secret)
+    url = f"{base}/v1/providers/{PROVIDER}/completions"
+
+    async def send(client: httpx.AsyncClient) -> bool:
+        body = json.dumps(
+            {
+                "learner": {"email": f"{uuid.uuid4().hex}@example.jp", "region": "01-kitami"},
+                "course_id": COURSE,
+                "completed_at": "2026-10-01T10:00:00+09:00",
+                "score": 90,
+            }
+        )
+        msg_id, moment = f"msg_{uuid.uuid4().hex}", datetime.now(UTC)
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": msg_id,
+            "webhook-timestamp": str(int(moment.timestamp())),
+            "webhook-signature": signer.sign(msg_id, moment, body),
+        }
+        response = await client.post(url, content=body.encode(), headers=headers)
+        awards = response.json().get("awards") if response.status_code == 201 else None
+        if awards and len(issued) < KEPT_CREDENTIALS:
+            issued.append(awards[0]["credential_url"])
+        return bool(awards)
+
+    return send
+
+
+def verify_request(base: str, documents: list[bytes]) -> Request:
+    """POST /verify of a stored credential (in turn); ok when the report says verified."""
+    turn = iter(range(10**9))
+
+    async def send(client: httpx.AsyncClient) -> bool:
+        document = documents[next(turn) % len(documents)]
+        response = await client.post(
+            f"{base}/verify", content=document, headers={"content-type": "application/json"}
+        )
+        return response.status_code == 200 and response.json().get("verified") is True
+
+    return send
+
+
+def _fetch_documents(base: str, urls: list[str], public_url: str) -> list[bytes]:
+    with httpx.Client(timeout=60) as client:
+        paths = [url.removeprefix(public_url) for url in urls]
+        return [client.get(base + path).raise_for_status().content for path in paths]
+
+
+def measure_workload(request: Request, args: argparse.Namespace) -> list[Run]:
+    """The closed-loop maximum, then open loops at 50% and 90% of it."""
+    maximum = asyncio.run(
+        closed_loop(
+            request,
+            concurrency=args.concurrency,
+            requests=args.requests,
+            max_seconds=args.max_seconds,
+        )
+    )
+    runs = [maximum]
+    for share in (0.5, 0.9):
+        runs.append(
+            asyncio.run(open_loop(request, rate=share * maximum.rate, seconds=args.seconds))
+        )
+    return runs
+
+
+def measure_deployment(
+    backend: str, workers: int, database_url: str, work: Path, args: argparse.Namespace
+) -> list[Row]:
+    env = {
+        "BADGE_ISSUER_DATABASE_URL": database_url,
+        "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE": str(work / "master.key"),
+        "BADGE_ISSUER_LOG_LEVEL": "WARNING",
+        "BADGE_ISSUER_PUBLIC_URL": "http://localhost:8000",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+    }
+    log = work / f"server-{backend}-{workers}.log"
+    with serving(env, log, workers=workers) as base:
+        secret = cli(env, "provider", "create", "--id", PROVIDER, "--name", "Load LMS")
+        cli(env, "skillmap", "load", str(skill_map_file(work)))
+        issued: list[str] = []
+        request = completion_request(base, secret.strip().splitlines()[-1], issued)
+        completions = measure_workload(request, args)
+        load_after_completions = os.getloadavg()[0]
+        documents = _fetch_documents(base, issued, env["BADGE_ISSUER_PUBLIC_URL"])
+        verifications = measure_workload(verify_request(base, documents), args)
+    rows = [
+        Row(backend, workers, "completions", completions, load_after_completions),
+        Row(backend, workers, "verifications", verifications, os.getloadavg()[0]),
+    ]
+    if any(run.failures for row in rows for run in row.runs):
+        # The folder is temporary: show why requests failed while the log still exists.
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
+        print(f"failures on {backend} with {workers} worker(s); server log tail:", *tail, sep="\n")
+    return rows
+
+
+def ed25519_floor(operations: int = 2000) -> tuple[float, float]:
+    """Median milliseconds of one Ed25519 sign and one verify of 64 bytes, in this process."""
+    key = Ed25519PrivateKey.generate()
+    public = key.public_key()
+    messages = [os.urandom(64) for _ in range(operations)]
+    signs, verifies = [], []
+    for message in messages:
+        started = time.perf_counter()
+        signature = key.sign(message)
+        signs.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        public.verify(signature, message)
+        verifies.append(time.perf_counter() - started)
+    return statistics.median(signs) * 1000, statistics.median(verifies) * 1000
+
+
+def _table(rows: list[Row], floor: tuple[float, float]) -> str:
+    sign_ms, verify_ms = floor
+    lines = [
+        f"floor (this process): Ed25519 sign {sign_ms:.3f} ms ({1000 / sign_ms:.0f}/s), "
+        f"verify {verify_ms:.3f} ms ({1000 / verify_ms:.0f}/s), 64-byte messages",
+        f"{'backend':<10} {'wrk':>3} {'workload':<13} {'max/s':>7} {'x floor':>8} "
+        f"{'50%: rate':>9} {'p50':>7} {'p99':>7} {'90%: rate':>9} {'p50':>7} {'p99':>7} "
+        f"{'fail':>4} {'load':>5}",
+    ]
+    for row in rows:
+        closed, half, most = row.runs
+        floor_rate = 1000 / (sign_ms if row.workload == "completions" else verify_ms)
+        failures = sum(run.failures for run in row.runs)
+        lines.append(
+            f"{row.backend:<10} {row.workers:>3} {row.workload:<13} {closed.rate:>7.1f} "
+            f"{floor_rate / closed.rate:>7.0f}x "
+            f"{half.target_rate or 0:>9.1f} {half.percentile(0.5):>7.1f} "
+            f"{half.percentile(0.99):>7.1f} {most.target_rate or 0:>9.1f} "
+            f"{most.percentile(0.5):>7.1f} {most.percentile(0.99):>7.1f} "
+            f"{failures:>4} {row.load_average:>5.1f}"
+        )
+    lines.append(
+        "max/s: closed loop; 50%/90%: open loop at that arrival rate (/s), p50/p99 ms from each "
+        "request's scheduled send time; x floor: floor ops/s / max/s; load: 1-min load average"
+    )
+    return "\n".join(lines)
+
+
+def _postgres_database(server_url: str, name: str) -> str:
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(server_url).set(database=name).render_as_string(False)
+
+
+def run_backend(backend: str, work: Path, args: argparse.Namespace) -> list[Row]:
+    rows: list[Row] = []
+    server = throwaway_postgres.start() if backend == "postgresql" else None
+    try:
+        for workers in args.workers:
+            folder = work / f"{backend}-{workers}"
+            folder.mkdir()
+            url = (
+                _postgres_database(server.url, f"load_{workers}")
+                if server
+                else f"sqlite:///{folder / 'load.db'}"
+            )
+            rows += measure_deployment(backend, workers, url, folder, args)
+    finally:
+        if server:
+            throwaway_postgres.stop(server)
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--workers", default="1,2", type=lambda v: [int(n) for n in v.split(",")])
+    parser.add_argument("--requests", type=int, default=300, choices=range(1, 20_001), metavar="N")
+    parser.add_argument("--concurrency", type=int, default=8, choices=range(1, 129), metavar="C")
+    parser.add_argument("--seconds", type=float, default=8.0, help="each open-loop run")
+    parser.add_argument("--max-seconds", type=float, default=30.0, help="closed-loop time limit")
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+        for backend in args.backends.split(","):
+            if backend not in ("sqlite", "postgresql"):
+                parser.error(f"unknown backend {backend!r}")
+            rows += run_backend(backend, Path(folder), args)
+    print(_table(rows, ed25519_floor()))
+    return 1 if any(run.failures for row in rows for run in row.runs) else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
