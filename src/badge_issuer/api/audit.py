@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from badge_issuer.admin.deps import IssuersAdmin
 from badge_issuer.api.deps import SessionDep
 from badge_issuer.audit import repository
-from badge_issuer.kit.pagination import Page
+from badge_issuer.kit.pagination import MAX_CURSOR, Page
 from badge_issuer.problems import problem_responses
 
 router = APIRouter(prefix="/v1/admin/audit", tags=["admin: audit"])
@@ -33,7 +33,7 @@ class AuditEventRead(BaseModel):
 def list_audit_events(
     session: SessionDep,
     _admin: IssuersAdmin,
-    after: Annotated[int, Query(ge=0, description="Cursor: the last id seen.")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_CURSOR, description="Cursor: the last id seen.")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     target_id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Page[AuditEventRead]:

@@ -16,7 +16,7 @@ from badge_issuer.awards.schemas import (
     DirectAwardCreate,
     LearnerProgressRead,
 )
-from badge_issuer.kit.pagination import Page
+from badge_issuer.kit.pagination import MAX_CURSOR, Page
 from badge_issuer.problems import problem_responses
 
 router = APIRouter(tags=["admin: credentials"])
@@ -35,7 +35,7 @@ def list_credentials(
     achievement: Annotated[str | None, Query(max_length=100)] = None,
     provider: Annotated[str | None, Query(max_length=64)] = None,
     state: CredentialState | None = None,
-    after: Annotated[int, Query(ge=0, description="Cursor from `next_cursor`.")] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_CURSOR, description="Cursor from `next_cursor`.")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[CredentialSummaryRead]:
     """List issued credentials, filtered by achievement, provider of the evidence, and state."""

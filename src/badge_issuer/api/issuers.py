@@ -14,7 +14,7 @@ from badge_issuer.issuers.profile import profile_document
 from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate, ProfileDocument
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.schemas import DidDocumentRead
-from badge_issuer.kit.pagination import Page
+from badge_issuer.kit.pagination import MAX_CURSOR, Page
 from badge_issuer.problems import problem_responses
 
 admin_router = APIRouter(prefix="/v1/admin/issuers", tags=["admin: issuers"])
@@ -46,7 +46,9 @@ def list_issuers(
     session: SessionDep,
     settings: SettingsDep,
     _admin: IssuersAdmin,
-    after: Annotated[int, Query(ge=0, description="Cursor: `next_cursor` of the last page.")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_CURSOR, description="Cursor: `next_cursor` of the last page.")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[IssuerRead]:
     """List issuers in the order they were created."""

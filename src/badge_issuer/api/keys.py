@@ -13,7 +13,7 @@ from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.keys import resign, service
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.keys.schemas import KeyRead, KeyRevoke, ResignRead
-from badge_issuer.kit.pagination import Page
+from badge_issuer.kit.pagination import MAX_CURSOR, Page
 from badge_issuer.problems import problem_responses
 
 router = APIRouter(prefix="/v1/admin/issuers/{slug}/keys", tags=["admin: keys"])
@@ -33,7 +33,9 @@ def list_keys(
     session: SessionDep,
     settings: SettingsDep,
     _admin: KeysAdmin,
-    after: Annotated[int, Query(ge=0, description="Cursor: `next_cursor` of the last page.")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=MAX_CURSOR, description="Cursor: `next_cursor` of the last page.")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[KeyRead]:
     """List the issuer's keys, oldest first, with their states."""

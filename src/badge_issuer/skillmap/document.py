@@ -45,7 +45,10 @@ ExternalId = Annotated[str, Strict(), Field(min_length=1, max_length=200)]
 IssuerSlug = Annotated[str, Strict(), AfterValidator(_issuer_slug)]
 HttpUrl = Annotated[str, Strict(), Field(max_length=2000), AfterValidator(_http_url)]
 Count = Annotated[int, Strict()]
-Days = Annotated[int, Strict(), Field(ge=1)]
+# A credential's validity: at most 100 years (an unbounded count overflowed the date of
+# validUntil, so every completion earning the badge answered 500).
+MAX_VALID_DAYS = 36_500
+Days = Annotated[int, Strict(), Field(ge=1, le=MAX_VALID_DAYS)]
 Score = Annotated[float, Strict()]
 
 
