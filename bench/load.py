@@ -4,15 +4,14 @@ For each backend (a SQLite file, a throwaway PostgreSQL) and worker count, start
 `badge-issuer serve --workers N` on loopback, registers a provider and a skill map where one
 course earns a badge, then measures two workloads from this process (asyncio + httpx):
 
-- completions: signed webhooks, each from a new learner, each answered 201 with a credential;
-- verifications: POST /verify of credentials issued in the completions run.
+- complete: signed webhooks, each from a new learner, each answered 201 with a credential;
+- verify: POST /verify of credentials issued in the first workload.
 
 A closed-loop run (C clients back to back, bounded by a request count and a time limit) finds
 the maximum rate. Open-loop runs then send at a fixed arrival rate of 50% and 90% of it for a
-bounded time, with latency measured from each request's scheduled send time, so a server that
-falls behind shows its queue instead of slowing the client down. The raw floor (Ed25519 sign
-and verify of 64 bytes, in this process) and the load average are printed with the table: the
-client shares the machine's cores with the server.
+bounded time, latency counted from each request's scheduled send time, so a server that falls
+behind shows its queue instead of slowing the client down. The raw floor (Ed25519 sign and
+verify of 64 bytes, in this process) and the load average are printed with the table.
 
     .venv/bin/python bench/load.py [--backends sqlite,postgresql] [--workers 1,2]
         [--requests 300] [--concurrency 8] [--seconds 8] [--max-seconds 30]
@@ -22,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import socket
@@ -52,15 +52,15 @@ PROVIDER = "load-lms"
 COURSE = "LOAD-101"
 WARMUP = 20
 KEPT_CREDENTIALS = 50
+COMPLETE, VERIFY = "complete", "verify"  # the two workloads
 # One request: returns whether it did its job (a credential issued, a credential verified).
 Request = Callable[[httpx.AsyncClient], Awaitable[bool]]
 
 
 @dataclass
 class Run:
-    """One measured run: what was asked, how long it took, each latency and each failure."""
+    """One measured run: the arrival rate asked (open loop), its duration, latencies, failures."""
 
-    mode: str
     target_rate: float | None
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
@@ -97,7 +97,7 @@ async def closed_loop(
     request: Request, *, concurrency: int, requests: int, max_seconds: float
 ) -> Run:
     """C clients back to back until `requests` are done or `max_seconds` passed."""
-    run = Run("closed", None)
+    run = Run(None)
     async with _client(concurrency) as client:
         for _ in range(WARMUP):
             await request(client)
@@ -116,7 +116,7 @@ async def closed_loop(
 
 async def open_loop(request: Request, *, rate: float, seconds: float) -> Run:
     """Send at a fixed arrival rate; latency counts from each request's scheduled time."""
-    run = Run("open", rate)
+    run = Run(rate)
     count = max(1, int(rate * seconds))
     async with _client(256) as client:
         started = time.perf_counter() + 0.05
@@ -176,9 +176,8 @@ def serving(env: dict[str, str], log: Path, *, workers: int) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "badge_issuer", "serve", "--port", str(port)]
     with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*command, "--workers", str(workers)], env=env, stdout=sink, stderr=sink
-        )
+        command += ["--workers", str(workers)]
+        process = subprocess.Popen(command, env=env, stdout=sink, stderr=sink)
         try:
             _wait_ready(base, process, log)
             yield base
@@ -241,10 +240,10 @@ def completion_request(base: str, secret: str, issued: list[str]) -> Request:
 
 def verify_request(base: str, documents: list[bytes]) -> Request:
     """POST /verify of a stored credential (in turn); ok when the report says verified."""
-    turn = iter(range(10**9))
+    turn = itertools.cycle(documents)
 
     async def send(client: httpx.AsyncClient) -> bool:
-        document = documents[next(turn) % len(documents)]
+        document = next(turn)
         response = await client.post(
             f"{base}/verify", content=document, headers={"content-type": "application/json"}
         )
@@ -255,26 +254,18 @@ def verify_request(base: str, documents: list[bytes]) -> Request:
 
 def _fetch_documents(base: str, urls: list[str], public_url: str) -> list[bytes]:
     with httpx.Client(timeout=60) as client:
-        paths = [url.removeprefix(public_url) for url in urls]
-        return [client.get(base + path).raise_for_status().content for path in paths]
+        return [client.get(base + url.removeprefix(public_url)).content for url in urls]
 
 
 def measure_workload(request: Request, args: argparse.Namespace) -> list[Run]:
     """The closed-loop maximum, then open loops at 50% and 90% of it."""
-    maximum = asyncio.run(
-        closed_loop(
-            request,
-            concurrency=args.concurrency,
-            requests=args.requests,
-            max_seconds=args.max_seconds,
-        )
+    closed = closed_loop(
+        request, concurrency=args.concurrency, requests=args.requests, max_seconds=args.max_seconds
     )
-    runs = [maximum]
-    for share in (0.5, 0.9):
-        runs.append(
-            asyncio.run(open_loop(request, rate=share * maximum.rate, seconds=args.seconds))
-        )
-    return runs
+    maximum = asyncio.run(closed)
+    shares = (0.5, 0.9)
+    opened = [open_loop(request, rate=s * maximum.rate, seconds=args.seconds) for s in shares]
+    return [maximum, *(asyncio.run(run) for run in opened)]
 
 
 def measure_deployment(
@@ -298,8 +289,8 @@ def measure_deployment(
         documents = _fetch_documents(base, issued, env["BADGE_ISSUER_PUBLIC_URL"])
         verifications = measure_workload(verify_request(base, documents), args)
     rows = [
-        Row(backend, workers, "completions", completions, load_after_completions),
-        Row(backend, workers, "verifications", verifications, os.getloadavg()[0]),
+        Row(backend, workers, COMPLETE, completions, load_after_completions),
+        Row(backend, workers, VERIFY, verifications, os.getloadavg()[0]),
     ]
     if any(run.failures for row in rows for run in row.runs):
         # The folder is temporary: show why requests failed while the log still exists.
@@ -329,26 +320,26 @@ def _table(rows: list[Row], floor: tuple[float, float]) -> str:
     lines = [
         f"floor (this process): Ed25519 sign {sign_ms:.3f} ms ({1000 / sign_ms:.0f}/s), "
         f"verify {verify_ms:.3f} ms ({1000 / verify_ms:.0f}/s), 64-byte messages",
-        f"{'backend':<10} {'wrk':>3} {'workload':<13} {'max/s':>7} {'x floor':>8} "
-        f"{'50%: rate':>9} {'p50':>7} {'p99':>7} {'90%: rate':>9} {'p50':>7} {'p99':>7} "
-        f"{'fail':>4} {'load':>5}",
+        f"{'backend':<10} {'wrk':>3} {'workload':<8} {'max/s':>6} {'floor':>5} "
+        f"{'at50%/s':>8} {'p50':>6} {'p99':>7} {'at90%/s':>8} {'p50':>6} {'p99':>7} "
+        f"{'fail':>4} {'load':>4}",
     ]
     for row in rows:
         closed, half, most = row.runs
-        floor_rate = 1000 / (sign_ms if row.workload == "completions" else verify_ms)
+        floor_rate = 1000 / (sign_ms if row.workload == COMPLETE else verify_ms)
         failures = sum(run.failures for run in row.runs)
         lines.append(
-            f"{row.backend:<10} {row.workers:>3} {row.workload:<13} {closed.rate:>7.1f} "
-            f"{floor_rate / closed.rate:>7.0f}x "
-            f"{half.target_rate or 0:>9.1f} {half.percentile(0.5):>7.1f} "
-            f"{half.percentile(0.99):>7.1f} {most.target_rate or 0:>9.1f} "
-            f"{most.percentile(0.5):>7.1f} {most.percentile(0.99):>7.1f} "
-            f"{failures:>4} {row.load_average:>5.1f}"
+            f"{row.backend:<10} {row.workers:>3} {row.workload:<8} {closed.rate:>6.1f} "
+            f"{floor_rate / closed.rate:>4.0f}x "
+            f"{half.target_rate or 0:>8.1f} {half.percentile(0.5):>6.1f} "
+            f"{half.percentile(0.99):>7.1f} {most.target_rate or 0:>8.1f} "
+            f"{most.percentile(0.5):>6.1f} {most.percentile(0.99):>7.1f} "
+            f"{failures:>4} {row.load_average:>4.1f}"
         )
-    lines.append(
-        "max/s: closed loop; 50%/90%: open loop at that arrival rate (/s), p50/p99 ms from each "
-        "request's scheduled send time; x floor: floor ops/s / max/s; load: 1-min load average"
-    )
+    lines += [
+        "max/s: closed loop. at50%/s, at90%/s: open-loop arrival rates; p50/p99 in ms from each",
+        "request's scheduled send time. floor: floor ops/s per max/s. load: 1-min load average.",
+    ]
     return "\n".join(lines)
 
 
