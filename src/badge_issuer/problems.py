@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -201,6 +202,22 @@ async def _handle_http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _handle_data_error(request: Request, exc: Exception) -> JSONResponse:
+    # The database refused a value taken from the request, e.g. PostgreSQL rejects a NUL
+    # character in any text it compares or stores (`/issuers/a%00b` was a 500): the client's
+    # input is at fault. Logged, since a value the code produced itself would be a bug.
+    log.warning("database refused a request value", error=str(getattr(exc, "orig", exc))[:300])
+    message = "a value cannot be stored or compared (e.g. a NUL character)"
+    return problem_response(
+        request,
+        status=422,
+        slug=ValidationFailed.slug,
+        title=ValidationFailed.title,
+        detail=f"The request is not valid: {message}.",
+        extensions={"errors": [{"pointer": "", "message": message}]},
+    )
+
+
 async def _handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the log with the request id; the client gets nothing internal.
     log.exception("unhandled error", exc_type=type(exc).__name__)
@@ -219,4 +236,5 @@ def install_problem_handlers(app: FastAPI, *, type_base: str) -> None:
     app.add_exception_handler(ProblemError, _handle_problem)
     app.add_exception_handler(RequestValidationError, _handle_validation)
     app.add_exception_handler(StarletteHTTPException, _handle_http)
+    app.add_exception_handler(DataError, _handle_data_error)
     app.add_exception_handler(Exception, _handle_unexpected)
