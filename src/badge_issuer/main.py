@@ -10,6 +10,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 
 from badge_issuer import __version__
+from badge_issuer.admin.openapi import annotate_admin_routes
 from badge_issuer.api import routers
 from badge_issuer.config import Settings, get_settings
 from badge_issuer.db import create_db_engine, make_session_factory
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     install_problem_handlers(app, type_base=settings.problem_type_base)
     for router in routers.ALL:
         app.include_router(router)
+    annotate_admin_routes(app)
     _add_problem_schema(app)
     app.add_middleware(
         BodySizeLimitMiddleware,

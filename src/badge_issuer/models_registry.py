@@ -13,6 +13,7 @@ def metadata() -> MetaData:
     import badge_issuer.admin.models
     import badge_issuer.audit.models
     import badge_issuer.awards.models
+    import badge_issuer.endorsements.models
     import badge_issuer.images.models
     import badge_issuer.issuers.models
     import badge_issuer.keys.models

@@ -99,7 +99,8 @@ class TestPublicIssuerDocuments:
 
     def test_did_document_lists_unrevoked_keys(self, api: AdminApi, client: TestClient) -> None:
         api.create_issuer("wakkanai")
-        kept, revoked = api.create_key("wakkanai"), api.create_key("wakkanai")
+        [kept] = [key["key_id"] for key in api.keys("wakkanai")]  # made active with the issuer
+        revoked = api.create_key("wakkanai")
         api.revoke("wakkanai", revoked)
         document = client.get("/issuers/wakkanai/did.json").json()
         did = "did:web:localhost%3A8000:issuers:wakkanai"

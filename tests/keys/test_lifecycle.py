@@ -84,9 +84,11 @@ class TestKeyLifecycle:
         self, app: FastAPI, client: TestClient, api: AdminApi, settings: Settings
     ) -> None:
         api.create_issuer(SLUG)
+        [initial] = api.states(SLUG)  # a new issuer comes with one active key
+        assert api.states(SLUG) == {initial: "active"}
         first = api.create_key(SLUG)
-        assert api.states(SLUG) == {first: "staged"}
-        assert _published(client) == [first]
+        assert api.states(SLUG) == {initial: "active", first: "staged"}
+        assert _published(client) == [initial, first]
         api.activate(SLUG, first)
         old_credentials = [_issue(app, settings) for _ in range(3)]
         assert all(_verified(app, settings, uuid) for uuid in old_credentials)
@@ -94,8 +96,8 @@ class TestKeyLifecycle:
         # Rotate: the old key is retired but stays published, so its credentials still verify.
         second = api.create_key(SLUG)
         api.activate(SLUG, second)
-        assert api.states(SLUG) == {first: "retired", second: "active"}
-        assert _published(client) == [first, second]
+        assert api.states(SLUG) == {initial: "retired", first: "retired", second: "active"}
+        assert _published(client) == [initial, first, second]
         new_credential = _issue(app, settings)
         assert _signed_by(app, new_credential) == second
         assert all(_verified(app, settings, uuid) for uuid in [*old_credentials, new_credential])
@@ -104,7 +106,7 @@ class TestKeyLifecycle:
         revoked = api.revoke(SLUG, first, "key file leaked")
         assert revoked["state"] == "revoked"
         assert revoked["revocation_reason"] == "key file leaked"
-        assert _published(client) == [second]
+        assert _published(client) == [initial, second]
         assert not any(_verified(app, settings, uuid) for uuid in old_credentials)
         assert _verified(app, settings, new_credential)
 
@@ -126,6 +128,7 @@ class TestKeyLifecycle:
         self, app: FastAPI, api: AdminApi, settings: Settings
     ) -> None:
         api.create_issuer(SLUG)
+        [initial] = api.states(SLUG)
         api.call("PATCH", f"/v1/admin/issuers/{SLUG}", json={"description": "市の講座"})
         first = api.create_key(SLUG)
         api.activate(SLUG, first)
@@ -141,8 +144,12 @@ class TestKeyLifecycle:
             events = session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
             actions = [(e.actor, e.action, e.target_id) for e in events]
         keys = f"issuers/{SLUG}/keys"
-        assert actions == [
+        actor = "key-admin (token 1)"  # the token's name and id
+        assert actions[0] == ("cli", "admin_token.create", "1")
+        assert [(a.replace(actor, "key-admin"), b, c) for a, b, c in actions[1:]] == [
             ("key-admin", "issuer.create", SLUG),
+            ("key-admin", "key.create", f"{keys}/{initial}"),
+            ("key-admin", "key.activate", f"{keys}/{initial}"),
             ("key-admin", "issuer.update", SLUG),
             ("key-admin", "key.create", f"{keys}/{first}"),
             ("key-admin", "key.activate", f"{keys}/{first}"),

@@ -115,7 +115,7 @@ class TestCreateProvider:
                 select(AuditEvent).where(AuditEvent.action == "provider.create")
             ).one()
             assert event.target_id == "manabi-portal"
-            assert event.actor == "test-admin"
+            assert event.actor.startswith("test-admin (token ")
             assert secret not in str(event.details)
 
 

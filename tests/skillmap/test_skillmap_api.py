@@ -51,7 +51,7 @@ class TestSkillMapAdmin:
         assert response.status_code == 201, response.text
         body = response.json()
         assert body["is_current"] is True
-        assert body["created_by"] == "policy-team"
+        assert body["created_by"].startswith("policy-team (token ")
         assert body["label"] == "2026.1"
         current = client.get(SKILL_MAP, headers=admin).json()
         assert current["content_hash"] == body["content_hash"]

@@ -1,39 +1,76 @@
-"""FastAPI dependencies that guard admin routes by scope."""
+"""FastAPI dependencies that guard admin routes by scope and issuer binding."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from badge_issuer.admin import service
+from badge_issuer.admin.binding import Binding
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.api.deps import NowDep, SessionDep
 
 # auto_error=False: we answer missing credentials with our own 401 problem.
 _bearer = HTTPBearer(auto_error=False, description="Admin token from `badge-issuer token create`")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
 
 
-def require_scope(scope: Scope) -> object:
-    """Build a dependency that authenticates the bearer token and checks one scope."""
+class AdminGuard:
+    """Authenticate the bearer token, check one scope, and apply the issuer binding.
 
-    def dependency(
-        session: SessionDep,
-        now: NowDep,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    The scope and binding are attributes so the OpenAPI document can state them for every
+    admin operation (`x-admin-scope`, `x-issuer-binding`).
+    """
+
+    def __init__(self, scope: Scope, binding: Binding) -> None:
+        self.scope = scope
+        self.binding = binding
+
+    def __call__(
+        self, request: Request, session: SessionDep, now: NowDep, credentials: BearerDep
     ) -> service.AdminPrincipal:
         token = credentials.credentials if credentials else None
-        return service.authenticate(session, token=token, scope=scope, now=now)
+        principal = service.authenticate(
+            session,
+            token=token,
+            scope=self.scope,
+            now=now,
+            allow_bound=self.binding is not Binding.PLATFORM,
+        )
+        if self.binding is Binding.PATH_ISSUER:
+            principal.require_issuer(str(request.path_params.get("slug", "")))
+        return principal
 
-    return Depends(dependency)
+
+def require_scope(scope: Scope, binding: Binding = Binding.PLATFORM) -> object:
+    """Build a dependency guarding an admin route; platform-wide unless a binding is given."""
+    return Depends(AdminGuard(scope, binding))
 
 
+AdminPrincipal = service.AdminPrincipal
 AdminPrincipalType = service.AdminPrincipal
-IssuersAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.ISSUERS)]
-KeysAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.KEYS)]
-ProvidersAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.PROVIDERS)]
-SkillMapAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.SKILLMAP)]
-CredentialsAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.CREDENTIALS)]
-StatsAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.STATS)]
-IssueAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.ISSUE)]
+# Platform-wide (bound tokens refused): the default for any route that does not opt in.
+IssuersAdmin = Annotated[AdminPrincipal, require_scope(Scope.ISSUERS)]
+KeysAdmin = Annotated[AdminPrincipal, require_scope(Scope.KEYS)]
+ProvidersAdmin = Annotated[AdminPrincipal, require_scope(Scope.PROVIDERS)]
+SkillMapAdmin = Annotated[AdminPrincipal, require_scope(Scope.SKILLMAP)]
+CredentialsAdmin = Annotated[AdminPrincipal, require_scope(Scope.CREDENTIALS)]
+StatsAdmin = Annotated[AdminPrincipal, require_scope(Scope.STATS)]
+IssueAdmin = Annotated[AdminPrincipal, require_scope(Scope.ISSUE)]
+EndorsementsAdmin = Annotated[AdminPrincipal, require_scope(Scope.ENDORSEMENTS)]
+# Issuer-aware: the binding is enforced as each alias's name says.
+IssuerPathAdmin = Annotated[AdminPrincipal, require_scope(Scope.ISSUERS, Binding.PATH_ISSUER)]
+IssuersListAdmin = Annotated[AdminPrincipal, require_scope(Scope.ISSUERS, Binding.FILTERED)]
+IssuerKeysAdmin = Annotated[AdminPrincipal, require_scope(Scope.KEYS, Binding.PATH_ISSUER)]
+IssuerSkillMapAdmin = Annotated[AdminPrincipal, require_scope(Scope.SKILLMAP, Binding.PATH_ISSUER)]
+AchievementArtAdmin = Annotated[AdminPrincipal, require_scope(Scope.SKILLMAP, Binding.RESOURCE)]
+CredentialAdmin = Annotated[AdminPrincipal, require_scope(Scope.CREDENTIALS, Binding.RESOURCE)]
+CredentialsListAdmin = Annotated[AdminPrincipal, require_scope(Scope.CREDENTIALS, Binding.FILTERED)]
+IssueForIssuerAdmin = Annotated[AdminPrincipal, require_scope(Scope.ISSUE, Binding.RESOURCE)]
+IssueListAdmin = Annotated[AdminPrincipal, require_scope(Scope.ISSUE, Binding.FILTERED)]
+EndorsementAdmin = Annotated[AdminPrincipal, require_scope(Scope.ENDORSEMENTS, Binding.RESOURCE)]
+EndorsementsListAdmin = Annotated[
+    AdminPrincipal, require_scope(Scope.ENDORSEMENTS, Binding.FILTERED)
+]

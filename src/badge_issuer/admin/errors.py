@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from badge_issuer.problems import Forbidden, NotFound, Unauthorized
+from badge_issuer.problems import Forbidden, NotFound, Unauthorized, ValidationFailed
 
 
 class InvalidToken(Unauthorized):
@@ -15,6 +15,21 @@ class MissingScope(Forbidden):
     title = "Token lacks the required scope"
 
 
+class IssuerNotAllowed(Forbidden):
+    slug = "issuer-not-allowed"
+    title = "Token is not bound to this issuer"
+
+
+class PlatformOperation(Forbidden):
+    slug = "platform-operation"
+    title = "Operation acts on the whole platform"
+
+
 class TokenNotFound(NotFound):
     slug = "token-not-found"
     title = "Admin token not found"
+
+
+class InvalidTokenRequest(ValidationFailed):
+    slug = "invalid-token-request"
+    title = "Token cannot be created as asked"

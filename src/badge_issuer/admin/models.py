@@ -17,6 +17,9 @@ class AdminToken(Base):
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[list[str]] = mapped_column(JSON)
+    # Issuer slugs the token may act on; None: every issuer and the platform (unbound).
+    issuers: Mapped[list[str] | None] = mapped_column(JSON)
     created_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]

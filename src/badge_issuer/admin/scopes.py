@@ -12,5 +12,6 @@ class Scope(StrEnum):
     SKILLMAP = "skillmap"
     CREDENTIALS = "credentials"
     STATS = "stats"
+    ENDORSEMENTS = "endorsements"
     # Signs whatever it is given (W3C VC API): never granted implicitly.
     ISSUE = "issue"

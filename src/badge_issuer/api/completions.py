@@ -155,7 +155,7 @@ def import_completions(
         provider_id=provider_id,
         lines=io.StringIO(text),
         fmt=fmt,
-        actor=admin.name,
+        actor=admin.actor,
         settings=settings,
         now=now,
     )

@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from badge_issuer.admin.deps import CredentialsAdmin
+from badge_issuer.admin import ownership
+from badge_issuer.admin.deps import CredentialAdmin, CredentialsListAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
 from badge_issuer.audit import service as audit
 from badge_issuer.awards import repository, service
@@ -31,7 +32,7 @@ def list_credentials(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    _admin: CredentialsAdmin,
+    admin: CredentialsListAdmin,
     achievement: Annotated[str | None, Query(max_length=100)] = None,
     provider: Annotated[str | None, Query(max_length=64)] = None,
     state: CredentialState | None = None,
@@ -47,6 +48,7 @@ def list_credentials(
         provider_id=provider,
         state=state,
         now=now,
+        issuer_ids=ownership.issuer_ids(session, admin.issuers),
     )
     items = [service.summary(award, settings=settings, now=now) for award in awards]
     next_cursor = str(awards[-1].id) if len(awards) == limit else None
@@ -64,13 +66,14 @@ def award_credential(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    admin: CredentialsAdmin,
+    admin: CredentialAdmin,
 ) -> CredentialSummaryRead:
     """Award an achievement directly to an email, with evidence (e.g. practical experience)."""
+    ownership.require_achievement(session, admin, data.achievement_id)
     award = service.award_directly(session, data=data, settings=settings, now=now)
     audit.record(
         session,
-        actor=admin.name,
+        actor=admin.actor,
         action="credential.award",
         target_type="credential",
         target_id=award.uuid,
@@ -89,8 +92,17 @@ def learner_progress(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    _admin: CredentialsAdmin,
+    admin: CredentialsListAdmin,
     email: Annotated[str, Query(min_length=3, max_length=320)],
 ) -> LearnerProgressRead:
     """Show what a learner holds and how far they are toward every other badge."""
-    return service.learner_progress(session, email=email, settings=settings, now=now)
+    progress = service.learner_progress(session, email=email, settings=settings, now=now)
+    if admin.issuers is None:
+        return progress
+    # A bound token sees the learner's badges of its own issuers only.
+    owners = ownership.achievement_issuers(session)
+    visible = admin.issuers
+    return LearnerProgressRead(
+        held=[h for h in progress.held if owners.get(h.achievement_id) in visible],
+        progress=[p for p in progress.progress if owners.get(p.achievement_id) in visible],
+    )

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response, status
 
-from badge_issuer.admin.deps import SkillMapAdmin
+from badge_issuer.admin import ownership
+from badge_issuer.admin.deps import AchievementArtAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
 from badge_issuer.images import service
 from badge_issuer.images.errors import ImageTooLarge
@@ -149,15 +150,16 @@ async def put_achievement_image(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    admin: SkillMapAdmin,
+    admin: AchievementArtAdmin,
 ) -> AchievementImageRead:
     """Upload the achievement's PNG or SVG badge image, replacing any earlier one."""
+    ownership.require_achievement(session, admin, achievement_id)
     image, created = service.upload_achievement_image(
         session,
         achievement_id=achievement_id,
         data=await _upload_body(request),
         content_type=request.headers.get("content-type"),
-        actor=admin.name,
+        actor=admin.actor,
         now=now,
     )
     if not created:
@@ -184,9 +186,13 @@ async def put_achievement_image(
     },
 )
 def get_uploaded_achievement_image(
-    achievement_id: AchievementPath, request: Request, session: SessionDep, _admin: SkillMapAdmin
+    achievement_id: AchievementPath,
+    request: Request,
+    session: SessionDep,
+    admin: AchievementArtAdmin,
 ) -> Response:
     """Return the image uploaded for the achievement, byte for byte."""
+    ownership.require_achievement(session, admin, achievement_id)
     image = service.uploaded_image(session, achievement_id=achievement_id)
     return _image_response(request, image, cache_control=ADMIN_CACHE)
 
@@ -199,10 +205,11 @@ def get_uploaded_achievement_image(
     responses=problem_responses(401, 403, 404),
 )
 def delete_achievement_image(
-    achievement_id: AchievementPath, session: SessionDep, now: NowDep, admin: SkillMapAdmin
+    achievement_id: AchievementPath, session: SessionDep, now: NowDep, admin: AchievementArtAdmin
 ) -> Response:
     """Delete the uploaded image; the badge falls back to the generated SVG."""
+    ownership.require_achievement(session, admin, achievement_id)
     service.delete_achievement_image(
-        session, achievement_id=achievement_id, actor=admin.name, now=now
+        session, achievement_id=achievement_id, actor=admin.actor, now=now
     )
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import JSONResponse
 
-from badge_issuer.admin.deps import IssuersAdmin
+from badge_issuer.admin.deps import IssuerPathAdmin, IssuersAdmin, IssuersListAdmin
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
 from badge_issuer.issuers import service
 from badge_issuer.issuers.profile import profile_document
 from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate, ProfileDocument
+from badge_issuer.keys import onboarding
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.schemas import DidDocumentRead
 from badge_issuer.kit.pagination import MAX_CURSOR, Page
@@ -36,8 +37,10 @@ SlugPath = Annotated[str, Path(max_length=64, description="The issuer's slug, e.
 def create_issuer(
     data: IssuerCreate, session: SessionDep, settings: SettingsDep, now: NowDep, admin: IssuersAdmin
 ) -> IssuerRead:
-    """Create an issuer; then create and activate a key for it under its keys."""
-    issuer = service.create_issuer(session, data=data, actor=admin.name, now=now)
+    """Create an issuer with an active Ed25519 signing key: it can issue at once."""
+    issuer = onboarding.create_signing_issuer(
+        session, data=data, settings=settings, actor=admin.actor, now=now
+    )
     return IssuerRead.from_issuer(issuer, settings.public_origin)
 
 
@@ -45,14 +48,14 @@ def create_issuer(
 def list_issuers(
     session: SessionDep,
     settings: SettingsDep,
-    _admin: IssuersAdmin,
+    admin: IssuersListAdmin,
     after: Annotated[
         int, Query(ge=0, le=MAX_CURSOR, description="Cursor: `next_cursor` of the last page.")
     ] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[IssuerRead]:
-    """List issuers in the order they were created."""
-    issuers = service.list_issuers(session, after_id=after, limit=limit)
+    """List issuers in the order they were created (a bound token sees its own issuers)."""
+    issuers = service.list_issuers(session, after_id=after, limit=limit, slugs=admin.issuers)
     items = [IssuerRead.from_issuer(issuer, settings.public_origin) for issuer in issuers]
     next_cursor = str(issuers[-1].id) if len(issuers) == limit else None
     return Page[IssuerRead](items=items, next_cursor=next_cursor)
@@ -62,7 +65,7 @@ def list_issuers(
     "/{slug}", response_model=IssuerRead, responses=problem_responses(401, 403, 404, 422)
 )
 def get_issuer(
-    slug: SlugPath, session: SessionDep, settings: SettingsDep, _admin: IssuersAdmin
+    slug: SlugPath, session: SessionDep, settings: SettingsDep, _admin: IssuerPathAdmin
 ) -> IssuerRead:
     """Return one issuer."""
     return IssuerRead.from_issuer(service.get_issuer(session, slug), settings.public_origin)
@@ -77,10 +80,10 @@ def update_issuer(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    admin: IssuersAdmin,
+    admin: IssuerPathAdmin,
 ) -> IssuerRead:
     """Change an issuer's name, URL, email, description or image (`null` clears)."""
-    issuer = service.update_issuer(session, slug=slug, data=data, actor=admin.name, now=now)
+    issuer = service.update_issuer(session, slug=slug, data=data, actor=admin.actor, now=now)
     return IssuerRead.from_issuer(issuer, settings.public_origin)
 
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
-from badge_issuer.admin.deps import KeysAdmin
+from badge_issuer.admin.deps import IssuerKeysAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.didweb import issuer_did
@@ -32,7 +32,7 @@ def list_keys(
     slug: SlugPath,
     session: SessionDep,
     settings: SettingsDep,
-    _admin: KeysAdmin,
+    _admin: IssuerKeysAdmin,
     after: Annotated[
         int, Query(ge=0, le=MAX_CURSOR, description="Cursor: `next_cursor` of the last page.")
     ] = 0,
@@ -53,11 +53,11 @@ def list_keys(
     responses=problem_responses(401, 403, 404, 422),
 )
 def create_key(
-    slug: SlugPath, session: SessionDep, settings: SettingsDep, now: NowDep, admin: KeysAdmin
+    slug: SlugPath, session: SessionDep, settings: SettingsDep, now: NowDep, admin: IssuerKeysAdmin
 ) -> KeyRead:
     """Generate a new Ed25519 key in state `staged` (published, not yet signing)."""
     issuer = issuer_service.get_issuer(session, slug)
-    key = service.create_key(session, issuer=issuer, settings=settings, actor=admin.name, now=now)
+    key = service.create_key(session, issuer=issuer, settings=settings, actor=admin.actor, now=now)
     return _read(key, slug=slug, public_origin=settings.public_origin)
 
 
@@ -68,11 +68,11 @@ def activate_key(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    admin: KeysAdmin,
+    admin: IssuerKeysAdmin,
 ) -> KeyRead:
     """Make a staged key the signing key; the previous active key becomes `retired`."""
     issuer = issuer_service.get_issuer(session, slug)
-    key = service.activate_key(session, issuer=issuer, key_id=key_id, actor=admin.name, now=now)
+    key = service.activate_key(session, issuer=issuer, key_id=key_id, actor=admin.actor, now=now)
     return _read(key, slug=slug, public_origin=settings.public_origin)
 
 
@@ -83,11 +83,11 @@ def retire_key(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    admin: KeysAdmin,
+    admin: IssuerKeysAdmin,
 ) -> KeyRead:
     """Stop signing with a key; it stays published so what it signed still verifies."""
     issuer = issuer_service.get_issuer(session, slug)
-    key = service.retire_key(session, issuer=issuer, key_id=key_id, actor=admin.name, now=now)
+    key = service.retire_key(session, issuer=issuer, key_id=key_id, actor=admin.actor, now=now)
     return _read(key, slug=slug, public_origin=settings.public_origin)
 
 
@@ -99,12 +99,12 @@ def revoke_key(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    admin: KeysAdmin,
+    admin: IssuerKeysAdmin,
 ) -> KeyRead:
     """Revoke a key: it leaves the DID document and credentials it signed stop verifying."""
     issuer = issuer_service.get_issuer(session, slug)
     key = service.revoke_key(
-        session, issuer=issuer, key_id=key_id, reason=data.reason, actor=admin.name, now=now
+        session, issuer=issuer, key_id=key_id, reason=data.reason, actor=admin.actor, now=now
     )
     return _read(key, slug=slug, public_origin=settings.public_origin)
 
@@ -120,7 +120,7 @@ def resign_credentials(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    admin: KeysAdmin,
+    admin: IssuerKeysAdmin,
     batch_size: Annotated[int, Query(ge=1, le=resign.MAX_BATCH_SIZE)] = resign.DEFAULT_BATCH_SIZE,
 ) -> ResignRead:
     """Re-sign the next batch of the key's unrevoked credentials with the active key."""
@@ -131,7 +131,7 @@ def resign_credentials(
         key_id=key_id,
         batch_size=batch_size,
         settings=settings,
-        actor=admin.name,
+        actor=admin.actor,
         now=now,
     )
     return ResignRead(

@@ -41,7 +41,7 @@ def create_provider(
 ) -> ProviderCreated:
     """Register a provider; the answer holds its webhook signing secret, shown only this once."""
     provider, secret = service.create_provider(
-        session, data=data, actor=admin.name, settings=settings, now=now
+        session, data=data, actor=admin.actor, settings=settings, now=now
     )
     return ProviderCreated(**ProviderRead.model_validate(provider).model_dump(), secret=secret)
 
@@ -84,7 +84,7 @@ def update_provider(
 ) -> ProviderRead:
     """Change a provider's name, status (`active`/`suspended`) or callback URL."""
     provider = service.update_provider(
-        session, provider_id=provider_id, changes=changes, actor=admin.name, now=now
+        session, provider_id=provider_id, changes=changes, actor=admin.actor, now=now
     )
     return ProviderRead.model_validate(provider)
 
@@ -108,7 +108,7 @@ def rotate_secret(
         session,
         provider_id=provider_id,
         overlap=overlap,
-        actor=admin.name,
+        actor=admin.actor,
         settings=settings,
         now=now,
     )

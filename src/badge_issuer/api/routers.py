@@ -23,6 +23,7 @@ ALL: list[APIRouter] = [
     health.router,
     audit.router,
     skillmap.router,
+    skillmap.issuer_router,
     catalog.router,
     images_api.router,
     issuers_api.admin_router,

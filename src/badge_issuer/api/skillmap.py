@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 
-from badge_issuer.admin.deps import SkillMapAdmin
+from badge_issuer.admin.deps import IssuerSkillMapAdmin, SkillMapAdmin
 from badge_issuer.api.deps import NowDep, SessionDep
 from badge_issuer.audit import service as audit
+from badge_issuer.issuers import service as issuer_service
 from badge_issuer.problems import UnsupportedMediaType, problem_responses
-from badge_issuer.skillmap import repository, service
-from badge_issuer.skillmap.errors import NoSkillMap
+from badge_issuer.skillmap import part_service, repository, service
+from badge_issuer.skillmap.errors import NoSkillMap, SkillMapInvalid
 from badge_issuer.skillmap.schemas import (
     SkillMapCheckResult,
     SkillMapIssue,
+    SkillMapPartRead,
     SkillMapRead,
     SkillMapVersionRead,
 )
-from badge_issuer.skillmap.source import SourceFormat
+from badge_issuer.skillmap.source import SourceError, SourceFormat, parse_source
 
 router = APIRouter(prefix="/v1/admin/skill-map", tags=["admin: skill map"])
 
@@ -99,12 +101,12 @@ async def put_skill_map(
         session,
         checked=checked,
         source_text=body.decode("utf-8", errors="replace"),
-        created_by=admin.name,
+        created_by=admin.actor,
         now=now,
     )
     audit.record(
         session,
-        actor=admin.name,
+        actor=admin.actor,
         action="skill_map.load",
         target_type="skill_map_version",
         target_id=str(version.id),
@@ -134,3 +136,57 @@ async def check_skill_map(
             session, source=body, fmt=fmt, allow_unknown_providers=allow_unknown_providers
         )
     )
+
+
+issuer_router = APIRouter(prefix="/v1/admin/issuers/{slug}/skill-map", tags=["admin: skill map"])
+SlugPath = Annotated[str, Path(max_length=64, description="The issuer's slug.")]
+
+
+@issuer_router.get(
+    "", response_model=SkillMapPartRead, responses=problem_responses(401, 403, 404, 422)
+)
+def get_issuer_part(
+    slug: SlugPath, session: SessionDep, _admin: IssuerSkillMapAdmin
+) -> SkillMapPartRead:
+    """Return the issuer's part of the current map: its achievements and the courses they use."""
+    issuer_service.get_issuer(session, slug)
+    version_id, part = part_service.current_part(session, slug=slug)
+    return SkillMapPartRead(issuer=slug, version_id=version_id, **part)
+
+
+@issuer_router.put(
+    "",
+    response_model=SkillMapRead,
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 403, 404, 413, 415, 422),
+    openapi_extra=_BODY,
+)
+async def put_issuer_part(
+    slug: SlugPath,
+    request: Request,
+    session: SessionDep,
+    admin: IssuerSkillMapAdmin,
+    now: NowDep,
+    allow_unknown_providers: bool = False,
+) -> SkillMapRead:
+    """Replace the issuer's achievements (and the courses only they use); a new map version.
+
+    Other issuers' achievements, and courses they use, are never changed (403 if the part
+    tries). Shared frameworks and skills may be added or repeated unchanged. The merged map is
+    validated as a whole: error paths point into the merged map.
+    """
+    issuer_service.get_issuer(session, slug)
+    fmt = _format(request)
+    try:
+        part = parse_source(await request.body(), fmt=fmt)
+    except SourceError as exc:
+        raise SkillMapInvalid(str(exc), errors=[{"pointer": "", "message": str(exc)}]) from None
+    version = part_service.replace_part(
+        session,
+        slug=slug,
+        part=part,
+        created_by=admin.actor,
+        now=now,
+        allow_unknown_providers=allow_unknown_providers,
+    )
+    return SkillMapRead.model_validate(version)

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Depends, Query, Request, Response
 
+from badge_issuer.admin import ownership
 from badge_issuer.admin import service as admin_service
+from badge_issuer.admin.binding import Binding
+from badge_issuer.admin.deps import AdminGuard, BearerDep
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
 from badge_issuer.problems import problem_responses
@@ -22,12 +24,6 @@ from badge_issuer.stats.schemas import StatsRead, stats_json
 from badge_issuer.stats.table import StatsTable
 
 router = APIRouter(prefix="/v1/stats", tags=["stats"])
-
-# auto_error=False: a missing token is our own 401 problem, and no token at all is fine when
-# statistics are public.
-_bearer = HTTPBearer(
-    auto_error=False, description="Admin token with scope `stats` (unless statistics are public)"
-)
 
 DESCRIPTION = """Distinct learners holding each {subject}, counted among credentials valid now
 (revoked and expired ones never count), optionally grouped by `region`, `category` and `issuer`
@@ -64,20 +60,28 @@ _OTHER_FORMATS: dict[int | str, dict[str, Any]] = {
 _RESPONSES = {**_OTHER_FORMATS, **problem_responses(401, 403, 422)}
 
 
-def stats_access(
-    settings: SettingsDep,
-    session: SessionDep,
-    now: NowDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
-) -> admin_service.AdminPrincipal | None:
-    """Let anyone read when statistics are public; otherwise require the `stats` scope."""
-    if settings.public_stats:
-        return None
-    token = credentials.credentials if credentials else None
-    return admin_service.authenticate(session, token=token, scope=Scope.STATS, now=now)
+class StatsGuard(AdminGuard):
+    """Let anyone read everything when statistics are public; else require the `stats` scope.
+
+    A token bound to issuers counts only its issuers' credentials (`filtered`).
+    """
+
+    def __call__(  # type: ignore[override]
+        self,
+        request: Request,
+        session: SessionDep,
+        now: NowDep,
+        credentials: BearerDep,
+        settings: SettingsDep,
+    ) -> admin_service.AdminPrincipal | None:
+        if settings.public_stats:
+            return None
+        return super().__call__(request, session, now, credentials)
 
 
-StatsAccess = Annotated[admin_service.AdminPrincipal | None, Depends(stats_access)]
+StatsAccess = Annotated[
+    admin_service.AdminPrincipal | None, Depends(StatsGuard(Scope.STATS, Binding.FILTERED))
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +123,11 @@ def achievement_statistics(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    _access: StatsAccess,
+    access: StatsAccess,
     parameters: ParametersDep,
 ) -> Response:
     """Count learners holding each achievement."""
-    return _answer(request, session, settings, now, Subject.ACHIEVEMENTS, parameters)
+    return _answer(request, session, settings, now, Subject.ACHIEVEMENTS, parameters, access)
 
 
 @router.get(
@@ -137,11 +141,11 @@ def skill_statistics(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    _access: StatsAccess,
+    access: StatsAccess,
     parameters: ParametersDep,
 ) -> Response:
     """Count learners holding each skill."""
-    return _answer(request, session, settings, now, Subject.SKILLS, parameters)
+    return _answer(request, session, settings, now, Subject.SKILLS, parameters, access)
 
 
 def _answer(
@@ -151,6 +155,7 @@ def _answer(
     now: NowDep,
     subject: Subject,
     parameters: StatsParameters,
+    access: admin_service.AdminPrincipal | None,
 ) -> Response:
     query = build_query(
         subject=subject,
@@ -161,7 +166,11 @@ def _answer(
         date_to=parameters.date_to,
     )
     table = service.holder_statistics(
-        session, query=query, as_of=now, min_cell=settings.stats_min_cell
+        session,
+        query=query,
+        as_of=now,
+        min_cell=settings.stats_min_cell,
+        issuer_ids=ownership.issuer_ids(session, access.issuers if access else None),
     )
     output = choose_format(parameters.output, request.headers.get("accept"))
     return _render(table, output, public=settings.public_stats)

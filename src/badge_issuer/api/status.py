@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 
-from badge_issuer.admin.deps import CredentialsAdmin
+from badge_issuer.admin import ownership
+from badge_issuer.admin.deps import CredentialAdmin
 from badge_issuer.api.credentials_public import (
     JSON,
     PUBLIC_CACHE,
@@ -67,14 +68,15 @@ def revoke_credential(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
-    admin: CredentialsAdmin,
+    admin: CredentialAdmin,
 ) -> RevocationRead:
     """Revoke a credential (idempotent); the reason is kept privately, never published."""
+    ownership.require_credential(session, admin, credential_id)
     result = revocation.revoke_credential(
         session,
         credential_uuid=credential_id,
         reason=data.reason,
-        actor=admin.name,
+        actor=admin.actor,
         settings=settings,
         now=now,
     )

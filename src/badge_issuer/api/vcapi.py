@@ -93,7 +93,7 @@ def issue_credential(
     with a problem naming each property. Every issued credential is audited.
     """
     signed = service.issue_credential(
-        session, body=body, settings=settings, actor=admin.name, now=now
+        session, body=body, settings=settings, actor=admin.actor, now=now
     )
     return IssueResponse(verifiable_credential=signed)
 
@@ -133,7 +133,7 @@ def list_issuer_ids(
     With the test-only did:key issuer enabled (BADGE_ISSUER_ENABLE_DID_KEY_ISSUER, refused in
     production) the list ends with its `did:key`, whose key is generated on first call.
     """
-    found = identities.issuer_identities(session, settings=settings, actor=admin.name, now=now)
+    found = identities.issuer_identities(session, settings=settings, actor=admin.actor, now=now)
     return IssuerIdentitiesRead(
         issuers=[
             IssuerIdentityRead(

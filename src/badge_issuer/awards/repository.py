@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -44,13 +44,16 @@ def list_page(
     provider_id: str | None,
     state: str | None,
     now: datetime,
+    issuer_ids: Collection[int] | None = None,
 ) -> Sequence[Award]:
-    """Awards by id, filtered by achievement, provider (of any evidence) and state."""
+    """Awards by id, filtered by achievement, provider (of any evidence), state and issuers."""
     from badge_issuer.providers.models import Completion
 
     query = select(Award).where(Award.id > after_id).order_by(Award.id).limit(limit)
     if achievement_id:
         query = query.where(Award.achievement_id == achievement_id)
+    if issuer_ids is not None:
+        query = query.where(Award.issuer_id.in_(sorted(issuer_ids)))
     if provider_id:
         evidence = (
             select(AwardCompletion.award_id)

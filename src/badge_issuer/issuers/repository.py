@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,9 +14,13 @@ def get_by_slug(session: Session, slug: str) -> Issuer | None:
     return session.scalars(select(Issuer).where(Issuer.slug == slug)).first()
 
 
-def list_page(session: Session, *, after_id: int, limit: int) -> Sequence[Issuer]:
-    """Return issuers in creation order, keyset-paginated by id."""
+def list_page(
+    session: Session, *, after_id: int, limit: int, slugs: Collection[str] | None = None
+) -> Sequence[Issuer]:
+    """Return issuers in creation order, keyset-paginated by id, optionally only `slugs`."""
     query = select(Issuer).where(Issuer.id > after_id).order_by(Issuer.id).limit(limit)
+    if slugs is not None:
+        query = query.where(Issuer.slug.in_(sorted(slugs)))
     return session.scalars(query).all()
 
 

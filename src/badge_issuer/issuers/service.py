@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -34,8 +34,11 @@ def get_issuer_by_did(session: Session, did: str, settings: Settings) -> Issuer 
     return repository.get_by_slug(session, slug) if slug else None
 
 
-def list_issuers(session: Session, *, after_id: int, limit: int) -> Sequence[Issuer]:
-    return repository.list_page(session, after_id=after_id, limit=limit)
+def list_issuers(
+    session: Session, *, after_id: int, limit: int, slugs: Collection[str] | None = None
+) -> Sequence[Issuer]:
+    """Return a page of issuers; `slugs` (a bound admin token's issuers) limits it."""
+    return repository.list_page(session, after_id=after_id, limit=limit, slugs=slugs)
 
 
 def insert_issuer(session: Session, *, fields: dict[str, Any], now: datetime) -> Issuer:
@@ -54,7 +57,7 @@ def insert_issuer(session: Session, *, fields: dict[str, Any], now: datetime) ->
 
 
 def create_issuer(session: Session, *, data: IssuerCreate, actor: str, now: datetime) -> Issuer:
-    """Create an issuer (without keys: create and activate one under its keys)."""
+    """Create an issuer row (keys.onboarding also gives it its first active key)."""
     fields = data.model_dump(exclude={"image"}) | {"image_url": data.image}
     issuer = insert_issuer(session, fields=fields, now=now)
     audit.record(

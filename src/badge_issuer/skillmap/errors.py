@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from badge_issuer.problems import NotFound, ValidationFailed
+from badge_issuer.problems import Forbidden, NotFound, ValidationFailed
 
 
 class SkillMapInvalid(ValidationFailed):
@@ -18,3 +18,8 @@ class NoSkillMap(NotFound):
 class AchievementNotFound(NotFound):
     slug = "achievement-not-found"
     title = "Achievement not found"
+
+
+class SkillMapPartForbidden(Forbidden):
+    slug = "skill-map-part-forbidden"
+    title = "The part changes another issuer's entries"

@@ -23,6 +23,17 @@ class SkillMapRead(SkillMapVersionRead):
     content: dict[str, Any]
 
 
+class SkillMapPartRead(BaseModel):
+    """One issuer's part of the current map (entries as in the skill map file)."""
+
+    issuer: str
+    version_id: int | None
+    frameworks: list[dict[str, Any]]
+    skills: list[dict[str, Any]]
+    courses: list[dict[str, Any]]
+    achievements: list[dict[str, Any]]
+
+
 class SkillMapIssue(BaseModel):
     pointer: str
     message: str

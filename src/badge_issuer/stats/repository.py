@@ -48,6 +48,8 @@ class HolderQuery:
     issued_from: datetime | None
     issued_before: datetime | None
     as_of: datetime
+    # Only these issuers' awards (an admin token bound to issuers); None: every issuer.
+    issuer_ids: frozenset[int] | None = None
 
 
 def achievement_ids(session: Session) -> list[str]:
@@ -142,6 +144,8 @@ def _conditions(spec: HolderQuery) -> list[ColumnElement[bool]]:
         conditions.append(Award.issued_at >= spec.issued_from)
     if spec.issued_before is not None:
         conditions.append(Award.issued_at < spec.issued_before)
+    if spec.issuer_ids is not None:
+        conditions.append(Award.issuer_id.in_(sorted(spec.issuer_ids)))
     return conditions
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
@@ -20,15 +20,25 @@ MAX_CELLS = 50_000
 
 
 def holder_statistics(
-    session: Session, *, query: StatsQuery, as_of: datetime, min_cell: int
+    session: Session,
+    *,
+    query: StatsQuery,
+    as_of: datetime,
+    min_cell: int,
+    issuer_ids: Collection[int] | None = None,
 ) -> StatsTable:
-    """Count distinct learners holding valid credentials, grouped, suppressed and labelled."""
+    """Count distinct learners holding valid credentials, grouped, suppressed and labelled.
+
+    `issuer_ids` counts only those issuers' credentials (a token bound to issuers).
+    """
     labels, keys = _catalog(session, query.subject)
     if not keys:
         return tabulate.assemble(
             query, as_of=as_of, min_cell=min_cell, labels=labels, periods=(), cells=[], totals=[]
         )
     spec = _holder_query(query, keys, as_of)
+    if issuer_ids is not None:
+        spec = replace(spec, issuer_ids=frozenset(issuer_ids))
     if query.cumulative and query.period is not None:
         first_cells = repository.count_first_holdings(session, spec)
         periods = _periods(query, as_of, first_cells)
