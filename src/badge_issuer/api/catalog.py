@@ -5,12 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from badge_issuer.api.deps import ReadSessionDep, SettingsDep
+from badge_issuer.config import Settings
+from badge_issuer.endorsements import service as endorsement_service
+from badge_issuer.endorsements.models import Endorsement
+from badge_issuer.issuers.didweb import issuer_did
+from badge_issuer.issuers.models import Issuer
 from badge_issuer.problems import problem_responses
 from badge_issuer.skillmap import service
 from badge_issuer.skillmap.catalog import UnknownAchievement
 from badge_issuer.skillmap.catalog_view import catalog_achievement
 from badge_issuer.skillmap.errors import AchievementNotFound, NoSkillMap
-from badge_issuer.skillmap.schemas import Catalog, CatalogAchievement
+from badge_issuer.skillmap.schemas import Catalog, CatalogAchievement, EndorserRead
 
 router = APIRouter(prefix="/achievements", tags=["catalog"])
 
@@ -22,10 +27,15 @@ def list_achievements(session: ReadSessionDep, settings: SettingsDep) -> Catalog
     if current is None:
         raise NoSkillMap("No skill map has been loaded yet.")
     origin = settings.public_origin
+    endorsers = endorsement_service.achievement_endorsers(session)
     return Catalog(
         skill_map_version=current.skill_map.version or current.content_hash[:12],
         achievements=[
-            catalog_achievement(current.skill_map, a.id, public_origin=origin)
+            _endorsed(
+                catalog_achievement(current.skill_map, a.id, public_origin=origin),
+                endorsers.get(a.id, []),
+                settings,
+            )
             for a in current.skill_map.achievements
         ],
     )
@@ -42,8 +52,27 @@ def get_achievement(
     if current is None:
         raise NoSkillMap("No skill map has been loaded yet.")
     try:
-        return catalog_achievement(
+        entry = catalog_achievement(
             current.skill_map, achievement_id, public_origin=settings.public_origin
         )
     except UnknownAchievement:
         raise AchievementNotFound(f"No achievement `{achievement_id}` in the skill map.") from None
+    endorsers = endorsement_service.achievement_endorsers(session, achievement_ids=[achievement_id])
+    return _endorsed(entry, endorsers.get(achievement_id, []), settings)
+
+
+def _endorsed(
+    entry: CatalogAchievement, endorsers: list[tuple[Endorsement, Issuer]], settings: Settings
+) -> CatalogAchievement:
+    """Add who endorses the achievement to its catalog entry."""
+    endorsed_by = [
+        EndorserRead(
+            issuer=issuer.slug,
+            name=issuer.name,
+            id=issuer_did(settings.public_origin, issuer.slug),
+            comment=endorsement.comment,
+            endorsement_url=endorsement_service.endorsement_url(settings, endorsement.uuid),
+        )
+        for endorsement, issuer in endorsers
+    ]
+    return entry.model_copy(update={"endorsed_by": endorsed_by})

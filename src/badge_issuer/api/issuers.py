@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from badge_issuer.admin.deps import IssuerPathAdmin, IssuersAdmin, IssuersListAdmin
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
+from badge_issuer.endorsements import service as endorsement_service
 from badge_issuer.issuers import service
 from badge_issuer.issuers.profile import profile_document
 from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate, ProfileDocument
@@ -97,8 +98,14 @@ def update_issuer(
 def get_profile(slug: SlugPath, session: ReadSessionDep, settings: SettingsDep) -> JSONResponse:
     """Return the issuer's Open Badges 3.0 Profile (JSON-LD); its id is the issuer's DID."""
     issuer = service.get_issuer(session, slug)
+    document = profile_document(issuer, settings.public_origin)
+    endorsements = endorsement_service.documents_in_force(
+        session, subject_type=endorsement_service.ISSUER, subject_ref=issuer.slug
+    )
+    if endorsements:
+        document["endorsement"] = endorsements
     return JSONResponse(
-        profile_document(issuer, settings.public_origin),
+        document,
         media_type=JSON_LD,
         headers={"Cache-Control": PUBLIC_CACHE},
     )

@@ -10,6 +10,7 @@ from badge_issuer.api import audit, catalog, health, skillmap
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
+from badge_issuer.api import endorsements as endorsements_api
 from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
@@ -39,6 +40,8 @@ ALL: list[APIRouter] = [
     credentials_public_api.router,
     status_api.router,
     status_api.admin_router,
+    endorsements_api.admin_router,
+    endorsements_api.public_router,
     stats_api.router,
 ]
 
@@ -97,6 +100,12 @@ TAGS: list[dict[str, Any]] = [
         "`POST /credentials/verify` (public) verifies any credential.",
     },
     {"name": "credentials", "description": "Issued credentials as stored, by their public URL."},
+    {
+        "name": "admin: endorsements",
+        "description": "An issuer endorses another issuer's achievement or profile with a signed "
+        "OB 3.0 EndorsementCredential (scope `endorsements`).",
+    },
+    {"name": "endorsements", "description": "Signed EndorsementCredentials, by their public URL."},
     {
         "name": "status lists",
         "description": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,6 +25,7 @@ from badge_issuer.credentials.assembly import assemble_credential
 from badge_issuer.credentials.identity import email_identity
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.salt import new_salt
+from badge_issuer.endorsements import service as endorsement_service
 from badge_issuer.issuers import profile as issuer_profile
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
@@ -47,6 +48,8 @@ class AwardRequest:
     score: float | None
     completion_ids: Sequence[int]
     source: AwardSource
+    # Signed EndorsementCredentials of the achievement in force when it is issued.
+    endorsements: Sequence[dict[str, Any]] = ()
 
 
 def credential_url(settings: Settings, credential_uuid: str) -> str:
@@ -61,6 +64,8 @@ def _achievement(request: AwardRequest, settings: Settings) -> tuple[dict[str, A
     document = achievement_document(
         request.skill_map, request.achievement, public_origin=settings.public_origin
     )
+    if request.endorsements:
+        document["endorsement"] = list(request.endorsements)
     if request.score is None:
         return document, []
     url = achievement_url(settings.public_origin, request.achievement.id)
@@ -73,6 +78,13 @@ def issue(
     session: Session, *, request: AwardRequest, settings: Settings, now: datetime
 ) -> Award | None:
     """Sign and store the credential; None when a concurrent request already awarded it."""
+    if not request.endorsements:
+        found = endorsement_service.documents_in_force(
+            session,
+            subject_type=endorsement_service.ACHIEVEMENT,
+            subject_ref=request.achievement.id,
+        )
+        request = replace(request, endorsements=tuple(found))
     issuer = issuer_service.get_issuer(session, request.achievement.issuer)
     signing_key, signer = key_service.active_signer(session, issuer=issuer, settings=settings)
     allocated = status_service.allocate_entry(session, issuer=issuer, settings=settings, now=now)

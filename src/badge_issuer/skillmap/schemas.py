@@ -52,6 +52,16 @@ class CourseOptionRead(BaseModel):
     min_score: float | None = None
 
 
+class EndorserRead(BaseModel):
+    """An issuer vouching for the achievement, with its signed endorsement."""
+
+    issuer: str
+    name: str
+    id: str
+    comment: str
+    endorsement_url: str
+
+
 class CatalogAchievement(BaseModel):
     """A badge as a learner sees it: what it certifies, and what to study for it."""
 
@@ -69,6 +79,8 @@ class CatalogAchievement(BaseModel):
     courses: list[CourseOptionRead]
     all_courses: list[CourseOptionRead]
     achievement: dict[str, Any]
+    # Issuers endorsing this achievement (signed EndorsementCredentials in force).
+    endorsed_by: list[EndorserRead] = []
 
 
 class Catalog(BaseModel):

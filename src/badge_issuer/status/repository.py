@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards.models import Award
+from badge_issuer.endorsements.models import Endorsement
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.status.models import StatusList
 
@@ -68,11 +69,14 @@ def add(session: Session, status_list: StatusList) -> StatusList:
 
 
 def revoked_indexes(session: Session, *, status_list_id: int) -> Sequence[int]:
-    """Return the indexes of the list's awards that are revoked: its bits set to 1."""
+    """Return the indexes of the list's revoked awards and endorsements: its bits set to 1."""
     query = select(Award.status_index).where(
         Award.status_list_id == status_list_id, Award.revoked_at.is_not(None)
     )
-    return session.scalars(query).all()
+    endorsements = select(Endorsement.status_index).where(
+        Endorsement.status_list_id == status_list_id, Endorsement.revoked_at.is_not(None)
+    )
+    return session.scalars(query.union_all(endorsements)).all()
 
 
 def award_for_update(session: Session, credential_uuid: str) -> Award | None:

@@ -6,12 +6,13 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from badge_issuer.verification.endorsement_schema import endorsement_problems, is_endorsement
 from badge_issuer.verification.ob3_schema import VC_V2_CONTEXT, schema_problems
 from badge_issuer.verification.report import Check, CheckName, CredentialSummary
 
 MAX_CREDENTIAL_BYTES = 256 * 1024
 MAX_DEPTH = 32
-CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
+CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential", "EndorsementCredential")
 _MAX_LISTED = 5
 
 
@@ -79,14 +80,23 @@ def types_check(document: Mapping[str, Any]) -> Check:
     found = [item for item in CREDENTIAL_TYPES if item in types]
     if not found:
         return Check.failed(
-            name, "type includes neither OpenBadgeCredential nor AchievementCredential"
+            name,
+            "type includes none of OpenBadgeCredential, AchievementCredential, "
+            "EndorsementCredential",
         )
     return Check.passed(name, f"VerifiableCredential, {found[0]}")
 
 
 def schema_check(document: Mapping[str, Any]) -> Check:
-    """Check the OB 3.0 AchievementCredential structure (required properties and shapes)."""
-    problems = schema_problems(document)
+    """Check the OB 3.0 AchievementCredential (or EndorsementCredential) structure."""
+    if is_endorsement(document):
+        problems = endorsement_problems(document)
+        if not problems:
+            return Check.passed(
+                CheckName.SCHEMA, "matches the OB 3.0 EndorsementCredential structure"
+            )
+    else:
+        problems = schema_problems(document)
     if problems:
         more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
         return Check.failed(CheckName.SCHEMA, "; ".join(problems[:_MAX_LISTED]) + more)
