@@ -32,12 +32,12 @@ def _status_indexes(url: str) -> list[tuple[int, int]]:
 
 
 @pytest.fixture
-def sqlite_service(harness: Harness, db_backend: str) -> list[str]:
-    if db_backend != "sqlite":
-        pytest.skip("the copy's source is the embedded default, SQLite")
+def sqlite_service(harness: Harness) -> list[str]:
     return replay_examples(harness)
 
 
+# The source is the embedded default, SQLite; the target is the PostgreSQL server of the run.
+@pytest.mark.parametrize("db_backend", ["sqlite"], indirect=True)
 class TestCopyToPostgres:
     def test_rows_copied_old_credentials_verify_new_awards_reuse_nothing(
         self,
