@@ -273,3 +273,25 @@ class TestSkills:
             (BRONZE, "北海道DXリテラシー（ブロンズ）"),
             ("retired-badge", "retired-badge"),
         ]
+
+
+class TestIssuerFilter:
+    """A token bound to issuers counts only those issuers' credentials."""
+
+    def test_counts_only_the_given_issuers_awards(
+        self, session: Session, factory: AwardFactory
+    ) -> None:
+        _holders(factory, 2, BRONZE, issuer="default")
+        _holders(factory, 3, BRONZE, issuer="kitami-city")
+        kitami = factory.issuer("kitami-city").id
+        query = StatsQuery(Subject.ACHIEVEMENTS)
+        everyone = service.holder_statistics(session, query=query, as_of=NOW, min_cell=1)
+        bound = service.holder_statistics(
+            session, query=query, as_of=NOW, min_cell=1, issuer_ids={kitami}
+        )
+        assert _cells(everyone) == {(BRONZE, None): 5}
+        assert _cells(bound) == {(BRONZE, None): 3}
+        nobody = service.holder_statistics(
+            session, query=query, as_of=NOW, min_cell=1, issuer_ids=set()
+        )
+        assert _cells(nobody) == {}
