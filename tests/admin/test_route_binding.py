@@ -84,6 +84,7 @@ def _bound_setup(app: FastAPI, harness: Harness) -> dict[str, str]:
         "slug": "default",
         "key_id": keys["items"][0]["key_id"],
         "credential_id": award.json()["uuid"],
+        "credential_uuid": award.json()["uuid"],
         "achievement_id": ACHIEVEMENT,
         "provider_id": "manabi-portal",
     }
@@ -95,6 +96,7 @@ RESOURCE_REQUESTS: dict[Operation, dict[str, Any]] = {
         "json": {"achievement_id": ACHIEVEMENT, "email": "b@example.jp", "narrative": "実務経験"}
     },
     ("POST", "/v1/admin/credentials/{credential_id}/revoke"): {"json": {"reason": "誤発行"}},
+    ("POST", "/v1/admin/credentials/{credential_uuid}/claim-links"): {"json": {}},
     ("PUT", "/v1/admin/achievements/{achievement_id}/image"): {
         "content": b"\x89PNG\r\n\x1a\n",
         "headers": {"Content-Type": "image/png"},

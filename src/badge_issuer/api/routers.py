@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from badge_issuer.api import audit, catalog, health, skillmap
+from badge_issuer.api import audit, catalog, claims, health, skillmap
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
@@ -34,6 +34,7 @@ ALL: list[APIRouter] = [
     providers_api.router,
     completions_api.admin_router,
     credentials_admin_api.router,
+    claims.router,
     verify_api.router,
     # Before the public credential routes: /credentials/{credential_id} would match first.
     vcapi_api.router,

@@ -80,10 +80,13 @@ def _write_archive(destination: Path, manifest: Manifest, payload: Path) -> None
         with os.fdopen(fd, "wb") as handle, tarfile.open(fileobj=handle, mode="w") as archive:
             data = manifest.model_dump_json(indent=2).encode("utf-8")
             info = tarfile.TarInfo(MANIFEST_NAME)
-            info.size = len(data)
-            info.mode = 0o600
+            info.size, info.mode = len(data), 0o600
+            info.mtime = int(manifest.created_at.timestamp())
             archive.addfile(info, io.BytesIO(data))
-            archive.add(payload, arcname=payload.name, recursive=False)
+            snapshot = archive.gettarinfo(payload, arcname=payload.name)
+            snapshot.mode = 0o600
+            with payload.open("rb") as body:
+                archive.addfile(snapshot, body)
         os.replace(partial, destination)
     except BaseException:
         partial.unlink(missing_ok=True)
