@@ -36,6 +36,7 @@ lint: install-dev
 ## test: lint, then the whole suite against SQLite and a throwaway PostgreSQL.
 test: lint
 	scripts/system-packages.sh postgresql
+	scripts/system-packages.sh chromium
 	$(BIN)/python scripts/throwaway_postgres.py $(BIN)/pytest -n 2 -p no:cacheprovider $(PYTEST_ARGS)
 
 openapi: install

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request, Response
 
 from badge_issuer.api.deps import ReadSessionDep, SettingsDep
 from badge_issuer.pages import views as pages
+from badge_issuer.pages.documentation import HTML_MEDIA_TYPE, problems_or_pages
 from badge_issuer.pages.negotiation import VARY
 from badge_issuer.problems import problem_responses
 from badge_issuer.skillmap import service
@@ -36,7 +37,7 @@ def list_achievements(session: ReadSessionDep, settings: SettingsDep) -> Catalog
 @router.get(
     "/{achievement_id}",
     response_model=CatalogAchievement,
-    responses={**problem_responses(404), 200: {"content": {"text/html": {}}}},
+    responses={**problems_or_pages(404), 200: {"content": {HTML_MEDIA_TYPE: {}}}},
 )
 def get_achievement(
     achievement_id: str,

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
 from badge_issuer.pages import views as pages
+from badge_issuer.pages.documentation import problems_or_pages
 from badge_issuer.pages.negotiation import VARY
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
@@ -60,7 +61,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     responses={
         **_DOCUMENT_RESPONSE,
         304: {"description": "Not modified"},
-        **problem_responses(404),
+        **problems_or_pages(404),
     },
 )
 def get_credential(

@@ -16,6 +16,7 @@ from badge_issuer.keys import service as key_service
 from badge_issuer.keys.schemas import DidDocumentRead
 from badge_issuer.kit.pagination import MAX_CURSOR, Page
 from badge_issuer.pages import views as pages
+from badge_issuer.pages.documentation import HTML_MEDIA_TYPE, problems_or_pages
 from badge_issuer.pages.negotiation import VARY
 from badge_issuer.problems import problem_responses
 
@@ -92,8 +93,9 @@ def update_issuer(
     response_model_by_alias=True,
     response_class=JSONResponse,
     responses={
-        **problem_responses(404, 422),
-        200: {"content": {JSON_LD: {}, "text/html": {"schema": {"type": "string"}}}},
+        **problems_or_pages(404),
+        **problem_responses(422),
+        200: {"content": {JSON_LD: {}, HTML_MEDIA_TYPE: {"schema": {"type": "string"}}}},
     },
 )
 def get_profile(

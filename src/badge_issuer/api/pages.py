@@ -6,22 +6,24 @@ The badge, achievement and issuer pages are the HTML representations of `/creden
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
 from badge_issuer.pages import rendering, verify_page, views
+from badge_issuer.pages.documentation import HTML_PAGE, problems_or_pages
 from badge_issuer.pages.i18n import translations
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification.submission import MAX_EMAIL_LENGTH
 
 router = APIRouter(tags=["pages"])
 
-HTML: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/html": {}}, "description": "An HTML page."}
-}
+HTML = HTML_PAGE
+# An unreadable form is answered with the form again and a message, as a page (a body that
+# is not a form at all is a problem, as everywhere).
+FORM_PROBLEM = problems_or_pages(400)
 STYLESHEET_CACHE = "public, max-age=86400"
 MAX_PASTED_CHARS = 262_144
 
@@ -52,7 +54,7 @@ def verify_form(request: Request) -> HTMLResponse:
     return rendering.render_page(request, "verify.html", {})
 
 
-@router.post("/verify/page", response_class=HTMLResponse, responses=HTML)
+@router.post("/verify/page", response_class=HTMLResponse, responses={**HTML, **FORM_PROBLEM})
 async def verify_from_form(
     request: Request,
     session: ReadSessionDep,
@@ -76,13 +78,13 @@ async def verify_from_form(
         )
     except verify_page.NothingToVerify:
         error = _("Choose a badge image or paste a credential first.")
-        return rendering.render_page(request, "verify.html", {"error": error}, status_code=422)
+        return _form_again(request, error)
     except verify_page.Unreadable:
         error = _(
             "No badge could be read from what you sent. "
             "Send a badge image (PNG or SVG) or the credential's JSON."
         )
-        return rendering.render_page(request, "verify.html", {"error": error}, status_code=422)
+        return _form_again(request, error)
     return rendering.render_page(
         request,
         "verify.html",
@@ -91,14 +93,20 @@ async def verify_from_form(
             "summary": result.report.credential,
             "checks": result.report.checks,
             "credential_href": result.credential_href,
+            "switch_path": "/verify",
         },
     )
+
+
+def _form_again(request: Request, error: str) -> HTMLResponse:
+    context = {"error": error, "switch_path": "/verify"}
+    return rendering.render_page(request, "verify.html", context, status_code=400)
 
 
 @router.post(
     "/credentials/{credential_id}/recipient-check",
     response_class=HTMLResponse,
-    responses={**HTML, **problem_responses(404, 422)},
+    responses={**HTML, **problems_or_pages(404), **problem_responses(422)},
 )
 def recipient_check(
     credential_id: Annotated[str, Path(max_length=64)],

@@ -104,6 +104,13 @@ def request_locale(request: Request) -> str:
     )
 
 
+def lang_query(request: Request) -> str:
+    """`?lang=xx` when the request chose its language explicitly, for links that keep it."""
+    if request.query_params.get("lang"):
+        return f"?lang={request_locale(request)}"
+    return ""
+
+
 def render_page(
     request: Request,
     template: str,
@@ -116,6 +123,7 @@ def render_page(
     locale = request_locale(request)
     page_context = {
         "request_path": request.url.path,
+        "lang_query": lang_query(request),
         # The page's own URL as the world sees it (QR code, link previews), not as proxied.
         "page_url": request.app.state.settings.public_origin + request.url.path,
         **context,

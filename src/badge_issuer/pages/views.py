@@ -17,7 +17,7 @@ from badge_issuer.pages.credential_page import CredentialPage, credential_page
 from badge_issuer.pages.credential_view import linkedin_add_url
 from badge_issuer.pages.negotiation import prefers_html
 from badge_issuer.pages.qr import qr_svg
-from badge_issuer.pages.rendering import render_page, request_locale
+from badge_issuer.pages.rendering import lang_query, render_page, request_locale
 from badge_issuer.problems import ProblemError
 
 # Enough issuers for the landing page of any one programme.
@@ -29,11 +29,6 @@ def wants_html(request: Request) -> bool:
     if request.query_params.get("format") == "json":
         return False
     return prefers_html(request.headers.get("accept"))
-
-
-def _lang_query(request: Request) -> str:
-    lang = request.query_params.get("lang")
-    return f"?lang={request_locale(request)}" if lang else ""
 
 
 def credential_html(
@@ -96,7 +91,9 @@ def _credential_context(
             certificate_id=uuid,
         ),
         "qr_svg": qr_svg(page_url, label=_("QR code of this page")),
-        "recipient_check_url": f"/credentials/{uuid}/recipient-check{_lang_query(request)}",
+        "recipient_check_url": f"/credentials/{uuid}/recipient-check{lang_query(request)}",
+        # After the recipient check (a POST), the language links lead back to the badge page.
+        "switch_path": f"/credentials/{uuid}",
         "recipient_matched": None if recipient is None else recipient.matched,
     }
 
@@ -127,7 +124,7 @@ def achievement_html(
             "courses": page.courses,
             "alignments": page.alignments,
             "issuer_name": issuer.name if issuer else achievement.issuer,
-            "issuer_href": f"/issuers/{issuer.slug}{_lang_query(request)}" if issuer else None,
+            "issuer_href": f"/issuers/{issuer.slug}{lang_query(request)}" if issuer else None,
             "image_url": image,
             "og_image_url": settings.public_origin + image,
             "json_url": f"/achievements/{achievement.id}?format=json",
@@ -150,7 +147,7 @@ def issuer_html(
             "issuer": issuer,
             "did": issuer_did(settings.public_origin, issuer.slug),
             "badges": catalog_pages.issuer_badges(
-                session, issuer=issuer, lang_query=_lang_query(request)
+                session, issuer=issuer, lang_query=lang_query(request)
             ),
             "json_url": f"/issuers/{issuer.slug}?format=json",
         },
@@ -159,15 +156,15 @@ def issuer_html(
 
 def landing_html(request: Request, session: Session) -> HTMLResponse:
     """The landing page: every badge, the issuers, and the way to verify a badge."""
-    lang_query = _lang_query(request)
+    query = lang_query(request)
     issuers = issuer_repository.list_page(session, after_id=0, limit=MAX_LANDING_ISSUERS)
     return render_page(
         request,
         "landing.html",
         {
-            "badges": catalog_pages.all_badges(session, lang_query=lang_query),
+            "badges": catalog_pages.all_badges(session, lang_query=query),
             "issuers": [
-                {"name": issuer.name, "href": f"/issuers/{issuer.slug}{lang_query}"}
+                {"name": issuer.name, "href": f"/issuers/{issuer.slug}{query}"}
                 for issuer in issuers
             ],
         },
