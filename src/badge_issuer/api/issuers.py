@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
 from badge_issuer.admin.deps import IssuersAdmin
-from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
+from badge_issuer.api.deps import NowDep, OriginDep, ReadSessionDep, SessionDep, SettingsDep
 from badge_issuer.issuers import service
 from badge_issuer.issuers.profile import profile_document
 from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate, ProfileDocument
@@ -99,7 +99,11 @@ def update_issuer(
     },
 )
 def get_profile(
-    slug: SlugPath, request: Request, session: ReadSessionDep, settings: SettingsDep
+    slug: SlugPath,
+    request: Request,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    origin: OriginDep,
 ) -> Response:
     """Return the issuer's Open Badges 3.0 Profile (JSON-LD); its id is the issuer's DID.
 
@@ -109,7 +113,7 @@ def get_profile(
         return pages.issuer_html(request, session, slug=slug, settings=settings)
     issuer = service.get_issuer(session, slug)
     return JSONResponse(
-        profile_document(issuer, settings.public_origin),
+        profile_document(issuer, origin),
         media_type=JSON_LD,
         headers={"Cache-Control": PUBLIC_CACHE, "Vary": VARY},
     )
@@ -123,9 +127,11 @@ def get_profile(
     responses={**problem_responses(404, 422), 200: {"content": {DID_JSON_LD: {}}}},
 )
 def get_did_document(
-    slug: SlugPath, session: ReadSessionDep, settings: SettingsDep
+    slug: SlugPath, session: ReadSessionDep, settings: SettingsDep, origin: OriginDep
 ) -> JSONResponse:
     """Return the issuer's did:web DID document: every key that is not revoked."""
     issuer = service.get_issuer(session, slug)
-    document = key_service.issuer_did_document(session, issuer=issuer, settings=settings)
+    document = key_service.issuer_did_document(
+        session, issuer=issuer, settings=settings, origin=origin
+    )
     return JSONResponse(document, media_type=DID_JSON_LD, headers={"Cache-Control": PUBLIC_CACHE})
