@@ -142,6 +142,7 @@ class TestCredentialNegotiation:
         assert f"certId={bronze}" in html
         assert f'href="/credentials/{bronze}/image.svg"' in html
         assert f'href="/credentials/{bronze}?format=json"' in html
+        assert 'href="/achievements/dx-literacy-bronze"' in html
 
     def test_unknown_credential_is_a_404_page_for_browsers_and_a_problem_for_programs(
         self, harness: Harness
@@ -182,9 +183,11 @@ class TestVerdict:
                 valid_until=now - timedelta(days=35),
             )
             uuid = award.uuid
-        text = _text(_page(client, f"/credentials/{uuid}"))
-        assert "期限切れ（" in text
-        assert "有効期限が過ぎています" in text
+        html = _page(client, f"/credentials/{uuid}")
+        assert "期限切れ（" in _text(html)
+        assert "有効期限が過ぎています" in _text(html)
+        # No skill map describes this test achievement: no link to a page that does not exist.
+        assert "/achievements/dx-basics" not in html
 
 
 class TestRecipientCheck:

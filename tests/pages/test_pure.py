@@ -231,3 +231,28 @@ class TestRuleWords:
         assert line.children[0].text == "バッジ「北海道DXリテラシー（ブロンズ）」を保有"
         assert line.children[0].href == "/achievements/dx-literacy-bronze"
         assert line.children[1].text == "次のすべてを満たす（365日以内）"
+
+
+class TestSharedLayout:
+    def test_other_domains_name_templates_by_their_package(self) -> None:
+        from badge_issuer.pages.rendering import environment
+
+        template = environment("en").get_template("pages/_card.html")
+        card = template.module.badge_card("A badge", "/x.svg", "/a")  # type: ignore[attr-defined]
+        assert '<a href="/a">A badge</a>' in str(card)
+
+    def test_an_unknown_domain_has_no_templates(self) -> None:
+        from jinja2 import TemplateNotFound
+
+        from badge_issuer.pages.rendering import environment
+
+        with pytest.raises(TemplateNotFound):
+            environment("ja").get_template("no_such_domain/page.html")
+
+    def test_render_html_for_mail_uses_the_language_and_escapes(self) -> None:
+        from badge_issuer.pages.rendering import render_html
+
+        html = render_html("error.html", {"title": "<b>x</b>", "message": "m"}, locale="en")
+        assert '<html lang="en">' in html
+        assert "&lt;b&gt;x&lt;/b&gt;" in html
+        assert "Back to the list of badges" in html

@@ -46,6 +46,8 @@ class CredentialPage:
     issuer: Issuer | None
     has_png: bool
     completions: tuple[CompletedCourse, ...]
+    # Whether the current skill map still describes the achievement (its page exists).
+    in_catalog: bool
 
     @property
     def issuer_name(self) -> str:
@@ -124,4 +126,12 @@ def credential_page(
         issuer=_registered_issuer(session, award, settings),
         has_png=artwork is not None and artwork.media_type == ImageFormat.PNG.media_type,
         completions=_completed_courses(session, award),
+        in_catalog=_in_catalog(session, award.achievement_id),
+    )
+
+
+def _in_catalog(session: Session, achievement_id: str) -> bool:
+    current = skillmap_service.load_current(session)
+    return current is not None and any(
+        achievement.id == achievement_id for achievement in current.skill_map.achievements
     )

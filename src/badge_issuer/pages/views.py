@@ -72,8 +72,8 @@ def _credential_context(
         "checks": page.report.checks,
         "issuer_name": page.issuer_name,
         "issuer_href": f"/issuers/{page.issuer.slug}" if page.issuer else None,
-        "achievement_href": f"/achievements/{page.award.achievement_id}"
-        if view.achievement_id == f"{origin}/achievements/{page.award.achievement_id}"
+        "achievement_href": f"/achievements/{page.award.achievement_id}{lang_query(request)}"
+        if page.in_catalog
         else None,
         "summary": summary,
         "image_url": f"/credentials/{uuid}/image.svg",
