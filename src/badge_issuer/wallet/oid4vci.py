@@ -19,7 +19,6 @@ from badge_issuer.awards.models import Award
 from badge_issuer.awards.wallet_copy import issue_wallet_copy
 from badge_issuer.config import Settings
 from badge_issuer.problems import ProblemError
-from badge_issuer.status import repository as status_repository
 from badge_issuer.wallet import claims, repository, tokens
 from badge_issuer.wallet.key_proof import ALGORITHMS, KeyProofInvalid, check_key_proof
 from badge_issuer.wallet.models import ClaimLink, PreAuthorizedGrant, ProofNonce
@@ -212,7 +211,12 @@ def _single_proof(body: Any) -> Any:
 def _original(session: Session, grant: PreAuthorizedGrant, now: datetime) -> Award:
     claim = session.get(ClaimLink, grant.claim_link_id)
     award = session.get(Award, claim.award_id) if claim else None
-    locked = status_repository.award_for_update(session, award.uuid) if award else None
+    # Row lock: a concurrent revocation of the original waits for this copy, or wins first.
+    locked = (
+        session.get(Award, award.id, with_for_update=True, populate_existing=True)
+        if award
+        else None
+    )
     if locked is None:
         raise OAuthError("invalid_credential_request", "The credential is gone.")
     try:
