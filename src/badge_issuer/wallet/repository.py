@@ -69,7 +69,12 @@ def complete_exchange(
 
 
 def use_code(
-    session: Session, grant_id: int, *, token_hash: str, token_expires_at: datetime, now: datetime
+    session: Session,
+    grant_id: int,
+    *,
+    token_hash: str | None,
+    token_expires_at: datetime | None,
+    now: datetime,
 ) -> bool:
     """Spend a pre-authorized code for an access token, once."""
     statement = (
