@@ -109,7 +109,7 @@ class Settings(BaseSettings):
                 parse_rate(getattr(self, name))
             except ValueError as exc:
                 raise ValueError(f"BADGE_ISSUER_{name.upper()}: {exc}") from None
-        if re.fullmatch(r"sqlite\+?\w*:///?", self.database_url.strip()):
+        if re.fullmatch(r"sqlite(\+\w+)?:///", self.database_url.strip()):
             raise ValueError("BADGE_ISSUER_DATABASE_URL names no SQLite file (sqlite:///PATH)")
         return self
 

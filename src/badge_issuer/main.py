@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from badge_issuer import __version__
+from badge_issuer.admin.auth_first import guard_admin_routes
 from badge_issuer.api import routers
 from badge_issuer.config import Settings, get_settings, parse_rate
 from badge_issuer.db import create_db_engine, make_session_factory
@@ -19,7 +20,7 @@ from badge_issuer.kit.containment import ErrorContainmentMiddleware
 from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from badge_issuer.kit.public_headers import PublicHeadersMiddleware
 from badge_issuer.kit.ratelimit import Rate
-from badge_issuer.kit.ratelimit_middleware import RateLimitMiddleware, Rates
+from badge_issuer.kit.ratelimit_middleware import RateLimitMiddleware, Rates, is_rate_limited
 from badge_issuer.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 
 DESCRIPTION = """Issues Open Badges 3.0 credentials for course completions reported by e-learning
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     install_problem_handlers(app, type_base=settings.problem_type_base)
     for router in routers.ALL:
         app.include_router(router)
+    guard_admin_routes(app)
     _add_problem_schema(app)
     # Added innermost first: request id, headers, rate limit, size cap, then containment.
     app.add_middleware(ErrorContainmentMiddleware, type_base=settings.problem_type_base)
@@ -104,9 +106,11 @@ def _add_problem_schema(app: FastAPI) -> None:
         for name, definition in problem.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components.setdefault("Problem", problem)
-        for path_item in schema.get("paths", {}).values():
-            for operation in path_item.values():
+        for path, path_item in schema.get("paths", {}).items():
+            for method, operation in path_item.items():
                 _document_operation_problems(operation)
+                if is_rate_limited(method.upper(), path):
+                    _document_rate_limit(operation)
         # FastAPI's own validation-error schemas are replaced by Problem everywhere.
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
@@ -128,4 +132,16 @@ def _document_operation_problems(operation: dict[str, Any]) -> None:
         )
     responses.setdefault(
         "500", {"description": "Internal Server Error", "content": problem_content}
+    )
+
+
+def _document_rate_limit(operation: dict[str, Any]) -> None:
+    content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    operation.setdefault("responses", {}).setdefault(
+        "429",
+        {
+            "description": "Too many requests: see the Retry-After header (seconds)",
+            "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+            "content": content,
+        },
     )

@@ -108,6 +108,11 @@ def classify(scope: Scope) -> tuple[str | None, str, str]:
     return None, "", ""
 
 
+def is_rate_limited(method: str, path_template: str) -> bool:
+    """Whether requests to an operation (OpenAPI path template) can be answered 429."""
+    return method == "POST" or path_template.startswith(_ADMIN_PREFIXES)
+
+
 def _bearer(scope: Scope) -> bytes:
     for name, value in scope.get("headers", []):
         if name == b"authorization":
