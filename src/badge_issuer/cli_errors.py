@@ -10,9 +10,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-import click
+import typer
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from typer.exceptions import TyperException
 
 from badge_issuer.config import SettingsError
 
@@ -25,11 +26,12 @@ def run(command: Callable[..., object]) -> None:
     """Call the Typer app in non-standalone mode and turn every error into one line."""
     try:
         result = command(standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except typer.Exit as done:
         sys.exit(done.exit_code)
-    except click.UsageError as exc:
-        _fail(f"usage error: {exc.format_message()}", USAGE)
-    except click.Abort:
+    except TyperException as exc:  # Typer's (vendored click) usage and option errors
+        code = exc.exit_code
+        _fail(f"usage error: {exc.format_message()}" if code == USAGE else str(exc), code)
+    except typer.Abort:
         _fail("aborted", RUNTIME)
     except (SettingsError, CommandError) as exc:
         _fail(str(exc), USAGE)
@@ -56,5 +58,5 @@ def _first_line(text: str) -> str:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"{PROGRAM}: {_first_line(message)}", err=True)
+    typer.echo(f"{PROGRAM}: {_first_line(message)}", err=True)
     sys.exit(code)

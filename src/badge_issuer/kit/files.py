@@ -24,12 +24,12 @@ def read_bounded(path: Path, *, max_bytes: int, what: str = "file") -> bytes:
         raise InputFileError(f"{what} {path} does not exist") from None
     except OSError as exc:
         raise InputFileError(f"cannot open {what} {path}: {exc.strerror}") from None
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
+        kind = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
+        raise InputFileError(f"{what} {path} is {kind}")
     with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(handle.fileno()).st_mode
-        if stat.S_ISDIR(mode):
-            raise InputFileError(f"{what} {path} is a directory, not a file")
-        if not stat.S_ISREG(mode):
-            raise InputFileError(f"{what} {path} is not a regular file")
         try:
             data = handle.read(max_bytes + 1)
         except OSError as exc:
