@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
 from badge_issuer import __version__
-from badge_issuer.admin.auth_first import guard_admin_routes
+from badge_issuer.admin.auth_first import AuthenticateFirstMiddleware, guarded_routes
 from badge_issuer.api import routers
 from badge_issuer.config import Settings, get_settings, parse_rate
 from badge_issuer.db import create_db_engine, make_session_factory
@@ -64,15 +64,16 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     install_problem_handlers(app, type_base=settings.problem_type_base)
     for router in routers.ALL:
         app.include_router(router)
-    guard_admin_routes(app)
     _add_problem_schema(app)
-    # Added innermost first: request id, headers, rate limit, size cap, then containment.
+    # Added innermost first; outermost: request id, headers, rate limit, admin token, size cap.
     app.add_middleware(ErrorContainmentMiddleware, type_base=settings.problem_type_base)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         type_base=settings.problem_type_base,
     )
+    # Admin tokens are checked before a body is read (or refused as too large).
+    app.add_middleware(AuthenticateFirstMiddleware, routes=guarded_routes(app))
     app.add_middleware(
         RateLimitMiddleware, rates=_rates(settings), type_base=settings.problem_type_base
     )

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from badge_issuer.config import Settings, SettingsError, load_settings
 
-SECRET = "tooshort-but-secret-Zq81"  # noqa: S105
+SECRET = "tooshort-but-secret-Zq81"
 
 
 def _kek(tmp_path: Path, mode: int = 0o600) -> Path:

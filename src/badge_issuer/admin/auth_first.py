@@ -2,20 +2,24 @@
 
 FastAPI parses a request body before it resolves dependencies, so `require_scope` ran after
 the JSON: no token and broken JSON answered 422 with parse details, and an unauthenticated
-chunked body over 1 MB answered 400/413, all before the 401. `guard_admin_routes` wraps every
-route that depends on `require_scope` so that the token and its scope are checked first, from
-the headers alone; the principal is then handed to the dependency through the request state.
+chunked body over 1 MB answered 400/413, all before the 401. `AuthenticateFirstMiddleware`
+knows every route that depends on `require_scope` (`guarded_routes`) and checks the token and
+its scope first, from the headers alone; the principal is then handed to the dependency
+through the request state, so the token is looked up once.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute
+from fastapi.routing import iter_route_contexts
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from badge_issuer.admin import service
@@ -27,13 +31,26 @@ PRINCIPAL_STATE = "admin_principal"
 SCOPE_ATTRIBUTE = "__admin_scope__"
 
 
-def guard_admin_routes(app: FastAPI) -> None:
-    """Wrap every route guarded by `require_scope` so authentication precedes the body."""
-    for route in app.router.routes:
-        if isinstance(route, APIRoute):
-            required = _required_scope(route.dependant)
-            if required is not None:
-                route.app = _AuthenticateFirst(route.app, required)
+@dataclass(frozen=True, slots=True)
+class GuardedRoute:
+    path: re.Pattern[str]
+    methods: frozenset[str]
+    scope: AdminScope
+
+
+def guarded_routes(app: FastAPI) -> list[GuardedRoute]:
+    """Every route that depends on `require_scope`, with the scope it needs."""
+    found = []
+    # FastAPI 0.163 keeps included routers as such: iterate the effective routes.
+    for context in iter_route_contexts(app.routes):
+        dependant = getattr(context, "dependant", None)
+        if context.path is None or not isinstance(dependant, Dependant):
+            continue
+        required = _required_scope(dependant)
+        if required is not None:
+            regex, _format, _convertors = compile_path(context.path)
+            found.append(GuardedRoute(regex, frozenset(context.methods or ()), required))
+    return found
 
 
 def _required_scope(dependant: Dependant) -> AdminScope | None:
@@ -47,19 +64,25 @@ def _required_scope(dependant: Dependant) -> AdminScope | None:
     return None
 
 
-class _AuthenticateFirst:
-    def __init__(self, app: ASGIApp, scope: AdminScope) -> None:
+class AuthenticateFirstMiddleware:
+    """Check the bearer token of a guarded route from the headers, before anything reads."""
+
+    def __init__(self, app: ASGIApp, *, routes: list[GuardedRoute]) -> None:
         self.app = app
-        self.scope = scope
+        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        required = self._required(scope) if scope["type"] == "http" else None
+        if required is None:
+            await self.app(scope, receive, send)
+            return
         request = Request(scope)
         authorization = request.headers.get("authorization", "")
         kind, _, credentials = authorization.partition(" ")
         token = credentials.strip() if kind.lower() == "bearer" else None
         now: datetime = request.app.state.clock()
         try:
-            principal = await run_in_threadpool(_authenticate, request, token, self.scope, now)
+            principal = await run_in_threadpool(_authenticate, request, token, required, now)
         except ProblemError as exc:
             response = problem_response(
                 request,
@@ -73,6 +96,13 @@ class _AuthenticateFirst:
             return
         scope.setdefault("state", {})[PRINCIPAL_STATE] = principal
         await self.app(scope, receive, send)
+
+    def _required(self, scope: Scope) -> AdminScope | None:
+        path, method = scope["path"], scope["method"]
+        for route in self.routes:
+            if method in route.methods and route.path.match(path):
+                return route.scope
+        return None
 
 
 def _authenticate(
