@@ -177,6 +177,7 @@ def run_backend(backend: str, database_url: str, work: Path, args: argparse.Name
         "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",
         "BADGE_ISSUER_RATE_LIMIT_WEBHOOK": "off",
         "BADGE_ISSUER_RATE_LIMIT_ADMIN": "off",
+        "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     }
     log = work / f"server-{backend}.log"

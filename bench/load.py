@@ -279,6 +279,7 @@ def measure_deployment(
         "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",
         "BADGE_ISSUER_RATE_LIMIT_WEBHOOK": "off",
         "BADGE_ISSUER_RATE_LIMIT_ADMIN": "off",
+        "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
         "BADGE_ISSUER_PUBLIC_URL": "http://localhost:8000",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     }

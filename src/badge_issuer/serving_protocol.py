@@ -118,6 +118,11 @@ class GuardedH11Protocol(H11Protocol):
             return
         if what == "request body" and (self.cycle is None or not self.cycle.more_body):
             return
+        if what == "request body" and self.flow.read_paused:
+            # The application has not read the buffered body yet: the wait is ours, not the
+            # client's. Look again later instead of cutting a client that sent in time.
+            self._arm(seconds, what)
+            return
         if what == "request head" and self.conn.their_state is not h11.IDLE:
             return
         _note(f"connection closed: {what} not received in time", limit_seconds=seconds)

@@ -37,6 +37,7 @@ def server_env(settings: Settings) -> dict[str, str]:
         "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",
         "BADGE_ISSUER_RATE_LIMIT_WEBHOOK": "off",
         "BADGE_ISSUER_RATE_LIMIT_ADMIN": "off",
+        "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     }
 
