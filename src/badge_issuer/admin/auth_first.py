@@ -108,6 +108,10 @@ class AuthenticateFirstMiddleware:
 def _authenticate(
     request: Request, token: str | None, scope: AdminScope, now: datetime
 ) -> service.AdminPrincipal:
+    principal: service.AdminPrincipal | None = None
+    # Let the loop finish: session_scope commits (the token's last use) after the body.
     for session in session_scope(request.app.state.session_factory):
-        return service.authenticate(session, token=token, scope=scope, now=now)
-    raise RuntimeError("session_scope yielded no session")  # pragma: no cover
+        principal = service.authenticate(session, token=token, scope=scope, now=now)
+    if principal is None:  # pragma: no cover - session_scope always yields once
+        raise RuntimeError("session_scope yielded no session")
+    return principal
