@@ -8,6 +8,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from badge_issuer.admin import service
+from badge_issuer.admin.auth_first import PRINCIPAL_STATE, SCOPE_ATTRIBUTE
 from badge_issuer.admin.binding import Binding
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.api.deps import NowDep, SessionDep
@@ -21,27 +22,31 @@ class AdminGuard:
     """Authenticate the bearer token, check one scope, and apply the issuer binding.
 
     The scope and binding are attributes so the OpenAPI document can state them for every
-    admin operation (`x-admin-scope`, `x-issuer-binding`).
+    admin operation (`x-admin-scope`, `x-issuer-binding`); the scope attribute also lets
+    `auth_first` authenticate before the body is read.
     """
 
     def __init__(self, scope: Scope, binding: Binding) -> None:
         self.scope = scope
         self.binding = binding
+        setattr(self, SCOPE_ATTRIBUTE, scope)
 
     def __call__(
         self, request: Request, session: SessionDep, now: NowDep, credentials: BearerDep
     ) -> service.AdminPrincipal:
+        # Routes wrapped by auth_first authenticated before the body (bound tokens allowed
+        # there: the binding is applied here, where the route's binding is known).
+        checked = getattr(request.state, PRINCIPAL_STATE, None)
         token = credentials.credentials if credentials else None
-        principal = service.authenticate(
-            session,
-            token=token,
-            scope=self.scope,
-            now=now,
-            allow_bound=self.binding is not Binding.PLATFORM,
-        )
-        if self.binding is Binding.PATH_ISSUER:
-            principal.require_issuer(str(request.path_params.get("slug", "")))
-        return principal
+        if not isinstance(checked, service.AdminPrincipal):
+            checked = service.authenticate(
+                session, token=token, scope=self.scope, now=now, allow_bound=True
+            )
+        if self.binding is Binding.PLATFORM:
+            service.refuse_bound(checked)
+        elif self.binding is Binding.PATH_ISSUER:
+            checked.require_issuer(str(request.path_params.get("slug", "")))
+        return checked
 
 
 def require_scope(scope: Scope, binding: Binding = Binding.PLATFORM) -> object:

@@ -34,6 +34,7 @@ __all__ = [
     "create_token",
     "expired",
     "list_tokens",
+    "refuse_bound",
     "revoke_token",
 ]
 
@@ -136,19 +137,26 @@ def authenticate(
         raise InvalidToken("The admin token has expired.")
     if scope.value not in record.scopes:
         raise MissingScope(f"This operation needs the `{scope.value}` scope.")
-    if record.issuers is not None and not allow_bound:
-        raise PlatformOperation(
-            "This token is bound to issuers "
-            f"{', '.join(record.issuers)}; this operation acts on the whole platform and needs "
-            "an unbound token."
-        )
-    session.execute(update(AdminToken).where(AdminToken.id == record.id).values(last_used_at=now))
-    return AdminPrincipal(
+    principal = AdminPrincipal(
         token_id=record.id,
         name=record.name,
         scopes=frozenset(Scope(s) for s in record.scopes),
         issuers=None if record.issuers is None else frozenset(record.issuers),
     )
+    if not allow_bound:
+        refuse_bound(principal)
+    session.execute(update(AdminToken).where(AdminToken.id == record.id).values(last_used_at=now))
+    return principal
+
+
+def refuse_bound(principal: AdminPrincipal) -> None:
+    """Raise PlatformOperation (403) for a token bound to issuers: the operation is platform-wide."""
+    if principal.issuers is not None:
+        raise PlatformOperation(
+            "This token is bound to issuers "
+            f"{', '.join(sorted(principal.issuers))}; this operation acts on the whole platform "
+            "and needs an unbound token."
+        )
 
 
 def list_tokens(session: Session) -> Sequence[AdminToken]:
