@@ -12,7 +12,6 @@ from badge_issuer.admin.models import AdminToken
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.cli_support import open_session, say
 from badge_issuer.kit.clock import utc_now
-from badge_issuer.problems import ProblemError
 
 app = typer.Typer(no_args_is_help=True, help="Admin bearer tokens.")
 
@@ -23,11 +22,6 @@ def _cli_actor() -> str:
         return f"cli:{getpass.getuser()}"
     except (KeyError, OSError):
         return "cli"
-
-
-def _fail(error: ProblemError) -> typer.Exit:
-    say(f"error: {error.detail}")
-    return typer.Exit(code=1)
 
 
 @app.command("create")
@@ -43,20 +37,18 @@ def create(
     ] = None,
 ) -> None:
     """Create a token; it is printed once, alone on the last line of stdout."""
-    try:
-        with open_session() as session:
-            record, token = service.create_token(
-                session,
-                name=name,
-                scopes=scope,
-                issuers=issuer or None,
-                expires_in_days=expires_in,
-                now=utc_now(),
-                actor=_cli_actor(),
-            )
-            say(f"created admin token {record.id} ({name}): {_describe(record)}")
-    except ProblemError as error:
-        raise _fail(error) from None
+    # Problems (unknown issuer, bad expiry) are reported by the CLI's error handler.
+    with open_session() as session:
+        record, token = service.create_token(
+            session,
+            name=name,
+            scopes=scope,
+            issuers=issuer or None,
+            expires_in_days=expires_in,
+            now=utc_now(),
+            actor=_cli_actor(),
+        )
+        say(f"created admin token {record.id} ({name}): {_describe(record)}")
     typer.echo(token)
 
 
@@ -87,9 +79,6 @@ def list_tokens() -> None:
 @app.command("revoke")
 def revoke(token_id: Annotated[int, typer.Argument(help="Token id from `token list`.")]) -> None:
     """Revoke a token: it stops working at once."""
-    try:
-        with open_session() as session:
-            service.revoke_token(session, token_id=token_id, now=utc_now(), actor=_cli_actor())
-    except ProblemError as error:
-        raise _fail(error) from None
+    with open_session() as session:
+        service.revoke_token(session, token_id=token_id, now=utc_now(), actor=_cli_actor())
     say(f"revoked admin token {token_id}")
