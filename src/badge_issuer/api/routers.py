@@ -35,6 +35,7 @@ ALL: list[APIRouter] = [
     verify_api.router,
     # Before the public credential routes: /credentials/{credential_id} would match first.
     vcapi_api.router,
+    vcapi_api.presentations_router,
     credentials_public_api.router,
     status_api.router,
     status_api.admin_router,

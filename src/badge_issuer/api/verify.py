@@ -34,7 +34,7 @@ async def submitted_body(request: Request) -> SubmittedBody:
     responses=problem_responses(413, 415, 422),
     openapi_extra={"requestBody": VERIFY_REQUEST_BODY},
 )
-def verify_credential(
+def post_verify(
     submitted: Annotated[SubmittedBody, Depends(submitted_body)],
     session: ReadSessionDep,
     settings: SettingsDep,

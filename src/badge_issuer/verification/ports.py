@@ -15,8 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from badge_issuer.credentials.didkey import resolve_did_key
 from badge_issuer.credentials.proofs.verification_methods import (
     ASSERTION_METHOD,
+    KeyResolutionError,
     VerificationMethod,
 )
 
@@ -63,6 +65,31 @@ class ResolvedStatusList:
     url: str
     document: Mapping[str, Any] = field(repr=False)
     trusted: bool = False
+
+
+def did_key_resolved(verification_method: str) -> ResolvedKey:
+    """Resolve a did:key verification method offline, or raise ResolutionError."""
+    try:
+        method = resolve_did_key(verification_method)
+    except KeyResolutionError as error:
+        raise ResolutionError(str(error)) from None
+    return ResolvedKey(
+        id=method.id,
+        controller=method.controller,
+        public_key=Ed25519PublicKey.from_public_bytes(method.public_key),
+        relationships=method.relationships,
+        source="did:key",
+    )
+
+
+class DidKeyResolver:
+    """Resolves did:key methods offline and nothing else (no database, no network)."""
+
+    def resolve_key(self, verification_method: str) -> ResolvedKey:
+        return did_key_resolved(verification_method)
+
+    def resolve_status_list(self, url: str) -> ResolvedStatusList:
+        raise ResolutionError(f"{url}: status lists are not resolved offline")
 
 
 class Resolver(Protocol):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
 
-CheckStatus = Literal["passed", "failed", "warning"]
-NOT_CHECKED = "not checked: "
+# The one Check type of every layer lives with the proof suites (the lowest layer using it).
+from badge_issuer.credentials.proofs.result import NOT_CHECKED as NOT_CHECKED
+from badge_issuer.credentials.proofs.result import Check as Check
+from badge_issuer.credentials.proofs.result import CheckStatus as CheckStatus
 
 
 class CheckName(StrEnum):
@@ -26,6 +27,12 @@ class CheckName(StrEnum):
     VALID_FROM = "valid-from"
     VALID_UNTIL = "valid-until"
     REVOCATION = "revocation"
+    ISSUER_RECOGNIZED = "issuer-recognized"
+    RECIPIENT = "recipient"
+    # Presentations.
+    PRESENTATION = "presentation"
+    HOLDER = "holder"
+    CREDENTIALS = "credentials"
 
 
 class Format(StrEnum):
@@ -33,33 +40,6 @@ class Format(StrEnum):
 
     LDP_VC = "ldp_vc"
     VC_JWT = "vc-jwt"
-
-
-@dataclass(frozen=True)
-class Check:
-    """The outcome of one named check; `problem_type` is a VC Data Integrity / status error URI."""
-
-    check: str
-    status: CheckStatus
-    detail: str
-    problem_type: str | None = None
-
-    @classmethod
-    def passed(cls, check: str, detail: str) -> Check:
-        return cls(check, "passed", detail)
-
-    @classmethod
-    def failed(cls, check: str, detail: str, problem_type: str | None = None) -> Check:
-        return cls(check, "failed", detail, problem_type)
-
-    @classmethod
-    def warning(cls, check: str, detail: str) -> Check:
-        return cls(check, "warning", detail)
-
-    @classmethod
-    def skipped(cls, check: str, reason: str) -> Check:
-        """A check that could not run because an earlier one failed (a warning, never a pass)."""
-        return cls(check, "warning", NOT_CHECKED + reason)
 
 
 @dataclass(frozen=True)

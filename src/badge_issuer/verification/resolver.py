@@ -18,9 +18,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
-from badge_issuer.credentials.didkey import DID_KEY_PREFIX, resolve_did_key
+from badge_issuer.credentials.didkey import DID_KEY_PREFIX
 from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
-from badge_issuer.credentials.proofs.verification_methods import KeyResolutionError
 from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.keys import service as key_service
 from badge_issuer.status import publication
@@ -30,7 +29,12 @@ from badge_issuer.verification.did_documents import (
     key_from_did_document,
 )
 from badge_issuer.verification.fetch import FetchPolicy, fetch_json
-from badge_issuer.verification.ports import ResolutionError, ResolvedKey, ResolvedStatusList
+from badge_issuer.verification.ports import (
+    ResolutionError,
+    ResolvedKey,
+    ResolvedStatusList,
+    did_key_resolved,
+)
 
 Fetcher = Callable[[str], Any]
 THIS_SERVICE = "this service"
@@ -76,17 +80,7 @@ class ServiceResolver:
         return ResolvedStatusList(url=url, document=_object(self._fetch(url), url))
 
     def _did_key(self, verification_method: str) -> ResolvedKey:
-        try:
-            method = resolve_did_key(verification_method)
-        except KeyResolutionError as error:
-            raise ResolutionError(str(error)) from None
-        return ResolvedKey(
-            id=method.id,
-            controller=method.controller,
-            public_key=Ed25519PublicKey.from_public_bytes(method.public_key),
-            relationships=method.relationships,
-            source="did:key",
-        )
+        return did_key_resolved(verification_method)
 
     def _own_key(self, verification_method: str) -> ResolvedKey:
         local = key_service.resolve_local_verification_method(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -14,6 +15,7 @@ from badge_issuer.awards.errors import CredentialNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.images import service as image_service
+from badge_issuer.verification import presentation as presentation_rules
 from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
 from badge_issuer.verification.checks_proof import proof_method_ids
 from badge_issuer.verification.checks_status import status_list_urls
@@ -23,6 +25,7 @@ from badge_issuer.verification.errors import (
     UnsupportedCredentialType,
 )
 from badge_issuer.verification.jwt import MalformedJwt, parse_compact_jws
+from badge_issuer.verification.presentation import PresentationReport, embedded_credentials
 from badge_issuer.verification.report import Check, CheckName, VerificationReport
 from badge_issuer.verification.resolver import Fetcher, PrefetchedResolver, ServiceResolver
 from badge_issuer.verification.submission import (
@@ -110,18 +113,73 @@ def _verify_baked_image(
 
 def _prefetched(resolver: ServiceResolver, submission: Submission) -> PrefetchedResolver:
     """Resolve the keys and status lists the submitted credential names, up front."""
-    document = submission.document
     if submission.token is not None:
-        try:
-            jws = parse_compact_jws(submission.token)
-        except MalformedJwt:
-            return PrefetchedResolver(resolver, methods=(), lists=())
-        document = jws.credential
-        kid = jws.header.get("kid")
-        methods: tuple[str, ...] = (kid,) if isinstance(kid, str) and "#" in kid[1:] else ()
-    else:
-        methods = proof_method_ids(document) if isinstance(document, Mapping) else ()
-    return PrefetchedResolver(resolver, methods=methods, lists=status_list_urls(document))
+        methods, lists = _token_references(submission.token)
+        return PrefetchedResolver(resolver, methods=methods, lists=lists)
+    return prefetched_resolver(resolver, [submission.document])
+
+
+def _token_references(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Return the key id and status lists a VC-JWT names (nothing if it is not a JWS)."""
+    try:
+        jws = parse_compact_jws(token)
+    except MalformedJwt:
+        return (), ()
+    kid = jws.header.get("kid")
+    methods: tuple[str, ...] = (kid,) if isinstance(kid, str) and "#" in kid[1:] else ()
+    return methods, status_list_urls(jws.credential)
+
+
+def prefetched_resolver(resolver: ServiceResolver, documents: Sequence[Any]) -> PrefetchedResolver:
+    """The one pre-fetching resolver: every key and status list the documents name, up front.
+
+    `documents` are credentials or presentations; a presentation's embedded credentials (and
+    the VC-JWTs of enveloped ones) are included.
+    """
+    methods: list[str] = []
+    lists: list[str] = []
+    for document in _with_embedded(documents):
+        if isinstance(document, str):
+            token_methods, token_lists = _token_references(document)
+            methods += token_methods
+            lists += token_lists
+        elif isinstance(document, Mapping):
+            methods += proof_method_ids(document)
+            lists += status_list_urls(document)
+    return PrefetchedResolver(resolver, methods=dict.fromkeys(methods), lists=dict.fromkeys(lists))
+
+
+def _with_embedded(documents: Sequence[Any]) -> list[Any]:
+    found: list[Any] = []
+    for document in documents:
+        found.append(document)
+        if isinstance(document, Mapping):
+            found += embedded_credentials(document)
+    return found
+
+
+def verify_presentation(
+    session: Session,
+    *,
+    presentation: Any,
+    challenge: str | None,
+    domain: str | None,
+    settings: Settings,
+    now: datetime,
+    fetch: Fetcher | None = None,
+) -> PresentationReport:
+    """Verify a presentation (DID authentication, and the credentials it carries).
+
+    The entry point for exchanges (wallets): `report.holder` is the DID whose key signed the
+    presentation for `authentication` with this `challenge` and `domain`, set only when the
+    whole report verified; `report.checks` say why not otherwise. Never raises for bad input.
+    """
+    resolver = prefetched_resolver(
+        ServiceResolver(session, settings=settings, now=now, fetch=fetch), [presentation]
+    )
+    return presentation_rules.verify_presentation(
+        presentation, challenge=challenge, domain=domain, now=now, resolver=resolver
+    )
 
 
 def stored_award(session: Session, *, credential_uuid: str) -> Award:

@@ -76,7 +76,19 @@ def _ob3_validity(
 OPEN_BADGES = DataModelRules(
     document_checks=_ob3_document_checks,
     validity=_ob3_validity,
-    check_names=tuple(name for name in CheckName if name is not CheckName.BAKED_IMAGE),
+    check_names=(
+        CheckName.JSON,
+        CheckName.CONTEXTS,
+        CheckName.TYPES,
+        CheckName.SCHEMA,
+        CheckName.UNDEFINED_TERMS,
+        CheckName.PROOF,
+        CheckName.ISSUER_KEY,
+        CheckName.KEY_NOT_REVOKED,
+        CheckName.VALID_FROM,
+        CheckName.VALID_UNTIL,
+        CheckName.REVOCATION,
+    ),
 )
 
 

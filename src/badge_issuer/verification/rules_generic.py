@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer
-from badge_issuer.vcapi.rules import (
+from badge_issuer.verification.checks_validity import valid_from_check, valid_until_check
+from badge_issuer.verification.data_model import (
     VALIDITY_PROPERTIES,
     VC_V1_CONTEXT,
     VC_V2_CONTEXT,
@@ -23,7 +24,6 @@ from badge_issuer.vcapi.rules import (
     data_model_of,
     parse_date_time_stamp,
 )
-from badge_issuer.verification.checks_validity import valid_from_check, valid_until_check
 from badge_issuer.verification.ports import Resolver
 from badge_issuer.verification.report import Check, CheckName, VerificationReport
 from badge_issuer.verification.verify import DataModelRules, verify_credential
