@@ -82,6 +82,9 @@ def _request_body(
 
 @router.post(
     "/issue",
+    # Named before the route functions were renamed; kept so clients' generated code is stable.
+    operation_id="issue_credential_credentials_issue_post",
+    summary="Issue Credential",
     status_code=status.HTTP_201_CREATED,
     response_model=IssueResponse,
     responses=problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
@@ -109,6 +112,8 @@ def post_credentials_issue(
 
 @router.post(
     "/verify",
+    operation_id="verify_credential_credentials_verify_post",
+    summary="Verify Credential",
     status_code=status.HTTP_200_OK,
     response_model=VerifyResponse,
     responses=problem_responses(400, 413, 415, 422),

@@ -29,6 +29,9 @@ async def submitted_body(request: Request) -> SubmittedBody:
 
 @router.post(
     "/verify",
+    # Named before the route function was renamed; kept so clients' generated code is stable.
+    operation_id="verify_credential_verify_post",
+    summary="Verify Credential",
     response_model=VerificationReportRead,
     status_code=200,
     responses=problem_responses(413, 415, 422),
