@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # did:web hosts the verifier may fetch from; empty means it never fetches anything.
     verifier_allowed_hosts: list[str] = Field(default_factory=list)
     enable_did_key_issuer: bool = False
+    # Partner issuers the verifier recognizes (YAML/JSON list of {id, name}; CONTRACT section 8).
+    trusted_issuers: Path | None = None
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -69,6 +71,14 @@ class Settings(BaseSettings):
             raise ValueError("BADGE_ISSUER_PUBLIC_URL must be an absolute http(s) URL")
         if parts.query or parts.fragment:
             raise ValueError("BADGE_ISSUER_PUBLIC_URL must not carry a query or fragment")
+        return self
+
+    @model_validator(mode="after")
+    def _check_trusted_issuers(self) -> Self:
+        # Its content is checked where it is read (verification.trust_list); a list that cannot
+        # be read recognizes nobody, so a missing file is refused here, at start.
+        if self.trusted_issuers is not None and not self.trusted_issuers.is_file():
+            raise ValueError(f"BADGE_ISSUER_TRUSTED_ISSUERS={self.trusted_issuers} is not a file")
         return self
 
     @model_validator(mode="after")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
 from badge_issuer.problems import problem_responses
@@ -18,6 +18,14 @@ VC_LD_JSON = "application/vc+ld+json"
 JSON = "application/json"
 PUBLIC_CACHE = "public, max-age=300"
 UuidPath = Annotated[str, Path(max_length=64, description="The credential's uuid.")]
+EmailQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=254,
+        description="The email of the person presenting the credential (recipient check).",
+    ),
+]
 _DOCUMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The signed OB 3.0 credential exactly as issued.",
@@ -78,10 +86,18 @@ def get_credential(credential_id: UuidPath, request: Request, session: ReadSessi
     responses=problem_responses(404),
 )
 def verify_stored_credential(
-    credential_id: UuidPath, session: ReadSessionDep, settings: SettingsDep, now: NowDep
+    credential_id: UuidPath,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    email: EmailQuery = None,
 ) -> VerificationReportRead:
-    """Verify the stored credential now: proof, issuer key, validity and revocation."""
+    """Verify the stored credential now: proof, issuer key, validity and revocation.
+
+    With `email`, also whether it was issued to that address (check `recipient`; a mismatch
+    makes `verified` false). The email is never echoed back.
+    """
     report = service.verify_stored(
-        session, credential_uuid=credential_id, settings=settings, now=now
+        session, credential_uuid=credential_id, settings=settings, now=now, email=email
     )
     return VerificationReportRead.of(report)

@@ -116,7 +116,7 @@ def summarise(document: Any) -> CredentialSummary:
     return CredentialSummary(
         id=_text(document.get("id")),
         issuer=issuer_id(document),
-        issuer_name=_text(issuer.get("name")) if isinstance(issuer, Mapping) else None,
+        claimed_issuer_name=_text(issuer.get("name")) if isinstance(issuer, Mapping) else None,
         achievement_name=(
             _text(achievement.get("name")) if isinstance(achievement, Mapping) else None
         ),

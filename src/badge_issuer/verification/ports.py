@@ -1,4 +1,4 @@
-"""What the pure verifier asks of the outside world: keys and status lists, by id or URL.
+"""What the pure verifier asks of the outside world: keys, status lists, known issuers.
 
 The verifier never fetches or queries anything itself; a `Resolver` does (from this service's
 database, a did:key, or an allow-listed host) and raises `ResolutionError` saying why not.
@@ -67,6 +67,18 @@ class ResolvedStatusList:
     trusted: bool = False
 
 
+@dataclass(frozen=True)
+class KnownIssuer:
+    """An issuer the operator's registry knows: one of this service's, or a listed partner.
+
+    `name` is the registry's name for it, the only issuer name a report vouches for.
+    """
+
+    id: str
+    name: str
+    source: str
+
+
 def did_key_resolved(verification_method: str) -> ResolvedKey:
     """Resolve a did:key verification method offline, or raise ResolutionError."""
     try:
@@ -91,6 +103,9 @@ class DidKeyResolver:
     def resolve_status_list(self, url: str) -> ResolvedStatusList:
         raise ResolutionError(f"{url}: status lists are not resolved offline")
 
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        return None
+
 
 class Resolver(Protocol):
     """Supplies keys and status lists to the verifier."""
@@ -101,4 +116,8 @@ class Resolver(Protocol):
 
     def resolve_status_list(self, url: str) -> ResolvedStatusList:
         """Return the status list credential at `url`, or raise ResolutionError."""
+        ...
+
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        """Return the registry's entry for an issuer id, or None if it is not known."""
         ...

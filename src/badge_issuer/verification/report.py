@@ -48,7 +48,10 @@ class CredentialSummary:
 
     id: str | None = None
     issuer: str | None = None
+    # The registry's name for a recognized issuer; None otherwise (never the credential's own).
     issuer_name: str | None = None
+    # What the credential calls its issuer: a claim, shown as such.
+    claimed_issuer_name: str | None = None
     achievement_name: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
@@ -74,6 +77,14 @@ class VerificationReport:
     @property
     def verified(self) -> bool:
         return bool(self.checks) and all(check.status != "failed" for check in self.checks)
+
+    @property
+    def recognized_issuer(self) -> bool:
+        """Whether the issuer is in the registry and the credential is its valid signature."""
+        return any(
+            check.check == CheckName.ISSUER_RECOGNIZED and check.status == "passed"
+            for check in self.checks
+        )
 
     @property
     def problems(self) -> tuple[Check, ...]:

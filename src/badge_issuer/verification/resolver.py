@@ -14,12 +14,14 @@ from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
 from badge_issuer.credentials.didkey import DID_KEY_PREFIX
 from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
+from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.keys import service as key_service
 from badge_issuer.status import publication
@@ -30,14 +32,18 @@ from badge_issuer.verification.did_documents import (
 )
 from badge_issuer.verification.fetch import FetchPolicy, fetch_json
 from badge_issuer.verification.ports import (
+    KnownIssuer,
     ResolutionError,
     ResolvedKey,
     ResolvedStatusList,
     did_key_resolved,
 )
+from badge_issuer.verification.trust_list import TrustListInvalid, read_trust_list
 
 Fetcher = Callable[[str], Any]
 THIS_SERVICE = "this service"
+TRUST_LIST = "the trust list of partner issuers"
+log = structlog.get_logger(__name__)
 
 
 class ServiceResolver:
@@ -78,6 +84,22 @@ class ServiceResolver:
         if urlsplit(url).hostname == urlsplit(self._settings.public_origin).hostname:
             raise ResolutionError(f"{url} is not a status list of this service")
         return ResolvedStatusList(url=url, document=_object(self._fetch(url), url))
+
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        """Return this service's issuer, or the trust list's entry, for an issuer id."""
+        own = issuer_service.get_issuer_by_did(self._session, issuer_id, self._settings)
+        if own is not None:
+            return KnownIssuer(id=issuer_id, name=own.name, source=THIS_SERVICE)
+        if self._settings.trusted_issuers is None:
+            return None
+        try:
+            partners = read_trust_list(self._settings.trusted_issuers)
+        except TrustListInvalid as error:
+            # Fail safe: an unreadable list recognizes nobody (and says so in the log).
+            log.error("verification.trust_list.unreadable", error=str(error))
+            return None
+        name = partners.get(issuer_id)
+        return KnownIssuer(id=issuer_id, name=name, source=TRUST_LIST) if name else None
 
     def _did_key(self, verification_method: str) -> ResolvedKey:
         return did_key_resolved(verification_method)
@@ -129,11 +151,22 @@ class PrefetchedResolver:
     """
 
     def __init__(
-        self, inner: ServiceResolver, *, methods: Iterable[str], lists: Iterable[str]
+        self,
+        inner: ServiceResolver,
+        *,
+        methods: Iterable[str],
+        lists: Iterable[str],
+        issuers: Iterable[str] = (),
     ) -> None:
         self._inner = inner
         self._keys = {method: _attempt(inner.resolve_key, method) for method in methods}
         self._lists = {url: _attempt(inner.resolve_status_list, url) for url in lists}
+        self._issuers = {issuer: inner.recognize_issuer(issuer) for issuer in issuers}
+
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        if issuer_id in self._issuers:
+            return self._issuers[issuer_id]
+        return self._inner.recognize_issuer(issuer_id)
 
     def resolve_key(self, verification_method: str) -> ResolvedKey:
         known = self._keys.get(verification_method)

@@ -40,6 +40,7 @@ GENERIC_CHECKS = (
     CheckName.VALID_FROM,
     CheckName.VALID_UNTIL,
     CheckName.REVOCATION,
+    CheckName.ISSUER_RECOGNIZED,
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -16,7 +17,7 @@ from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.images import service as image_service
 from badge_issuer.verification import presentation as presentation_rules
-from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
+from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES, issuer_id
 from badge_issuer.verification.checks_proof import proof_method_ids
 from badge_issuer.verification.checks_status import status_list_urls
 from badge_issuer.verification.errors import (
@@ -112,41 +113,42 @@ def _verify_baked_image(
 
 
 def _prefetched(resolver: ServiceResolver, submission: Submission) -> PrefetchedResolver:
-    """Resolve the keys and status lists the submitted credential names, up front."""
-    if submission.token is not None:
-        methods, lists = _token_references(submission.token)
-        return PrefetchedResolver(resolver, methods=methods, lists=lists)
-    return prefetched_resolver(resolver, [submission.document])
-
-
-def _token_references(token: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Return the key id and status lists a VC-JWT names (nothing if it is not a JWS)."""
-    try:
-        jws = parse_compact_jws(token)
-    except MalformedJwt:
-        return (), ()
-    kid = jws.header.get("kid")
-    methods: tuple[str, ...] = (kid,) if isinstance(kid, str) and "#" in kid[1:] else ()
-    return methods, status_list_urls(jws.credential)
+    """Resolve the keys, status lists and issuer the submitted credential names, up front."""
+    return prefetched_resolver(resolver, [submission.token or submission.document])
 
 
 def prefetched_resolver(resolver: ServiceResolver, documents: Sequence[Any]) -> PrefetchedResolver:
-    """The one pre-fetching resolver: every key and status list the documents name, up front.
+    """The one pre-fetching resolver: every key, status list and issuer the documents name.
 
-    `documents` are credentials or presentations; a presentation's embedded credentials (and
-    the VC-JWTs of enveloped ones) are included.
+    `documents` are credentials (objects or VC-JWTs) or presentations; a presentation's
+    embedded credentials (and the VC-JWTs of enveloped ones) are included. Resolving up front
+    lets the CPU-bound checks run after the database work.
     """
     methods: list[str] = []
     lists: list[str] = []
+    issuers: list[str] = []
     for document in _with_embedded(documents):
+        credential = document
         if isinstance(document, str):
-            token_methods, token_lists = _token_references(document)
-            methods += token_methods
-            lists += token_lists
+            try:
+                jws = parse_compact_jws(document)
+            except MalformedJwt:
+                continue
+            kid = jws.header.get("kid")
+            methods += [kid] if isinstance(kid, str) and "#" in kid[1:] else []
+            credential = jws.credential
         elif isinstance(document, Mapping):
             methods += proof_method_ids(document)
-            lists += status_list_urls(document)
-    return PrefetchedResolver(resolver, methods=dict.fromkeys(methods), lists=dict.fromkeys(lists))
+        if isinstance(credential, Mapping):
+            lists += status_list_urls(credential)
+            issuer = issuer_id(credential)
+            issuers += [issuer] if issuer else []
+    return PrefetchedResolver(
+        resolver,
+        methods=dict.fromkeys(methods),
+        lists=dict.fromkeys(lists),
+        issuers=dict.fromkeys(issuers),
+    )
 
 
 def _with_embedded(documents: Sequence[Any]) -> list[Any]:
@@ -195,14 +197,32 @@ def stored_award(session: Session, *, credential_uuid: str) -> Award:
 
 
 def verify_stored(
-    session: Session, *, credential_uuid: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    credential_uuid: str,
+    settings: Settings,
+    now: datetime,
+    email: str | None = None,
 ) -> VerificationReport:
-    """Verify one of this service's credentials as stored, exactly as an employer would."""
+    """Verify one of this service's credentials as stored, exactly as an employer would.
+
+    The stable entry point for pages showing a verdict: the report of `POST /verify` for the
+    stored credential with uuid `credential_uuid` (CredentialNotFound, 404, if there is none);
+    with `email`, also the `recipient` check (a mismatch makes the report unverified).
+    """
     award = stored_award(session, credential_uuid=credential_uuid)
     return verify_submission(
         session,
-        body=award.document.encode("utf-8"),
+        body=_wrapped(award.document, email),
         content_type="application/json",
         settings=settings,
         now=now,
     )
+
+
+def _wrapped(document: str, email: str | None) -> bytes:
+    """The stored credential as a POST /verify body, wrapped with the email when there is one."""
+    if email is None:
+        return document.encode("utf-8")
+    wrapper = '{"verifiableCredential":' + document + ',"email":' + json.dumps(email) + "}"
+    return wrapper.encode("utf-8")

@@ -7,7 +7,7 @@ earlier one failed is a warning that says so. `verified` is true when no check f
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,11 @@ from badge_issuer.verification.checks_document import (
     schema_check,
     summarise,
     types_check,
+)
+from badge_issuer.verification.checks_issuer import (
+    claimed_issuer_name,
+    issuer_recognized_check,
+    recipient_check,
 )
 from badge_issuer.verification.checks_keys import KeyCache, issuer_key_check, key_not_revoked_check
 from badge_issuer.verification.checks_proof import (
@@ -88,6 +93,7 @@ OPEN_BADGES = DataModelRules(
         CheckName.VALID_FROM,
         CheckName.VALID_UNTIL,
         CheckName.REVOCATION,
+        CheckName.ISSUER_RECOGNIZED,
     ),
 )
 
@@ -187,14 +193,28 @@ def _verify(
         outcome = strategy(document, keys, issuer)
         checks += [outcome.undefined_terms, outcome.proof]
         method_ids = outcome.method_ids
+    issuer_key = issuer_key_check(method_ids, issuer, keys)
     checks += [
-        issuer_key_check(method_ids, issuer, keys),
+        issuer_key,
         key_not_revoked_check(method_ids, keys),
         *rules.validity(document, now, jws),
         revocation_check(document, issuer=issuer, keys=keys, now=now),
     ]
+    known = resolver.recognize_issuer(issuer) if issuer is not None else None
+    signed = issuer_key.status == "passed" and _passed(checks, CheckName.PROOF)
+    claimed = claimed_issuer_name(document)
+    checks.append(issuer_recognized_check(issuer, known, claimed, signed_by_issuer=signed))
     recipient = recipient_match(document, email) if email is not None else None
-    return report_of(checks, format=format, credential=summarise(document), recipient=recipient)
+    if recipient is not None:
+        checks.append(recipient_check(recipient))
+    summary = replace(
+        summarise(document), issuer_name=known.name if known is not None and signed else None
+    )
+    return report_of(checks, format=format, credential=summary, recipient=recipient)
+
+
+def _passed(checks: Sequence[Check], name: CheckName) -> bool:
+    return any(check.check == name and check.status == "passed" for check in checks)
 
 
 def recipient_match(document: Mapping[str, Any], email: str) -> RecipientMatch:
