@@ -40,9 +40,7 @@ from badge_issuer.vcapi.schemas import (
 )
 from badge_issuer.verification import service as verification_service
 from badge_issuer.verification.checks_document import issuer_id
-from badge_issuer.verification.resolver import ServiceResolver
 from badge_issuer.verification.rules import is_open_badge, rules_for
-from badge_issuer.verification.verify import verify_credential
 
 log = structlog.get_logger(__name__)
 
@@ -189,10 +187,9 @@ def verify_credential_request(
     """
     _check_verify_options(body.options)
     credential = body.verifiable_credential
-    resolver = verification_service.prefetched_resolver(
-        ServiceResolver(session, settings=settings, now=now), [credential]
+    report = verification_service.verify_document(
+        session, document=credential, rules=rules_for(credential), settings=settings, now=now
     )
-    report = verify_credential(credential, now=now, resolver=resolver, rules=rules_for(credential))
     result = verification_result(report, credential, type_base=settings.problem_type_base)
     if not result.verified:
         failed = ", ".join(dict.fromkeys(error.check or "?" for error in result.errors))

@@ -16,6 +16,7 @@ class CheckName(StrEnum):
     """Every check a report can hold, in the order they run."""
 
     BAKED_IMAGE = "baked-image"
+    WORK_LIMIT = "work-limit"
     JSON = "json"
     CONTEXTS = "contexts"
     TYPES = "types"

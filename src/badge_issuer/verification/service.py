@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+import structlog
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository as award_repository
@@ -17,6 +18,7 @@ from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.images import service as image_service
 from badge_issuer.verification import presentation as presentation_rules
+from badge_issuer.verification.budget import BudgetExceeded, cpu_budget
 from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES, issuer_id
 from badge_issuer.verification.checks_proof import proof_method_ids
 from badge_issuer.verification.checks_status import status_list_urls
@@ -27,7 +29,7 @@ from badge_issuer.verification.errors import (
 )
 from badge_issuer.verification.jwt import MalformedJwt, parse_compact_jws
 from badge_issuer.verification.presentation import PresentationReport, embedded_credentials
-from badge_issuer.verification.report import Check, CheckName, VerificationReport
+from badge_issuer.verification.report import Check, CheckName, Format, VerificationReport
 from badge_issuer.verification.resolver import Fetcher, PrefetchedResolver, ServiceResolver
 from badge_issuer.verification.submission import (
     MalformedSubmission,
@@ -36,9 +38,17 @@ from badge_issuer.verification.submission import (
     media_type_of,
     parse_submission,
 )
-from badge_issuer.verification.verify import verify_credential, verify_jwt
+from badge_issuer.verification.verify import (
+    DataModelRules,
+    over_budget_report,
+    verify_credential,
+    verify_jwt,
+)
 
 IMAGE_MEDIA_TYPES = frozenset({"image/png", "image/svg+xml"})
+# CPU one verification may spend (CONTRACT section 8: about a second per request at most).
+WORK_BUDGET_SECONDS = 0.6
+log = structlog.get_logger(__name__)
 
 
 def verify_submission(
@@ -73,17 +83,59 @@ def verify_submission(
         ServiceResolver(session, settings=settings, now=now, fetch=fetch), submission
     )
     if submission.token is not None:
+        token = submission.token
         try:
-            return verify_jwt(submission.token, now=now, resolver=resolver, email=submission.email)
+            parse_compact_jws(token)
         except MalformedJwt as error:
             raise NotACredential(str(error)) from None
-    return verify_credential(
+        return _budgeted(
+            lambda: verify_jwt(token, now=now, resolver=resolver, email=submission.email),
+            None,
+            Format.VC_JWT,
+        )
+    return _budgeted(
+        lambda: verify_credential(
+            submission.document,
+            now=now,
+            resolver=resolver,
+            email=submission.email,
+            duplicate_keys=submission.duplicate_keys,
+        ),
         submission.document,
-        now=now,
-        resolver=resolver,
-        email=submission.email,
-        duplicate_keys=submission.duplicate_keys,
+        Format.LDP_VC,
     )
+
+
+def verify_document(
+    session: Session,
+    *,
+    document: Any,
+    rules: DataModelRules,
+    settings: Settings,
+    now: datetime,
+    fetch: Fetcher | None = None,
+) -> VerificationReport:
+    """Verify a credential object with a rule set: pre-fetch, then the engine within budget."""
+    resolver = prefetched_resolver(
+        ServiceResolver(session, settings=settings, now=now, fetch=fetch), [document]
+    )
+    return _budgeted(
+        lambda: verify_credential(document, now=now, resolver=resolver, rules=rules),
+        document,
+        Format.LDP_VC,
+    )
+
+
+def _budgeted(
+    work: Callable[[], VerificationReport], document: Any, format: Format
+) -> VerificationReport:
+    """Run the engine within the per-request CPU budget; past it, a failed work-limit check."""
+    try:
+        with cpu_budget(WORK_BUDGET_SECONDS):
+            return work()
+    except BudgetExceeded:
+        log.warning("verification.work_limit", seconds=WORK_BUDGET_SECONDS)
+        return over_budget_report(document, format, WORK_BUDGET_SECONDS)
 
 
 def _verify_baked_image(
@@ -179,9 +231,15 @@ def verify_presentation(
     resolver = prefetched_resolver(
         ServiceResolver(session, settings=settings, now=now, fetch=fetch), [presentation]
     )
-    return presentation_rules.verify_presentation(
-        presentation, challenge=challenge, domain=domain, now=now, resolver=resolver
-    )
+    try:
+        with cpu_budget(WORK_BUDGET_SECONDS):
+            return presentation_rules.verify_presentation(
+                presentation, challenge=challenge, domain=domain, now=now, resolver=resolver
+            )
+    except BudgetExceeded:
+        log.warning("verification.work_limit", seconds=WORK_BUDGET_SECONDS)
+        report = over_budget_report(None, Format.LDP_VC, WORK_BUDGET_SECONDS)
+        return PresentationReport(report.checks, None, ())
 
 
 def stored_award(session: Session, *, credential_uuid: str) -> Award:

@@ -217,6 +217,19 @@ def _passed(checks: Sequence[Check], name: CheckName) -> bool:
     return any(check.check == name and check.status == "passed" for check in checks)
 
 
+def over_budget_report(document: Any, format: Format, seconds: float) -> VerificationReport:
+    """The report of a document whose verification needed more CPU than one request may use."""
+    detail = (
+        f"verifying this document needs more than {seconds:g} s of CPU, the limit per request; "
+        "it is refused (documents built to exhaust verifiers look like this)"
+    )
+    return report_of(
+        [Check.failed(CheckName.WORK_LIMIT, detail)],
+        format=format,
+        credential=summarise(document),
+    )
+
+
 def recipient_match(document: Mapping[str, Any], email: str) -> RecipientMatch:
     """Say whether the credential's recipient identity is this email (the email is not echoed)."""
     if credential_matches_email(email, document):

@@ -27,7 +27,7 @@ from badge_issuer.credentials.jsonld.nquads import serialize_term
 Quad = tuple[str, str, str, str]
 Dataset = Mapping[str, list[dict[str, Any]]]
 
-DEFAULT_MAX_WORK = 20_000
+DEFAULT_MAX_WORK = 10_000
 HASH_ALGORITHMS: dict[str, Callable[[bytes], Any]] = {
     "sha256": hashlib.sha256,
     "sha384": hashlib.sha384,
