@@ -81,6 +81,10 @@ def _parse_text(text: str, fmt: SourceFormat) -> object:
         ) from exc
     except yaml.YAMLError as exc:
         raise SourceError(f"invalid YAML: {exc}") from exc
+    except ValueError as exc:
+        # Python refuses integers of more than 4,300 digits (int_max_str_digits) while
+        # parsing, with a plain ValueError rather than a JSON or YAML error.
+        raise SourceError(f"invalid value: {exc}") from exc
     except RecursionError as exc:
         raise SourceError("document is nested too deeply") from exc
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -57,6 +57,6 @@ def parse_date_time_stamp(value: Any) -> datetime | None:
     if not isinstance(value, str) or not _DATE_TIME_STAMP.match(value):
         return None
     try:
-        return datetime.fromisoformat(value)
+        return datetime.fromisoformat(value).astimezone(UTC)
     except (ValueError, OverflowError):
         return None
