@@ -245,6 +245,8 @@ class TestAuthenticationRefusals:
         [
             ("webhook-timestamp", "yesterday"),
             ("webhook-timestamp", "1e9"),
+            ("webhook-timestamp", "999999999999"),  # year 33658: a datetime cannot hold it
+            ("webhook-timestamp", "0"),
             ("webhook-signature", "v1"),
             ("webhook-signature", "v1,***"),
             ("webhook-signature", "v2,AAAA"),
