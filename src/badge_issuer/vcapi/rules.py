@@ -24,6 +24,7 @@ from badge_issuer.vcapi.problem_details import (
     pointer_of_path,
     problem,
 )
+from badge_issuer.verification.checks_data_model import TYPED_MEMBERS, data_model_problems
 from badge_issuer.verification.checks_document import json_check
 from badge_issuer.verification.data_model import (
     DATA_INTEGRITY_V2_CONTEXT,
@@ -35,6 +36,8 @@ from badge_issuer.verification.data_model import (
     data_model_of,
     parse_date_time_stamp,
 )
+from badge_issuer.verification.ob3_schema import schema_problems
+from badge_issuer.verification.rules import is_open_badge
 
 __all__ = [
     "DATA_INTEGRITY_V2_CONTEXT",
@@ -143,6 +146,22 @@ def _proof_problems(document: Mapping[str, Any]) -> Problems:
         yield _malformed(json_pointer(ROOT, "proof"), detail)
 
 
+def _member_problems(document: Mapping[str, Any]) -> Problems:
+    """The verifier's data-model MUSTs on typed members and related resources (same rules)."""
+    for path, detail in data_model_problems(document):
+        if path.startswith((*TYPED_MEMBERS, "relatedResource")):
+            yield _malformed(pointer_of_path(ROOT, path), detail)
+
+
+def _open_badge_problems(document: Mapping[str, Any]) -> Problems:
+    """An Open Badges credential is signed only if it meets the OB 3.0 schema exactly."""
+    if not is_open_badge(document):
+        return
+    for found in schema_problems(document):
+        path, _, detail = found.partition(": ")
+        yield _malformed(pointer_of_path(ROOT, path), f"OB 3.0 schema: {detail}")
+
+
 def credential_problems(
     document: Mapping[str, Any], *, known_contexts: Collection[str]
 ) -> list[ProblemDetail]:
@@ -157,6 +176,8 @@ def credential_problems(
         _issuer_problems,
         _id_problems,
         _proof_problems,
+        _member_problems,
+        _open_badge_problems,
     ]
     problems = list(_context_problems(document, known_contexts))
     for rule in rules:

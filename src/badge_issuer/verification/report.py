@@ -20,6 +20,7 @@ class CheckName(StrEnum):
     JSON = "json"
     CONTEXTS = "contexts"
     TYPES = "types"
+    DATA_MODEL = "data-model"
     SCHEMA = "schema"
     UNDEFINED_TERMS = "undefined-terms"
     PROOF = "proof"

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer
+from badge_issuer.verification.checks_data_model import data_model_check
 from badge_issuer.verification.checks_validity import valid_from_check, valid_until_check
 from badge_issuer.verification.data_model import (
     VALIDITY_PROPERTIES,
@@ -33,6 +34,7 @@ GENERIC_CHECKS = (
     CheckName.JSON,
     CheckName.CONTEXTS,
     CheckName.TYPES,
+    CheckName.DATA_MODEL,
     CheckName.UNDEFINED_TERMS,
     CheckName.PROOF,
     CheckName.ISSUER_KEY,
@@ -109,7 +111,11 @@ def validity_checks(document: Mapping[str, Any], now: datetime) -> list[Check]:
 
 
 def _document_checks(document: Mapping[str, Any], known: Collection[str]) -> list[Check]:
-    return [contexts_check(document, known=known), types_check(document)]
+    return [
+        contexts_check(document, known=known),
+        types_check(document),
+        data_model_check(document),
+    ]
 
 
 def _validity(document: Mapping[str, Any], now: datetime, _jws: object) -> list[Check]:

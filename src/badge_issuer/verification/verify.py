@@ -14,6 +14,7 @@ from typing import Any
 from badge_issuer.credentials.identity import EMAIL_IDENTITY_TYPE, credential_matches_email
 from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer, default_canonicalizer
 from badge_issuer.credentials.jsonld.strict import find_problems
+from badge_issuer.verification.checks_data_model import data_model_check
 from badge_issuer.verification.checks_document import (
     contexts_check,
     issuer_id,
@@ -66,7 +67,12 @@ class DataModelRules:
 
 
 def _ob3_document_checks(document: Mapping[str, Any], known: Collection[str]) -> list[Check]:
-    return [contexts_check(document, known=known), types_check(document), schema_check(document)]
+    return [
+        contexts_check(document, known=known),
+        types_check(document),
+        data_model_check(document),
+        schema_check(document),
+    ]
 
 
 def _ob3_validity(
@@ -85,6 +91,7 @@ OPEN_BADGES = DataModelRules(
         CheckName.JSON,
         CheckName.CONTEXTS,
         CheckName.TYPES,
+        CheckName.DATA_MODEL,
         CheckName.SCHEMA,
         CheckName.UNDEFINED_TERMS,
         CheckName.PROOF,
