@@ -33,10 +33,10 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verify import _free_port, _issue, _server  # noqa: E402  # the bench's own server helpers
+from verify import _free_port, _issue, _server  # the bench's own server helpers
 
-from badge_issuer import models_registry  # noqa: E402
-from badge_issuer.config import Settings  # noqa: E402
+from badge_issuer import models_registry
+from badge_issuer.config import Settings
 
 KNOWS = "https://schema.org/knows"
 
