@@ -6,6 +6,7 @@ import json
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from badge_issuer.verification.data_model import as_list
 from badge_issuer.verification.ob3_schema import VC_V2_CONTEXT, SchemaOnly, schema_problems
 from badge_issuer.verification.report import Check, CheckName, CredentialSummary
 
@@ -46,16 +47,12 @@ def json_check(document: Any, *, duplicate_keys: Sequence[str] = ()) -> Check:
     return Check.passed(name, f"well-formed JSON object of {size} bytes")
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def contexts_check(document: Mapping[str, Any], *, known: Collection[str]) -> Check:
     """Check that every @context is a bundled context URL and the first is VC Data Model 2.0."""
     name = CheckName.CONTEXTS
     if "@context" not in document:
         return Check.failed(name, "the credential has no @context")
-    contexts = _as_list(document["@context"])
+    contexts = as_list(document["@context"])
     if not contexts or contexts[0] != VC_V2_CONTEXT:
         return Check.failed(name, f"the first @context must be {VC_V2_CONTEXT}")
     inline = [index for index, context in enumerate(contexts) if not isinstance(context, str)]
@@ -73,7 +70,7 @@ def contexts_check(document: Mapping[str, Any], *, known: Collection[str]) -> Ch
 def types_check(document: Mapping[str, Any]) -> Check:
     """Check that the credential is a VerifiableCredential and an OB 3.0 achievement credential."""
     name = CheckName.TYPES
-    types = [item for item in _as_list(document.get("type")) if isinstance(item, str)]
+    types = [item for item in as_list(document.get("type")) if isinstance(item, str)]
     if "VerifiableCredential" not in types:
         return Check.failed(name, "type does not include VerifiableCredential")
     found = [item for item in CREDENTIAL_TYPES if item in types]

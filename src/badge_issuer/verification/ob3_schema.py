@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+from badge_issuer.verification.data_model import VC_V2_CONTEXT as VC_V2_CONTEXT
+
 _OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$")
 # RFC 3339 date-time: the `format` of validFrom, validUntil, awardedDate.
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")

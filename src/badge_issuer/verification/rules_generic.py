@@ -22,6 +22,7 @@ from badge_issuer.verification.data_model import (
     VC_V1_CONTEXT,
     VC_V2_CONTEXT,
     DataModel,
+    as_list,
     data_model_of,
     parse_date_time_stamp,
 )
@@ -46,14 +47,10 @@ GENERIC_CHECKS = (
 )
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 def contexts_check(document: Mapping[str, Any], *, known: Collection[str]) -> Check:
     """Check that the first @context is VC 2.0 or VC 1.1 and every URL is a bundled context."""
     name = CheckName.CONTEXTS
-    contexts = _as_list(document.get("@context"))
+    contexts = as_list(document.get("@context"))
     model = data_model_of(document)
     if model is None:
         return Check.failed(name, f"the first @context must be {VC_V2_CONTEXT} or {VC_V1_CONTEXT}")
@@ -70,7 +67,7 @@ def contexts_check(document: Mapping[str, Any], *, known: Collection[str]) -> Ch
 
 def types_check(document: Mapping[str, Any]) -> Check:
     """Check that the credential's type includes VerifiableCredential."""
-    if "VerifiableCredential" not in _as_list(document.get("type")):
+    if "VerifiableCredential" not in as_list(document.get("type")):
         return Check.failed(CheckName.TYPES, "type does not include VerifiableCredential")
     return Check.passed(CheckName.TYPES, "VerifiableCredential")
 
