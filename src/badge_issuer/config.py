@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     enable_did_key_issuer: bool = False
     # Partner issuers the verifier recognizes (YAML/JSON list of {id, name}; CONTRACT section 8).
     trusted_issuers: Path | None = None
+    # Wallet pickup: claim links (mailed to learners), VCALM exchanges and OpenID4VCI grants.
+    # The claim-link MAC key defaults to one derived from LEARNER_HASH_SECRET.
+    claim_link_secret: SecretStr | None = None
+    claim_link_days: Annotated[int, Field(ge=1, le=366)] = 30
+    wallet_exchange_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     log_level: str = "INFO"
     log_json: bool = True
 
