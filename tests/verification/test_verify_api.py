@@ -37,6 +37,7 @@ CHECKS = [
     "json",
     "contexts",
     "types",
+    "data-model",
     "schema",
     "undefined-terms",
     "proof",
