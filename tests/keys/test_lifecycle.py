@@ -16,7 +16,7 @@ from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.issuers import service as issuer_service
-from badge_issuer.keys.bootstrap import ensure_default_issuer
+from badge_issuer.keys.bootstrap import ensure_default_issuer_key
 from badge_issuer.kit.clock import utc_now
 from tests.admin.factories import make_token
 from tests.keys.admin_api import AdminApi
@@ -176,7 +176,7 @@ class TestKeyLifecycle:
         self, app: FastAPI, client: TestClient, settings: Settings
     ) -> None:
         for session in session_scope(app.state.session_factory):
-            ensure_default_issuer(session, settings)
+            ensure_default_issuer_key(session, settings)
         credential = _issue(app, settings, "default")
         assert _verified(app, settings, credential)
         assert _published(client, "default") == [_signed_by(app, credential)]

@@ -10,8 +10,8 @@ from fastapi.responses import JSONResponse
 
 from badge_issuer.admin.deps import ProvidersAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.intake import importer, webhooks
 from badge_issuer.problems import problem_responses
-from badge_issuer.providers import importer, webhooks
 from badge_issuer.providers.errors import (
     CompletionTooLarge,
     UnreadableImport,

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Path, Query, status
 
 from badge_issuer.admin.deps import KeysAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.awards import resign
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.didweb import issuer_did
-from badge_issuer.keys import resign, service
+from badge_issuer.keys import service
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.keys.schemas import KeyRead, KeyRevoke, ResignRead
 from badge_issuer.kit.pagination import MAX_CURSOR, Page

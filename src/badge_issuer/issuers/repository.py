@@ -24,3 +24,7 @@ def add(session: Session, issuer: Issuer) -> Issuer:
     session.add(issuer)
     session.flush()
     return issuer
+
+
+def slugs_by_id(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Issuer.id, Issuer.slug)).tuples().all())

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import repository as award_repository
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.proofs.signer import Signer
@@ -125,7 +126,7 @@ def _sign(
 ) -> PublishedList:
     """Build the list from the revoked awards, sign it with `signer`, store and return it."""
     session.refresh(status_list, with_for_update=True)
-    indexes = repository.revoked_indexes(session, status_list_id=status_list.id)
+    indexes = award_repository.revoked_indexes(session, status_list_id=status_list.id)
     unsigned = status_list_credential(
         url=list_url(settings, status_list.public_id),
         issuer=issuer_did(settings.public_origin, issuer.slug),
@@ -157,7 +158,7 @@ def current_document(
     if status_list.signed_document is not None:
         stored: dict[str, Any] = json.loads(status_list.signed_document)
         return stored
-    indexes = repository.revoked_indexes(session, status_list_id=status_list.id)
+    indexes = award_repository.revoked_indexes(session, status_list_id=status_list.id)
     return status_list_credential(
         url=list_url(settings, public_id),
         issuer=issuer_did(settings.public_origin, _issuer(session, status_list).slug),

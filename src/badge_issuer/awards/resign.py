@@ -17,12 +17,12 @@ import structlog
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
+from badge_issuer.awards import repository
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.proofs.signer import Signer
 from badge_issuer.issuers.models import Issuer
-from badge_issuer.keys import repository
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.errors import KeyStateConflict
 

@@ -13,10 +13,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
+from badge_issuer.awards import repository, status_lists
 from badge_issuer.awards.errors import CredentialNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
-from badge_issuer.status import publication, repository
+from badge_issuer.status import repository as status_repository
 from badge_issuer.status.service import list_url
 
 TARGET_TYPE = "credential"
@@ -45,7 +46,7 @@ def revoke_credential(
     award = repository.award_for_update(session, credential_uuid)
     if award is None:
         raise CredentialNotFound(f"No credential {credential_uuid!r}.")
-    status_list = repository.get(session, award.status_list_id)
+    status_list = status_repository.get(session, award.status_list_id)
     if status_list is None:
         raise RuntimeError(f"award {award.uuid} points at a missing status list")
     url = list_url(settings, status_list.public_id)
@@ -67,5 +68,5 @@ def revoke_credential(
             "status_index": award.status_index,
         },
     )
-    publication.refresh_after_change(session, status_list=status_list, settings=settings, now=now)
+    status_lists.refresh_after_change(session, status_list=status_list, settings=settings, now=now)
     return Revocation(award=award, status_list_credential=url, already_revoked=False)
