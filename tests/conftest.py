@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 import throwaway_postgres  # noqa: E402
 
 from tests.awards.service_harness import Harness  # noqa: E402
-from tests.shared_data import shared_path  # noqa: E402
+from tests.shared_data import example_path  # noqa: E402
 
 hypothesis_settings.register_profile(
     "ci",
@@ -153,5 +153,5 @@ def harness(settings: Settings, client: TestClient) -> Harness:
     prepared = Harness.start(client)
     for provider_id, name in EXAMPLE_PROVIDERS.items():
         prepared.register_provider(provider_id, name)
-    prepared.load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+    prepared.load_skill_map(example_path("skill-map.yaml").read_bytes())
     return prepared

@@ -7,7 +7,7 @@ from typing import Any
 
 from badge_issuer.skillmap.document import SkillMap
 from badge_issuer.skillmap.rulebook import RuleBook, compile_rules
-from badge_issuer.skillmap.rules import Completion
+from badge_issuer.skillmap.rules import CompletedCourse
 from badge_issuer.skillmap.validation import validate_skill_map
 
 PROVIDER = "lms"
@@ -85,9 +85,9 @@ def at(day: float) -> datetime:
 
 def completion(
     course_id: str, day: float, score: float | None = None, *, completion_id: str | None = None
-) -> Completion:
+) -> CompletedCourse:
     """Return a completion of course_id on the given day; its id defaults to e.g. 'A@3'."""
-    return Completion(
+    return CompletedCourse(
         completion_id=completion_id or f"{course_id}@{day}",
         provider=PROVIDER,
         course_id=course_id,

@@ -17,7 +17,7 @@ from badge_issuer.db import session_scope
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.kit.clock import utc_now
 from tests.admin.factories import bearer, make_token
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 
 SKILL_MAP = "/v1/admin/skill-map"
 YAML = {"content-type": "application/yaml"}
@@ -32,7 +32,7 @@ def _ensure_default_issuer(app: FastAPI) -> None:
 
 @pytest.fixture
 def example_map() -> bytes:
-    return shared_path("examples", "skill-map.yaml").read_bytes()
+    return example_path("skill-map.yaml").read_bytes()
 
 
 @pytest.fixture

@@ -41,9 +41,9 @@ class AwardOutcome:
     progress: list[ProgressRef]
 
 
-def _rule_completions(completions: Sequence[Completion]) -> list[rules.Completion]:
+def _rule_completions(completions: Sequence[Completion]) -> list[rules.CompletedCourse]:
     return [
-        rules.Completion(
+        rules.CompletedCourse(
             completion_id=str(c.id),
             provider=c.provider_id,
             course_id=c.course_id,
@@ -67,7 +67,7 @@ def _standing(awards: Sequence[Award], now: datetime) -> tuple[set[str], set[str
 
 
 def _evidence(
-    session: Session, current: CurrentSkillMap, completions: Sequence[rules.Completion]
+    session: Session, current: CurrentSkillMap, completions: Sequence[rules.CompletedCourse]
 ) -> tuple[list[dict[str, object]], list[int], float | None]:
     ids = [int(c.completion_id) for c in completions]
     rows = provider_repository.completions_by_id(session, ids)

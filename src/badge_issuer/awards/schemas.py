@@ -55,7 +55,9 @@ class DirectAwardCreate(BaseModel):
 CredentialState = Literal["valid", "expired", "revoked"]
 
 
-class CredentialSummaryRead(BaseModel):
+class IssuedCredentialRead(BaseModel):
+    """A credential this service issued, as the admin listing shows it."""
+
     uuid: str
     url: str
     achievement_id: str

@@ -172,11 +172,6 @@ def rule_children(rule: Rule) -> tuple[Rule, ...]:
     return ()
 
 
-def rule_kind(rule: Rule) -> RuleKind:
-    """Return the kind key of a rule ("course", "all_of", ...)."""
-    return _MODEL_KINDS[type(rule)]
-
-
 class AchievementHeader(_Entry):
     """Everything about an achievement but its rule (validation checks rules node by node)."""
 
