@@ -11,6 +11,7 @@ from badge_issuer import kek_rotation, migrate
 from badge_issuer.admin import cli as token_cli
 from badge_issuer.cli_support import say
 from badge_issuer.config import get_settings
+from badge_issuer.continuity import cli as continuity_cli
 from badge_issuer.intake import cli as import_cli
 from badge_issuer.providers import cli as provider_cli
 from badge_issuer.skillmap import cli as skillmap_cli
@@ -24,6 +25,10 @@ app.add_typer(skillmap_cli.app, name="skillmap")
 app.add_typer(kek_rotation.app, name="keys")
 app.add_typer(provider_cli.app, name="provider")
 app.add_typer(import_cli.app, name="import")
+app.add_typer(continuity_cli.archive_app, name="archive")
+app.command()(continuity_cli.backup)
+app.command()(continuity_cli.restore)
+db_app.command("copy")(continuity_cli.db_copy)
 
 
 @app.command()

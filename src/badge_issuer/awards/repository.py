@@ -102,3 +102,8 @@ def count_unrevoked_awards_signed_by(session: Session, *, signing_key_id: int) -
         .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
     )
     return int(session.scalar(query) or 0)
+
+
+def all_uuids(session: Session) -> Sequence[str]:
+    """Return the uuid of every stored credential, oldest first."""
+    return session.scalars(select(Award.uuid).order_by(Award.id)).all()

@@ -55,9 +55,9 @@ class DirectAwardCreate(BaseModel):
 CredentialState = Literal["valid", "expired", "revoked"]
 
 
+# A credential this service issued, as the admin listing shows it (a docstring would change the
+# OpenAPI description).
 class IssuedCredentialRead(BaseModel):
-    """A credential this service issued, as the admin listing shows it."""
-
     uuid: str
     url: str
     achievement_id: str

@@ -64,3 +64,8 @@ def add(session: Session, status_list: StatusList) -> StatusList:
     session.add(status_list)
     session.flush()
     return status_list
+
+
+def all_public_ids(session: Session) -> Sequence[str]:
+    """Return the public id of every status list, oldest first."""
+    return session.scalars(select(StatusList.public_id).order_by(StatusList.id)).all()
