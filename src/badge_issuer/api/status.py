@@ -7,15 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from badge_issuer.admin.deps import CredentialsAdmin
-from badge_issuer.api.credentials_public import (
-    JSON,
-    PUBLIC_CACHE,
-    VC_LD_JSON,
-    etag_matches,
-    vc_media_type,
-)
 from badge_issuer.api.deps import NowDep, OriginDep, SessionDep, SettingsDep
 from badge_issuer.awards import revocation, status_lists
+from badge_issuer.kit.http import JSON, PUBLIC_CACHE, VC_LD_JSON, etag_matches, vc_media_type
 from badge_issuer.problems import problem_responses
 from badge_issuer.status.schemas import RevocationCreate, RevocationRead
 
