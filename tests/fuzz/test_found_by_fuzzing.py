@@ -16,7 +16,7 @@ from badge_issuer import bootstrap
 from badge_issuer.config import Settings
 from badge_issuer.kit.pagination import MAX_CURSOR
 from badge_issuer.skillmap.document import MAX_VALID_DAYS
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.providers.factories import one_badge_per_course
 
 LISTS = [

@@ -21,7 +21,7 @@ from badge_issuer.issuers.models import Issuer
 from badge_issuer.kit.schemas import InboundSchema
 
 # C0 controls and DEL: pyld and RDFC-1.0 escape them differently, so proofs over them would not
-# verify elsewhere (FINDINGS 1). Names also refuse line breaks and tabs.
+# verify elsewhere (../shared/FINDINGS.md #1). Names also refuse line breaks and tabs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
