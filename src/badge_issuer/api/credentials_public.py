@@ -7,14 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
-from badge_issuer.kit.http import (
-    JSON,
-    PUBLIC_CACHE,
-    VC_LD_JSON,
-    etag_matches,
-    etag_of,
-    vc_media_type,
-)
+from badge_issuer.kit.http import VC_DOCUMENT_CONTENT, etag_of, vc_document_response
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
 from badge_issuer.verification.schemas import VerificationReportRead
@@ -25,10 +18,7 @@ UuidPath = Annotated[str, Path(max_length=64, description="The credential's uuid
 _DOCUMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The signed OB 3.0 credential exactly as issued.",
-        "content": {
-            JSON: {"schema": {"type": "object"}},
-            VC_LD_JSON: {"schema": {"type": "object"}},
-        },
+        "content": VC_DOCUMENT_CONTENT,
     }
 }
 
@@ -45,12 +35,7 @@ _DOCUMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
 def get_credential(credential_id: UuidPath, request: Request, session: ReadSessionDep) -> Response:
     """Return the signed credential as stored: the URL a learner hands an employer."""
     award = service.stored_award(session, credential_uuid=credential_id)
-    etag = etag_of(award.document)
-    headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": "Accept"}
-    if etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    media_type = vc_media_type(request.headers.get("accept"))
-    return Response(award.document.encode("utf-8"), media_type=media_type, headers=headers)
+    return vc_document_response(request, award.document, etag=etag_of(award.document))
 
 
 @router.get(

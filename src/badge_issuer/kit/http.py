@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
-
-if TYPE_CHECKING:
-    from starlette.requests import Request
-
+from starlette.requests import Request
+from starlette.responses import Response
 
 JSON = "application/json"
 VC_LD_JSON = "application/vc+ld+json"
 # Public documents (credentials, status lists, profiles, images) may be cached five minutes.
 PUBLIC_CACHE = "public, max-age=300"
+# OpenAPI content of a signed VC document served as JSON or, when asked for, as JSON-LD.
+VC_DOCUMENT_CONTENT = {
+    JSON: {"schema": {"type": "object"}},
+    VC_LD_JSON: {"schema": {"type": "object"}},
+}
 
 
 async def read_bounded_body(
@@ -86,3 +89,15 @@ def vc_media_type(accept: str | None) -> str:
         if not refused:
             return VC_LD_JSON
     return JSON
+
+
+def vc_document_response(request: Request, document: str, *, etag: str) -> Response:
+    """Serve a signed public VC document byte for byte: 304 when If-None-Match names its ETag.
+
+    Cacheable for five minutes; the media type follows Accept, so caches vary on it.
+    """
+    headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": "Accept"}
+    if etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    media_type = vc_media_type(request.headers.get("accept"))
+    return Response(document.encode("utf-8"), media_type=media_type, headers=headers)
