@@ -13,8 +13,8 @@ from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.learners import service as learner_service
-from tests.awards.service_harness import Harness
 from tests.credentials.test_assembly import achievement_credential_validator
+from tests.harness import Harness
 from tests.shared_data import example_path
 
 SATO = "sato.hanako@example.jp"

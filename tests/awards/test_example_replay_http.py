@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.shared_data import example_path
 
 

@@ -31,12 +31,6 @@ PNG = {"content-type": "image/png"}
 SVG = {"content-type": "image/svg+xml"}
 
 
-@pytest.fixture
-def admin(app: FastAPI) -> dict[str, str]:
-    load_skill_map(app)
-    return bearer(make_token(app, Scope.SKILLMAP, name="design-team"))
-
-
 class TestUpload:
     def test_first_upload_is_201_with_what_was_stored(
         self, client: TestClient, admin: dict[str, str]

@@ -25,8 +25,8 @@ KEYS = f"/v1/admin/issuers/{SLUG}/keys"
 
 
 @pytest.fixture
-def api(app: FastAPI, client: TestClient) -> AdminApi:
-    api = AdminApi(client, make_token(app, Scope.KEYS, Scope.ISSUERS))
+def api(api: AdminApi) -> AdminApi:
+    """The suite's admin client, with issuer `kitami` created."""
     api.create_issuer(SLUG, "北見市")
     return api
 

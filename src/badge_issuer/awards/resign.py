@@ -49,7 +49,8 @@ class ResignOutcome:
 def replace_proof(document: dict[str, Any], signer: Signer, created: datetime) -> dict[str, Any]:
     """Return the document with its proof replaced by a new one from `signer`.
 
-    Our credentials carry exactly one proof (CONTRACT section 3), so the whole proof member goes.
+    Our credentials carry exactly one proof (../shared/CONTRACT.md section 3), so the whole
+    proof member goes.
     """
     unsigned = {member: value for member, value in document.items() if member != "proof"}
     return sign_credential(unsigned, signer, created)

@@ -9,7 +9,6 @@ overwrite the document of a revocation that committed meanwhile.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.errors import KeyUnavailable, NoActiveKey
+from badge_issuer.kit.http import etag_of
 from badge_issuer.status import repository
 from badge_issuer.status.document import status_list_credential
 from badge_issuer.status.encoding import build_bitstring, encode_list
@@ -40,11 +40,6 @@ class PublishedList:
 
     document: str
     etag: str
-
-
-def etag_of(text: str) -> str:
-    """Return the strong ETag of a document's text."""
-    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
 
 
 def get_list(session: Session, public_id: str) -> StatusList:

@@ -1,4 +1,4 @@
-"""The skill map file format (CONTRACT.md section 6) as typed, immutable pydantic models.
+"""The skill map file format (../shared/CONTRACT.md section 6) as typed, immutable pydantic models.
 
 These models check shape and types only. Cross-references, duplicates, cycles and impossible
 numbers are checked by `validation`, so that every problem in a file is reported at once.
