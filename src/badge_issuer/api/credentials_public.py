@@ -8,6 +8,9 @@ from fastapi import APIRouter, Path, Request, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
 from badge_issuer.kit.http import VC_DOCUMENT_CONTENT, etag_of, vc_document_response
+from badge_issuer.pages import views as pages
+from badge_issuer.pages.documentation import problems_or_pages
+from badge_issuer.pages.negotiation import VARY
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
 from badge_issuer.verification.schemas import VerificationReportRead
@@ -18,7 +21,7 @@ UuidPath = Annotated[str, Path(max_length=64, description="The credential's uuid
 _DOCUMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The signed OB 3.0 credential exactly as issued.",
-        "content": VC_DOCUMENT_CONTENT,
+        "content": {**VC_DOCUMENT_CONTENT, "text/html": {"schema": {"type": "string"}}},
     }
 }
 
@@ -29,13 +32,26 @@ _DOCUMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
     responses={
         **_DOCUMENT_RESPONSE,
         304: {"description": "Not modified"},
-        **problem_responses(404),
+        **problems_or_pages(404),
     },
 )
-def get_credential(credential_id: UuidPath, request: Request, session: ReadSessionDep) -> Response:
-    """Return the signed credential as stored: the URL a learner hands an employer."""
+def get_credential(
+    credential_id: UuidPath,
+    request: Request,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Return the signed credential as stored: the URL a learner hands an employer.
+
+    A browser (Accept preferring text/html) gets the badge page instead, unless `?format=json`.
+    """
+    if pages.wants_html(request):
+        return pages.credential_html(
+            request, session, credential_id=credential_id, settings=settings, now=now
+        )
     award = service.stored_award(session, credential_uuid=credential_id)
-    return vc_document_response(request, award.document, etag=etag_of(award.document))
+    return vc_document_response(request, award.document, etag=etag_of(award.document), vary=VARY)
 
 
 @router.get(

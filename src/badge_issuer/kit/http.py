@@ -91,12 +91,15 @@ def vc_media_type(accept: str | None) -> str:
     return JSON
 
 
-def vc_document_response(request: Request, document: str, *, etag: str) -> Response:
+def vc_document_response(
+    request: Request, document: str, *, etag: str, vary: str = "Accept"
+) -> Response:
     """Serve a signed public VC document byte for byte: 304 when If-None-Match names its ETag.
 
-    Cacheable for five minutes; the media type follows Accept, so caches vary on it.
+    Cacheable for five minutes; the media type follows Accept, so caches vary on it (and on
+    whatever else chooses the representation, `vary`).
     """
-    headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": "Accept"}
+    headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": vary}
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     media_type = vc_media_type(request.headers.get("accept"))
