@@ -12,6 +12,7 @@ from badge_issuer.admin import cli as token_cli
 from badge_issuer.cli_support import say
 from badge_issuer.config import get_settings
 from badge_issuer.keys import cli as keys_cli
+from badge_issuer.outbox import cli as outbox_cli
 from badge_issuer.providers import cli as provider_cli
 from badge_issuer.providers import import_cli
 from badge_issuer.skillmap import cli as skillmap_cli
@@ -25,6 +26,7 @@ app.add_typer(skillmap_cli.app, name="skillmap")
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(provider_cli.app, name="provider")
 app.add_typer(import_cli.app, name="import")
+app.command("worker")(outbox_cli.worker)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from badge_issuer.config import Settings, get_settings
 from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.kit.clock import Clock, utc_now
 from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from badge_issuer.outbox import runtime as outbox_runtime
 from badge_issuer.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 
 DESCRIPTION = """Issues Open Badges 3.0 credentials for course completions reported by e-learning
@@ -30,9 +31,17 @@ WORKER_THREADS = 1000
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    # Every serving process also delivers the outbox (mail, callbacks); see outbox/dispatcher.py.
+    outbox = (
+        outbox_runtime.start_background(app.state.engine, app.state.settings, app.state.clock)
+        if app.state.settings.outbox_dispatcher
+        else None
+    )
     yield
+    if outbox is not None:
+        await anyio.to_thread.run_sync(outbox.stop)
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
