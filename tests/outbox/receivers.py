@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from standardwebhooks.webhooks import Webhook
@@ -131,3 +136,132 @@ class CallbackReceiver:
 
     def ids(self) -> Iterator[str]:
         return (r.webhook_id for r in self.received)
+
+
+@dataclass
+class ReceivedMail:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+
+@dataclass
+class MailServer:
+    """An aiosmtpd server on 127.0.0.1: plain, STARTTLS (required) or implicit TLS, optional
+    authentication; answers `rcpt_status` to RCPT TO when set (e.g. 550)."""
+
+    security: str = "none"  # none | starttls | tls
+    certificate: tuple[Path, Path] | None = None  # (cert, key) PEM files
+    login: tuple[str, str] | None = None
+    rcpt_status: str | None = None
+    messages: list[ReceivedMail] = field(default_factory=list)
+    logins: list[str] = field(default_factory=list)
+    _controller: Any = None
+
+    def __enter__(self) -> MailServer:
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        server = self
+
+        class Handler:
+            async def handle_RCPT(
+                self, _server: Any, _session: Any, envelope: Any, address: str, _options: Any
+            ) -> str:
+                if server.rcpt_status:
+                    return server.rcpt_status
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+                server.messages.append(
+                    ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+                )
+                return "250 Message accepted for delivery"
+
+        def authenticate(
+            _server: Any, _session: Any, _envelope: Any, _mechanism: str, data: Any
+        ) -> AuthResult:
+            ok = (
+                isinstance(data, LoginPassword)
+                and server.login is not None
+                and (data.login.decode(), data.password.decode()) == server.login
+            )
+            if ok:
+                server.logins.append(data.login.decode())
+            return AuthResult(success=ok)
+
+        context = None
+        if self.certificate is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*self.certificate)
+        options: dict[str, Any] = {}
+        if self.login is not None:
+            options |= {"authenticator": authenticate, "auth_required": True}
+        if self.security == "starttls":
+            options |= {"tls_context": context, "require_starttls": True}
+        elif self.security == "tls":
+            # aiosmtpd counts only STARTTLS as TLS for AUTH; the whole session is TLS here.
+            options |= {
+                "ssl_context": context,
+                "server_hostname": "localhost",
+                "auth_require_tls": False,
+                "auth_required": False,  # else aiosmtpd warns about AUTH without TLS
+            }
+        else:
+            options |= {"auth_require_tls": False}
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=free_port(), **options)
+        self._controller.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._controller.stop()
+
+    @property
+    def port(self) -> int:
+        return int(self._controller.port)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
+    """A certificate for `localhost` and 127.0.0.1, and its key (the test's private CA)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = directory / "smtp-cert.pem", directory / "smtp-key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path

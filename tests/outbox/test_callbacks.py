@@ -8,9 +8,10 @@ from fastapi import FastAPI
 
 from badge_issuer.awards import service as award_service
 from badge_issuer.awards.schemas import DirectAwardCreate
-from badge_issuer.config import Settings
+from badge_issuer.config import Environment, Settings
 from badge_issuer.db import session_scope
 from badge_issuer.outbox import schedule
+from badge_issuer.outbox import service as outbox_service
 from tests.awards.service_harness import Harness
 from tests.outbox.receivers import CallbackReceiver
 from tests.outbox.support import (
@@ -176,3 +177,37 @@ class TestTransactions:
                 session, data=data, settings=settings, now=SteppedClock()()
             )
         assert [j.channel for j in jobs(app)] == ["mail"]
+
+
+class TestQueueStats:
+    def test_depth_and_oldest_age_per_channel(
+        self, harness: Harness, app: FastAPI, settings: Settings
+    ) -> None:
+        clock = SteppedClock()
+        with CallbackReceiver(default=503) as receiver:
+            set_callback(harness, "manabi-portal", receiver.url)
+            earn_bronze(harness)
+            clock.skip(30)
+            for session in session_scope(app.state.session_factory):
+                before = {s.channel: s for s in outbox_service.queue_stats(session, now=clock())}
+            assert before["callbacks"].pending == before["mail"].pending == 1
+            assert before["callbacks"].oldest_pending_age_seconds >= 30
+            dispatcher(app, settings, clock).run_once()
+        for session in session_scope(app.state.session_factory):
+            after = {s.channel: s for s in outbox_service.queue_stats(session, now=clock())}
+        assert (after["mail"].pending, after["callbacks"].pending) == (0, 1)
+
+
+class TestProductionDestinations:
+    def test_a_loopback_callback_is_refused_in_production(
+        self, harness: Harness, app: FastAPI, settings: Settings
+    ) -> None:
+        production = settings.model_copy(update={"env": Environment.PRODUCTION})
+        with CallbackReceiver() as receiver:
+            set_callback(harness, "manabi-portal", receiver.url)
+            earn_bronze(harness)
+            dispatcher(app, production, SteppedClock()).run_once()
+            assert receiver.received == []
+        [job] = deliveries(harness, channel="callbacks")
+        assert job["state"] == "pending"
+        assert job["last_error"].startswith("refused: ")

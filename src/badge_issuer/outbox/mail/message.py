@@ -29,9 +29,10 @@ def build(
     # RFC 3834: an automatic message; auto-responders must not answer it.
     message["Auto-Submitted"] = "auto-generated"
     message["X-Auto-Response-Suppress"] = "All"
-    message["Content-Language"] = "ja, en"
     message.set_content(content.text, subtype="plain", charset="utf-8")
     message.add_alternative(content.html, subtype="html", charset="utf-8")
+    # After the parts exist: making the message multipart moves Content-* headers into them.
+    message["Content-Language"] = "ja, en"
     return message
 
 
