@@ -123,9 +123,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         public_url="http://localhost:8000",
         key_encryption_key_file=tmp_path / "keys" / "master.key",
         log_json=True,
-        # Outbox tests run the dispatcher themselves; mail never lands in the repository.
-        outbox_dispatcher=False,
-        mail_dir=tmp_path / "mail",
+        mail_dir=tmp_path / "mail",  # development mail (.eml files) never lands in the repository
     )
 
 

@@ -36,7 +36,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Every serving process also delivers the outbox (mail, callbacks); see outbox/dispatcher.py.
     outbox = (
         outbox_runtime.start_background(app.state.engine, app.state.settings, app.state.clock)
-        if app.state.settings.outbox_dispatcher
+        if app.state.deliver_outbox and app.state.settings.outbox_dispatcher
         else None
     )
     yield
@@ -44,8 +44,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         await anyio.to_thread.run_sync(outbox.stop)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
-    """Build the ASGI application for the given settings (default: from the environment)."""
+def create_app(
+    settings: Settings | None = None, *, clock: Clock = utc_now, deliver_outbox: bool = False
+) -> FastAPI:
+    """Build the ASGI application for the given settings (default: from the environment).
+
+    `deliver_outbox`: run the outbox dispatcher during the app's lifespan (what `serve` does).
+    """
     settings = settings or get_settings()
     app = FastAPI(
         title="badge-issuer",
@@ -60,6 +65,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     app.state.session_factory = make_session_factory(engine)
     app.state.read_session_factory = make_session_factory(engine, read_only=True)
     app.state.clock = clock
+    app.state.deliver_outbox = deliver_outbox
     install_problem_handlers(app, type_base=settings.problem_type_base)
     for router in routers.ALL:
         app.include_router(router)
