@@ -24,3 +24,8 @@ def add(session: Session, issuer: Issuer) -> Issuer:
     session.add(issuer)
     session.flush()
     return issuer
+
+
+def all_issuers(session: Session) -> Sequence[Issuer]:
+    """Return every issuer, oldest first."""
+    return session.scalars(select(Issuer).order_by(Issuer.id)).all()
