@@ -62,7 +62,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox_attempt")),
-        sa.UniqueConstraint("job_id", "number", name=op.f("uq_outbox_attempt_job_id")),
+        sa.UniqueConstraint("job_id", "number", name=op.f("uq_outbox_attempt_job_id_number")),
     )
 
 

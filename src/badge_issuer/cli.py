@@ -13,7 +13,7 @@ from badge_issuer.cli_support import say
 from badge_issuer.config import get_settings
 from badge_issuer.continuity import cli as continuity_cli
 from badge_issuer.keys import cli as keys_cli
-from badge_issuer.outbox import cli as outbox_cli
+from badge_issuer.notifications import cli as outbox_cli
 from badge_issuer.providers import cli as provider_cli
 from badge_issuer.providers import import_cli
 from badge_issuer.skillmap import cli as skillmap_cli

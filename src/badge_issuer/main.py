@@ -15,7 +15,7 @@ from badge_issuer.config import Settings, get_settings
 from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.kit.clock import Clock, utc_now
 from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from badge_issuer.outbox import runtime as outbox_runtime
+from badge_issuer.notifications import runtime as outbox_runtime
 from badge_issuer.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 
 DESCRIPTION = """Issues Open Badges 3.0 credentials for course completions reported by e-learning

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.kit.clock import utc_now
-from badge_issuer.outbox import runtime
+from badge_issuer.notifications import runtime
 from badge_issuer.outbox.dispatcher import Dispatcher
 from badge_issuer.outbox.models import OutboxJob
 from tests.awards.service_harness import Harness

@@ -93,6 +93,7 @@ def completion_ids_of(session: Session, award_id: int) -> list[int]:
         )
     )
 
+
 def all_uuids(session: Session) -> Sequence[str]:
     """Return the uuid of every stored credential, oldest first."""
     return session.scalars(select(Award.uuid).order_by(Award.id)).all()

@@ -7,9 +7,9 @@ from sqlalchemy import Engine
 from badge_issuer.config import Settings
 from badge_issuer.db import make_session_factory
 from badge_issuer.kit.clock import Clock, utc_now
-from badge_issuer.outbox.callbacks.sender import CallbackSender
+from badge_issuer.notifications.callbacks import CallbackSender
+from badge_issuer.notifications.mail import MailSender
 from badge_issuer.outbox.dispatcher import BackgroundDispatcher, Dispatcher, Handler
-from badge_issuer.outbox.mail.sender import MailSender
 from badge_issuer.outbox.models import Channel
 
 

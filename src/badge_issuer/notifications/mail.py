@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.kit.clock import Clock
-from badge_issuer.outbox.mail import compose, message, render, smtp
+from badge_issuer.notifications import mail_facts
+from badge_issuer.outbox.mail import message, render, smtp
 from badge_issuer.outbox.service import ClaimedJob, DeliveryResult
 
 log = structlog.get_logger(__name__)
@@ -49,7 +50,7 @@ class MailSender:
     def compose(self, job: ClaimedJob, *, to: str) -> EmailMessage | None:
         now = self.clock()
         with transaction(self.session_factory) as session:
-            facts = compose.award_mail_facts(
+            facts = mail_facts.award_mail_facts(
                 session,
                 credential_id=str(job.payload["credential_id"]),
                 settings=self.settings,

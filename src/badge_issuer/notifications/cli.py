@@ -15,7 +15,7 @@ def worker() -> None:
     from badge_issuer import migrate
     from badge_issuer.db import create_db_engine
     from badge_issuer.kit.logging import configure_logging
-    from badge_issuer.outbox import runtime
+    from badge_issuer.notifications import runtime
 
     settings = get_settings()
     configure_logging(level=settings.log_level, json=settings.log_json)
