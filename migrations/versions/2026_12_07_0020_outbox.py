@@ -1,7 +1,7 @@
 """Transactional outbox: learner mail and provider callbacks, with their delivery attempts.
 
 Revision ID: 0020_outbox
-Revises: 0005_stats_holding_index
+Revises: 0030_wallet_pickup
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import badge_issuer.db
 
 revision: str = "0020_outbox"
-down_revision: str | None = "0005_stats_holding_index"
+down_revision: str | None = "0030_wallet_pickup"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import re
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -12,8 +13,11 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from badge_issuer.config import Environment, Settings
+from badge_issuer.db import session_scope
+from badge_issuer.kit.clock import utc_now
 from badge_issuer.outbox.mail import queue as mail_queue
 from badge_issuer.outbox.mail import smtp
+from badge_issuer.wallet import claims
 from tests.awards.service_harness import Harness
 from tests.outbox.receivers import MailServer, self_signed_certificate
 from tests.outbox.support import SteppedClock, deliveries, dispatcher, earn_bronze, jobs
@@ -72,6 +76,13 @@ class TestAwardMail:
             assert "What is next" in part
             assert part.index("取得の理由") < part.index("Why")  # Japanese first, English below
         assert '<html lang="ja">' in html
+        # The claim link is the wallet's: signed, expiring, bound to this credential.
+        [claim_url] = set(re.findall(r"http://localhost:8000/claim/[^\s<\"]+", text + html))
+        for session in session_scope(app.state.session_factory):
+            opened = claims.open_claim(
+                session, token=claim_url.rsplit("/", 1)[1], settings=settings, now=utc_now()
+            )
+            assert opened.award.uuid == answer["awards"][0]["credential_id"]
         assert job.state == "delivered"
         assert job.sealed_recipient is None
 

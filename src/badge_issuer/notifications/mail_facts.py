@@ -20,6 +20,7 @@ from badge_issuer.outbox.mail.facts import AwardMailFacts, CompletedCourse, Next
 from badge_issuer.providers.models import Completion, Provider
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.service import CurrentSkillMap
+from badge_issuer.wallet.claims import ClaimLinks, mint_claim_links
 
 JAPAN = timezone(timedelta(hours=9), "JST")
 NEXT_BADGES = 3
@@ -81,9 +82,10 @@ def _next_badges(
     return tuple(badges)
 
 
-def claim_url(session: Session, award: Award, settings: Settings, now: datetime) -> str:
-    """The link that lets the learner claim the credential."""
-    return f"{settings.public_origin}/credentials/{award.uuid}"
+def _claim(session: Session, award: Award, settings: Settings, now: datetime) -> ClaimLinks:
+    """Fresh claim links (wallet/), minted when the mail is composed: their expiry counts from
+    the moment the learner can read them. Each attempt mints its own; only the sent one is used."""
+    return mint_claim_links(session, award=award, settings=settings, now=now, created_by="mail")
 
 
 def _narratives(document: dict[str, Any], has_completions: bool) -> tuple[str, ...]:
@@ -100,10 +102,13 @@ def award_mail_facts(
     award = award_repository.get_by_uuid(session, credential_id)
     if award is None or award.revoked_at is not None:
         return None
+    if award.valid_until is not None and award.valid_until <= now:
+        return None
     document = json.loads(award.document)
     achievement = document["credentialSubject"]["achievement"]
     criteria = achievement.get("criteria") or {}
     current = skillmap_service.load_current(session)
+    claim = _claim(session, award, settings, now)
     completions = _completions(
         session, award_repository.completion_ids_of(session, award.id), current
     )
@@ -113,7 +118,8 @@ def award_mail_facts(
         criteria=str(criteria.get("narrative", "")),
         issuer_name=str(document["issuer"].get("name", "")),
         credential_url=f"{settings.public_origin}/credentials/{award.uuid}",
-        claim_url=claim_url(session, award, settings, now),
+        claim_url=claim.claim_url,
+        claim_expires_on=_day(claim.expires_at),
         valid_until=_day(award.valid_until) if award.valid_until else None,
         completions=completions,
         narratives=_narratives(document, bool(completions)),

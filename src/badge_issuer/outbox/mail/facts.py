@@ -37,6 +37,7 @@ class AwardMailFacts:
     issuer_name: str
     credential_url: str
     claim_url: str
+    claim_expires_on: str
     valid_until: str | None
     completions: tuple[CompletedCourse, ...]
     narratives: tuple[str, ...] = ()  # a direct award's reasons, in the admin's words
