@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from fastapi import FastAPI
@@ -74,6 +75,8 @@ class TestRetries:
             worker.run_once()
             receiver.wait_for(1)
             [after_503] = deliveries(harness, channel="callbacks")
+            print("GET /v1/admin/deliveries?channel=callbacks after a 503:")
+            print(json.dumps(after_503, indent=2, ensure_ascii=False))
             assert after_503["state"] == "pending"
             assert after_503["attempts"] == 1
             assert after_503["last_error"] == "HTTP 503"
@@ -90,6 +93,8 @@ class TestRetries:
         assert first.body == second.body
         assert [first.status, second.status] == [503, 204]
         [done] = deliveries(harness, channel="callbacks")
+        print("... and after the retry answered 204:")
+        print(json.dumps(done, indent=2, ensure_ascii=False))
         assert done["state"] == "delivered"
         assert [a["outcome"] for a in done["attempt_log"]] == ["failed", "delivered"]
         assert done["recipient_held"] is False
