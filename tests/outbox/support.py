@@ -16,7 +16,7 @@ from badge_issuer.kit.clock import utc_now
 from badge_issuer.notifications import runtime
 from badge_issuer.outbox.dispatcher import Dispatcher
 from badge_issuer.outbox.models import OutboxJob
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 
 BRONZE_COURSES = ("DXL-101", "DATA-110")
 

@@ -13,7 +13,7 @@ from badge_issuer.config import Environment, Settings
 from badge_issuer.db import session_scope
 from badge_issuer.outbox import schedule
 from badge_issuer.outbox import service as outbox_service
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.outbox.receivers import CallbackReceiver
 from tests.outbox.support import (
     SteppedClock,

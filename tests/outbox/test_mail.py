@@ -18,7 +18,7 @@ from badge_issuer.kit.clock import utc_now
 from badge_issuer.outbox.mail import queue as mail_queue
 from badge_issuer.outbox.mail import smtp
 from badge_issuer.wallet import claims
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.outbox.receivers import MailServer, self_signed_certificate
 from tests.outbox.support import SteppedClock, deliveries, dispatcher, earn_bronze, jobs
 
