@@ -15,6 +15,7 @@ from badge_issuer.config import Settings, get_settings
 from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.kit.clock import Clock, utc_now
 from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from badge_issuer.metrics.setup import install_observability
 from badge_issuer.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 
 DESCRIPTION = """Issues Open Badges 3.0 credentials for course completions reported by e-learning
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         max_bytes=settings.max_body_bytes,
         type_base=settings.problem_type_base,
     )
+    install_observability(app, settings, clock=clock)
     app.add_middleware(RequestIdMiddleware)
     return app
 

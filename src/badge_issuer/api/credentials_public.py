@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
+from badge_issuer.metrics.recording import record_verification
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
 from badge_issuer.verification.schemas import VerificationReportRead
@@ -84,4 +85,5 @@ def verify_stored_credential(
     report = service.verify_stored(
         session, credential_uuid=credential_id, settings=settings, now=now
     )
+    record_verification(report.verified, report.checks)
     return VerificationReportRead.of(report)
