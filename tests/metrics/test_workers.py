@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from badge_issuer.config import Settings
-from tests.faults.servers import ServerProcess, cli, server_env
+from tests.faults.servers import ServerProcess, cli, free_port, server_env
 from tests.metrics import script
 from tests.metrics.expectations import expected_increments
 
@@ -103,3 +103,42 @@ class TestTwoWorkers:
                 )
                 == 48
             )
+
+
+@pytest.mark.slow
+class TestSeparatePort:
+    def test_metrics_answer_on_their_own_port_only(
+        self, settings: Settings, tmp_path: Path
+    ) -> None:
+        metrics_port = free_port()
+        env = server_env(settings) | {
+            "BADGE_ISSUER_METRICS_DIR": str(tmp_path / "metrics"),
+            "BADGE_ISSUER_METRICS_PORT": str(metrics_port),
+        }
+        server = ServerProcess(env, tmp_path / "server.log", workers=2)
+        try:
+            server.start()
+            server.wait_ready()
+            token = _secret_line(cli(env, "token", "create", "--scope", "metrics"))
+            with httpx.Client(timeout=30, headers={"Connection": "close"}) as client:
+                for _ in range(10):
+                    assert client.get(f"{server.base_url}/health").status_code == 200
+                answer = client.get(f"http://127.0.0.1:{metrics_port}/metrics")
+                here = client.get(
+                    f"{server.base_url}/metrics", headers={"Authorization": f"Bearer {token}"}
+                )
+        finally:
+            server.stop()
+        assert answer.status_code == 200
+        parsed = script.samples(answer.text)
+        served = script.value(
+            parsed,
+            "badge_issuer_http_requests_total",
+            route="/health",
+            method="GET",
+            status="200",
+        )
+        assert served >= 10, "the supervisor reads every worker's files"
+        assert script.value(parsed, "badge_issuer_database_up") == 1
+        assert here.status_code == 404
+        assert here.headers["content-type"] == "application/problem+json"
