@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     metrics_host: str = "127.0.0.1"
     metrics_dir: Path = Path("var/metrics")
     otlp_endpoint: str | None = None
+    # Wallet pickup: claim links (mailed to learners), VCALM exchanges and OpenID4VCI grants.
+    # The claim-link MAC key defaults to one derived from LEARNER_HASH_SECRET.
+    claim_link_secret: SecretStr | None = None
+    claim_link_days: Annotated[int, Field(ge=1, le=366)] = 30
+    wallet_exchange_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     log_level: str = "INFO"
     log_json: bool = True
 

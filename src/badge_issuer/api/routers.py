@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from badge_issuer.api import audit, catalog, health, skillmap
+from badge_issuer.api import audit, catalog, claims, health, oid4vci, skillmap
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
@@ -33,6 +33,8 @@ ALL: list[APIRouter] = [
     providers_api.router,
     completions_api.admin_router,
     credentials_admin_api.router,
+    claims.router,
+    oid4vci.router,
     verify_api.router,
     # Before the public credential routes: /credentials/{credential_id} would match first.
     vcapi_api.router,
@@ -50,6 +52,18 @@ TAGS: list[dict[str, Any]] = [
         "(scope `credentials`).",
     },
     {"name": "health", "description": "Liveness and readiness probes."},
+    {
+        "name": "wallet",
+        "description": "Learners put a credential in their wallet: W3C VCALM interaction URLs and "
+        "exchanges (DID authentication, then the credential bound to the wallet's DID), and the "
+        "DCC Learner Credential Wallet's request link. Refusals are problem+json.",
+    },
+    {
+        "name": "openid4vci",
+        "description": "OpenID4VCI 1.0 pre-authorized code flow (`ldp_vc`): metadata, offer, "
+        "token, nonce, credential. Token, nonce and credential errors are OAuth-style JSON "
+        "(`error`, `error_description`), as the specification requires.",
+    },
     {"name": "admin: audit", "description": "Append-only log of admin actions (scope `issuers`)."},
     {
         "name": "admin: skill map",
