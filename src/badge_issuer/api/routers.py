@@ -14,6 +14,7 @@ from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
 from badge_issuer.api import metrics as metrics_api
+from badge_issuer.api import pages as pages_api
 from badge_issuer.api import providers as providers_api
 from badge_issuer.api import stats as stats_api
 from badge_issuer.api import status as status_api
@@ -43,6 +44,7 @@ ALL: list[APIRouter] = [
     status_api.admin_router,
     stats_api.router,
     metrics_api.router,
+    pages_api.router,
 ]
 
 TAGS: list[dict[str, Any]] = [
@@ -119,6 +121,12 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "metrics",
         "description": "Prometheus metrics for operators (scope `metrics`; or a separate port).",
+    },
+    {
+        "name": "pages",
+        "description": "HTML pages for people: the landing page, the browser verification page and "
+        "the recipient check of a badge page. `/credentials/{uuid}`, `/achievements/{id}` and "
+        "`/issuers/{slug}` answer their page when Accept prefers text/html.",
     },
     {
         "name": "stats",
