@@ -50,12 +50,13 @@ def _route_template(scope: Scope) -> str:
     path = getattr(route, "path", None)
     if isinstance(path, str):
         return path
-    # No route matched (404, or a 405 from the router): one label for all of them.
+    # Refused before routing (a rate limit, a token checked before the body), or a 405: the
+    # route that would have answered; no route at all (404) is one label for all such paths.
     app = scope.get("app")
     router = getattr(app, "router", None)
     for candidate in getattr(router, "routes", ()):
         match, _ = candidate.matches(scope)
-        if match is Match.PARTIAL:
+        if match is not Match.NONE:
             return str(getattr(candidate, "path", "unmatched"))
     return "unmatched"
 
