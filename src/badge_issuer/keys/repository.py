@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from badge_issuer.awards.models import Award
 from badge_issuer.keys.models import KeyState, SigningKey
 
 
@@ -93,28 +92,6 @@ def retire_active(session: Session, *, issuer_id: int, now: datetime) -> Sequenc
         .execution_options(synchronize_session="fetch")
     )
     return session.scalars(statement).all()
-
-
-def unrevoked_awards_signed_by(
-    session: Session, *, signing_key_id: int, limit: int
-) -> Sequence[Award]:
-    """Return the next `limit` unrevoked awards whose proof `signing_key_id` made."""
-    query = (
-        select(Award)
-        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
-        .order_by(Award.id)
-        .limit(limit)
-    )
-    return session.scalars(query).all()
-
-
-def count_unrevoked_awards_signed_by(session: Session, *, signing_key_id: int) -> int:
-    query = (
-        select(func.count())
-        .select_from(Award)
-        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
-    )
-    return int(session.scalar(query) or 0)
 
 
 def state_counts(session: Session) -> Sequence[tuple[int, str, int]]:

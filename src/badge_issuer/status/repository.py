@@ -1,4 +1,4 @@
-"""Queries over status lists and the revoked awards that set their bits."""
+"""Queries over status lists."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from badge_issuer.awards.models import Award
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.status.models import StatusList
 
@@ -65,20 +64,6 @@ def add(session: Session, status_list: StatusList) -> StatusList:
     session.add(status_list)
     session.flush()
     return status_list
-
-
-def revoked_indexes(session: Session, *, status_list_id: int) -> Sequence[int]:
-    """Return the indexes of the list's awards that are revoked: its bits set to 1."""
-    query = select(Award.status_index).where(
-        Award.status_list_id == status_list_id, Award.revoked_at.is_not(None)
-    )
-    return session.scalars(query).all()
-
-
-def award_for_update(session: Session, credential_uuid: str) -> Award | None:
-    """Return the award with this uuid, row-locked so concurrent revocations queue."""
-    query = select(Award).where(Award.uuid == credential_uuid).with_for_update()
-    return session.scalars(query).first()
 
 
 def all_public_ids(session: Session) -> Sequence[str]:
