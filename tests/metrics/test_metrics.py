@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from badge_issuer.admin.scopes import Scope
 from tests.admin.factories import bearer, make_token
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.metrics import script
 from tests.metrics.expectations import expected_increments
 

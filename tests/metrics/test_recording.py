@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient
 
 from badge_issuer.awards.models import Award
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 
 LABELS = {"issuer": "default", "achievement": "dx-literacy-bronze", "source": "rule"}
 
