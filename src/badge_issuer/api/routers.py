@@ -13,6 +13,7 @@ from badge_issuer.api import credentials_public as credentials_public_api
 from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
+from badge_issuer.api import pages as pages_api
 from badge_issuer.api import providers as providers_api
 from badge_issuer.api import stats as stats_api
 from badge_issuer.api import status as status_api
@@ -42,6 +43,7 @@ ALL: list[APIRouter] = [
     status_api.router,
     status_api.admin_router,
     stats_api.router,
+    pages_api.router,
 ]
 
 TAGS: list[dict[str, Any]] = [
@@ -114,6 +116,12 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "status lists",
         "description": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",
+    },
+    {
+        "name": "pages",
+        "description": "HTML pages for people: the landing page, the browser verification page and "
+        "the recipient check of a badge page. `/credentials/{uuid}`, `/achievements/{id}` and "
+        "`/issuers/{slug}` answer their page when Accept prefers text/html.",
     },
     {
         "name": "stats",
