@@ -55,9 +55,7 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(
-    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
+def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("browser-site")
     shutil.copyfile(sqlite_template, folder / "site.db")
     port = free_port()

@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.pages.negotiation import prefers_html
 from badge_issuer.problems import problem_responses
-from badge_issuer.wallet import claims, exchanges
+from badge_issuer.wallet import claim_page, claims, exchanges
 
 router = APIRouter(tags=["wallet"])
 
@@ -19,25 +20,35 @@ ExchangePath = Annotated[str, Path(min_length=1, max_length=64)]
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def wants_html(request: Request) -> bool:
-    """A browser (text/html, no JSON asked for) gets the claim page; wallets get JSON."""
-    accept = request.headers.get("accept", "")
-    return "text/html" in accept and "application/json" not in accept
+@router.get(
+    "/claim/{token}",
+    response_class=HTMLResponse,
+    responses={200: {"content": {"text/html": {}}, "description": "The claim page."}},
+)
+def claim(
+    token: TokenPath, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
+) -> HTMLResponse:
+    """Show a learner's claim page: the badge, downloads, LinkedIn, and add to wallet."""
+    response = claim_page.claim_html(request, session, token=token, settings=settings, now=now)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @router.get(
     "/interactions/{token}",
     responses={
+        **problem_responses(404, 409, 422),
         200: {"description": "The protocols a wallet may use (`Accept: application/json`)."},
         303: {"description": "A browser is sent to the claim page."},
-    }
-    | problem_responses(404, 409, 422),
+    },
 )
 def interaction(
     token: TokenPath, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> Response:
     """Answer a VCALM interaction URL: the wallet protocols as JSON, else the claim page."""
-    if wants_html(request):
+    # A browser gets the claim page; wallets (Accept: application/json) get the protocols.
+    if prefers_html(request.headers.get("accept")):
         return RedirectResponse(claims.claim_url(settings, token), status_code=303)
     protocols = exchanges.open_interaction(session, token=token, settings=settings, now=now)
     return JSONResponse(protocols, headers=NO_STORE)

@@ -190,12 +190,9 @@ def post_exchange(
     if exchange.state != "active":
         raise ExchangeNotStarted("POST {} to the exchange first to get its challenge.")
     holder = didauth.authenticate_holder(
-        session,
-        presentation=body["verifiablePresentation"],
+        body["verifiablePresentation"],
         challenge=exchange.challenge,
         domain=proof_domain(settings),
-        settings=settings,
-        now=now,
     )
     credential = _issue(session, exchange, holder=holder, settings=settings, now=now)
     return {
@@ -227,12 +224,5 @@ def post_lcw_request(
     """Answer LCW's request link: a bare DID-auth VP in, the credential out."""
     exchange = _live_exchange(session, public_id, protocol=LCW, now=now)
     _lcw_domain(presentation, settings)
-    holder = didauth.authenticate_holder(
-        session,
-        presentation=presentation,
-        challenge=exchange.challenge,
-        domain=None,
-        settings=settings,
-        now=now,
-    )
+    holder = didauth.authenticate_holder(presentation, challenge=exchange.challenge, domain=None)
     return _issue(session, exchange, holder=holder, settings=settings, now=now)
