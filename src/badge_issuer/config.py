@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     # did:web hosts the verifier may fetch from; empty means it never fetches anything.
     verifier_allowed_hosts: list[str] = Field(default_factory=list)
     enable_did_key_issuer: bool = False
+    # Prometheus metrics: GET /metrics with a `metrics` token, or (METRICS_PORT) a separate,
+    # unauthenticated listener on METRICS_HOST instead. Traces go to OTLP_ENDPOINT when set.
+    metrics_enabled: bool = True
+    metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = None
+    metrics_host: str = "127.0.0.1"
+    metrics_dir: Path = Path("var/metrics")
+    otlp_endpoint: str | None = None
     # Wallet pickup: claim links (mailed to learners), VCALM exchanges and OpenID4VCI grants.
     # The claim-link MAC key defaults to one derived from LEARNER_HASH_SECRET.
     claim_link_secret: SecretStr | None = None

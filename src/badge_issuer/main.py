@@ -21,6 +21,7 @@ from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddle
 from badge_issuer.kit.public_headers import PublicHeadersMiddleware
 from badge_issuer.kit.ratelimit import Rate
 from badge_issuer.kit.ratelimit_middleware import RateLimitMiddleware, Rates, is_rate_limited
+from badge_issuer.metrics.setup import install_observability
 from badge_issuer.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 
 DESCRIPTION = """Issues Open Badges 3.0 credentials for course completions reported by e-learning
@@ -78,6 +79,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         RateLimitMiddleware, rates=_rates(settings), type_base=settings.problem_type_base
     )
     app.add_middleware(PublicHeadersMiddleware)
+    # Outside the limits: refusals (401 before the body, 429) are counted too.
+    install_observability(app, settings, clock=clock)
     app.add_middleware(RequestIdMiddleware)
     return app
 

@@ -51,7 +51,7 @@ class TestLiteralEscaping:
         assert escape_literal(text) == text
 
     def test_pyld_alone_leaves_control_characters_raw(self) -> None:
-        # FINDINGS.md #1: this is what the override exists for.
+        # ../shared/FINDINGS.md #1: this is what the override exists for.
         quad = _literal_quad({"type": "IRI", "value": "urn:x:s"}, "a\x01b\x7f")
         assert '"a\x01b\x7f"' in jsonld.JsonLdProcessor.to_nquad(quad)
         assert '"a\\u0001b\\u007F"' in serialize_quad(quad)

@@ -13,6 +13,7 @@ from badge_issuer.api import credentials_public as credentials_public_api
 from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
+from badge_issuer.api import metrics as metrics_api
 from badge_issuer.api import pages as pages_api
 from badge_issuer.api import providers as providers_api
 from badge_issuer.api import stats as stats_api
@@ -43,6 +44,7 @@ ALL: list[APIRouter] = [
     status_api.router,
     status_api.admin_router,
     stats_api.router,
+    metrics_api.router,
     pages_api.router,
 ]
 
@@ -116,6 +118,10 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "status lists",
         "description": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",
+    },
+    {
+        "name": "metrics",
+        "description": "Prometheus metrics for operators (scope `metrics`; or a separate port).",
     },
     {
         "name": "pages",

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards.models import Award, AwardCompletion
+from badge_issuer.providers.models import Completion
 
 
 def get_by_uuid(session: Session, uuid: str) -> Award | None:
@@ -52,8 +53,6 @@ def list_page(
     now: datetime,
 ) -> Sequence[Award]:
     """Awards by id, filtered by achievement, provider (of any evidence) and state."""
-    from badge_issuer.providers.models import Completion
-
     query = select(Award).where(Award.id > after_id).order_by(Award.id).limit(limit)
     if achievement_id:
         query = query.where(Award.achievement_id == achievement_id)
@@ -73,6 +72,42 @@ def list_page(
             Award.revoked_at.is_(None), (Award.valid_until.is_(None)) | (Award.valid_until > now)
         )
     return session.scalars(query).all()
+
+
+def revoked_indexes(session: Session, *, status_list_id: int) -> Sequence[int]:
+    """Return the indexes of the list's awards that are revoked: its bits set to 1."""
+    query = select(Award.status_index).where(
+        Award.status_list_id == status_list_id, Award.revoked_at.is_not(None)
+    )
+    return session.scalars(query).all()
+
+
+def award_for_update(session: Session, credential_uuid: str) -> Award | None:
+    """Return the award with this uuid, row-locked so concurrent revocations queue."""
+    query = select(Award).where(Award.uuid == credential_uuid).with_for_update()
+    return session.scalars(query).first()
+
+
+def unrevoked_awards_signed_by(
+    session: Session, *, signing_key_id: int, limit: int
+) -> Sequence[Award]:
+    """Return the next `limit` unrevoked awards whose proof `signing_key_id` made."""
+    query = (
+        select(Award)
+        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
+        .order_by(Award.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def count_unrevoked_awards_signed_by(session: Session, *, signing_key_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(Award)
+        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
+    )
+    return int(session.scalar(query) or 0)
 
 
 def all_uuids(session: Session) -> Sequence[str]:

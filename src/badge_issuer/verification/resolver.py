@@ -17,13 +17,13 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import status_lists as publication
 from badge_issuer.config import Settings
 from badge_issuer.credentials.didkey import DID_KEY_PREFIX, resolve_did_key
 from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
 from badge_issuer.credentials.proofs.verification_methods import KeyResolutionError
 from badge_issuer.issuers.origins import origin_of_url, own_did_prefixes
 from badge_issuer.keys import service as key_service
-from badge_issuer.status import publication
 from badge_issuer.verification.did_documents import (
     DID_WEB_PREFIX,
     did_web_url,

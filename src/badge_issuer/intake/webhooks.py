@@ -17,7 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
-from badge_issuer.providers import intake, repository, signatures
+from badge_issuer.intake import service as intake
+from badge_issuer.providers import repository, signatures
 from badge_issuer.providers import service as provider_service
 from badge_issuer.providers.errors import WebhookIdReused, WebhookRejected
 from badge_issuer.providers.models import Provider, ProviderStatus, WebhookDelivery

@@ -13,8 +13,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from badge_issuer.intake.importer import ImportFormat, ImportTally
 from badge_issuer.kit.files import read_bounded
-from badge_issuer.providers.importer import ImportFormat, ImportTally
 from badge_issuer.providers.schemas import ImportRejection
 
 _VERSION = 1

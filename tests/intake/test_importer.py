@@ -10,10 +10,10 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from badge_issuer.db import session_scope
+from badge_issuer.intake import importer
+from badge_issuer.intake.importer import ImportTally, ParsedRow
 from badge_issuer.kit.clock import utc_now
-from badge_issuer.providers import importer
 from badge_issuer.providers.errors import UnreadableImport
-from badge_issuer.providers.importer import ImportTally, ParsedRow
 from badge_issuer.providers.models import Completion
 from tests.providers.factories import completion_body, create_provider
 

@@ -9,7 +9,6 @@ overwrite the document of a revocation that committed meanwhile.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import repository as award_repository
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.proofs.signer import Signer
@@ -25,6 +25,7 @@ from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.errors import KeyUnavailable, NoActiveKey
+from badge_issuer.kit.http import etag_of
 from badge_issuer.status import repository
 from badge_issuer.status.document import status_list_credential
 from badge_issuer.status.encoding import build_bitstring, encode_list
@@ -39,11 +40,6 @@ class PublishedList:
 
     document: str
     etag: str
-
-
-def etag_of(text: str) -> str:
-    """Return the strong ETag of a document's text."""
-    return '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
 
 
 def get_list(session: Session, public_id: str) -> StatusList:
@@ -158,7 +154,7 @@ def _unsigned(
     session: Session, status_list: StatusList, *, issuer: Issuer, origin: str, now: datetime
 ) -> dict[str, Any]:
     """Build the list's unsigned credential from the revoked awards, as minted under `origin`."""
-    indexes = repository.revoked_indexes(session, status_list_id=status_list.id)
+    indexes = award_repository.revoked_indexes(session, status_list_id=status_list.id)
     return status_list_credential(
         url=list_url_under(origin, status_list.public_id),
         issuer=issuer_did(origin, issuer.slug),

@@ -17,12 +17,12 @@ import structlog
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
+from badge_issuer.awards import repository
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.proofs.signer import Signer
 from badge_issuer.issuers.models import Issuer
-from badge_issuer.keys import repository
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.errors import KeyStateConflict
 
@@ -49,7 +49,8 @@ class ResignOutcome:
 def replace_proof(document: dict[str, Any], signer: Signer, created: datetime) -> dict[str, Any]:
     """Return the document with its proof replaced by a new one from `signer`.
 
-    Our credentials carry exactly one proof (CONTRACT section 3), so the whole proof member goes.
+    Our credentials carry exactly one proof (../shared/CONTRACT.md section 3), so the whole
+    proof member goes.
     """
     unsigned = {member: value for member, value in document.items() if member != "proof"}
     return sign_credential(unsigned, signer, created)

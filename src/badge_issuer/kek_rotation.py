@@ -1,17 +1,44 @@
-"""`badge-issuer keys …`: operate on the key-encryption key."""
+"""`badge-issuer keys rewrap`: move every stored secret to a new key-encryption key (KEK).
+
+Each owner re-wraps its own secrets (signing keys in `keys`, webhook secrets in `providers`);
+this module sits above both and runs them in one transaction: every row moves or none does.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.orm import Session
 
 from badge_issuer.cli_support import open_session, say
 from badge_issuer.config import get_settings
 from badge_issuer.keys import kek
+from badge_issuer.keys.kek import KeyEncryptionKey
 from badge_issuer.keys.material import UnwrapFailed
-from badge_issuer.keys.rewrap import rewrap_all
+from badge_issuer.keys.rewrap import rewrap_signing_keys
+from badge_issuer.providers import webhook_secrets
+
+
+@dataclass(frozen=True, slots=True)
+class RewrapCounts:
+    signing_keys: int
+    provider_secrets: int
+
+
+def rewrap_all(session: Session, *, old: KeyEncryptionKey, new: KeyEncryptionKey) -> RewrapCounts:
+    """Move every wrapped secret from `old` to `new`; raise UnwrapFailed on the first that fails."""
+    if old.fingerprint == new.fingerprint:
+        raise ValueError("the new key-encryption key is the one in use")
+    counts = RewrapCounts(
+        signing_keys=rewrap_signing_keys(session, old=old, new=new),
+        provider_secrets=webhook_secrets.rewrap_all(session, old=old, new=new),
+    )
+    session.flush()
+    return counts
+
 
 app = typer.Typer(no_args_is_help=True, help="Signing keys and the key-encryption key (KEK).")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -14,7 +13,6 @@ from tests.providers.factories import (
     Sender,
     completion_body,
     course_only_skill_map,
-    create_provider,
     load_skill_map,
 )
 
@@ -22,12 +20,6 @@ URL = "/v1/admin/providers/manabi-portal/completions:import"
 PROBLEM = "application/problem+json"
 JSONL = {"content-type": "application/x-ndjson"}
 CSV = {"content-type": "text/csv; charset=utf-8"}
-
-
-@pytest.fixture
-def admin(app: FastAPI) -> dict[str, str]:
-    create_provider(app)
-    return bearer(make_token(app, Scope.PROVIDERS))
 
 
 def _jsonl(*bodies: dict[str, object]) -> bytes:

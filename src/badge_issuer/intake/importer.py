@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from badge_issuer.audit import service as audit
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
+from badge_issuer.intake import service as intake
 from badge_issuer.kit.clock import Clock
 from badge_issuer.problems import ProblemError
-from badge_issuer.providers import intake
 from badge_issuer.providers import service as provider_service
 from badge_issuer.providers.errors import ProviderSuspended, UnreadableImport
 from badge_issuer.providers.models import ProviderStatus

@@ -13,11 +13,11 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
-from badge_issuer.awards import repository as award_repository
+from badge_issuer.awards import repository, status_lists
 from badge_issuer.awards.errors import CredentialNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
-from badge_issuer.status import publication, repository
+from badge_issuer.status import repository as status_repository
 from badge_issuer.status.service import list_url
 
 TARGET_TYPE = "credential"
@@ -46,7 +46,7 @@ def revoke_credential(
     award = repository.award_for_update(session, credential_uuid)
     if award is None:
         raise CredentialNotFound(f"No credential {credential_uuid!r}.")
-    status_list = repository.get(session, award.status_list_id)
+    status_list = status_repository.get(session, award.status_list_id)
     if status_list is None:
         raise RuntimeError(f"award {award.uuid} points at a missing status list")
     url = list_url(settings, status_list.public_id)
@@ -55,7 +55,7 @@ def revoke_credential(
     award.revoked_at = now
     award.revocation_reason = reason
     # Wallet copies (subject = the holder's DID) stand on this award: they go with it.
-    copies = [c for c in award_repository.copies_of(session, award.id) if c.revoked_at is None]
+    copies = [c for c in repository.copies_of(session, award.id) if c.revoked_at is None]
     for copy in copies:
         copy.revoked_at = now
         copy.revocation_reason = f"original credential {award.uuid} revoked: {reason}"[:500]
@@ -77,9 +77,9 @@ def revoke_credential(
     changed = {status_list.id: status_list}
     for copy in copies:
         if copy.status_list_id not in changed:
-            other = repository.get(session, copy.status_list_id)
+            other = status_repository.get(session, copy.status_list_id)
             if other is not None:
                 changed[other.id] = other
     for each in changed.values():
-        publication.refresh_after_change(session, status_list=each, settings=settings, now=now)
+        status_lists.refresh_after_change(session, status_list=each, settings=settings, now=now)
     return Revocation(award=award, status_list_credential=url, already_revoked=False)

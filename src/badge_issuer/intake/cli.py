@@ -14,11 +14,11 @@ from badge_issuer import migrate
 from badge_issuer.cli_support import say
 from badge_issuer.config import Settings, get_settings
 from badge_issuer.db import create_db_engine, make_session_factory, session_scope
+from badge_issuer.intake import import_state, importer
+from badge_issuer.intake.importer import ImportFormat, ImportTally
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.problems import ProblemError
-from badge_issuer.providers import import_state, importer
 from badge_issuer.providers.errors import UnreadableImport
-from badge_issuer.providers.importer import ImportFormat, ImportTally
 
 app = typer.Typer(no_args_is_help=True, help="Bulk imports.")
 
