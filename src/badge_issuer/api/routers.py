@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from badge_issuer.api import audit, catalog, claims, health, oid4vci, skillmap
+from badge_issuer.api import audit, catalog, claims, health, oid4vci, skillmap, wallet
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
@@ -37,6 +37,7 @@ ALL: list[APIRouter] = [
     completions_api.admin_router,
     credentials_admin_api.router,
     claims.router,
+    wallet.router,
     oid4vci.router,
     verify_api.router,
     # Before the public credential routes: /credentials/{credential_id} would match first.
