@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
 from badge_issuer.kit.http import VC_DOCUMENT_CONTENT, etag_of, vc_document_response
+from badge_issuer.metrics.recording import record_verification
 from badge_issuer.pages import views as pages
 from badge_issuer.pages.documentation import problems_or_pages
 from badge_issuer.pages.negotiation import VARY
@@ -83,4 +84,5 @@ def verify_stored_credential(
     report = service.verify_stored(
         session, credential_uuid=credential_id, settings=settings, now=now, email=email
     )
+    record_verification(report.verified, report.checks)
     return VerificationReportRead.of(report)

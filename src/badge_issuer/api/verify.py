@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
+from badge_issuer.metrics.recording import record_verification
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
 from badge_issuer.verification.schemas import VERIFY_REQUEST_BODY, VerificationReportRead
@@ -51,4 +52,5 @@ def post_verify(
         settings=settings,
         now=now,
     )
+    record_verification(report.verified, report.checks)
     return VerificationReportRead.of(report)

@@ -92,3 +92,23 @@ def retire_active(session: Session, *, issuer_id: int, now: datetime) -> Sequenc
         .execution_options(synchronize_session="fetch")
     )
     return session.scalars(statement).all()
+
+
+def state_counts(session: Session) -> Sequence[tuple[int, str, int]]:
+    """Return (issuer_id, state, number of keys) for every issuer and key state present."""
+    rows = session.execute(
+        select(SigningKey.issuer_id, SigningKey.state, func.count())
+        .group_by(SigningKey.issuer_id, SigningKey.state)
+        .order_by(SigningKey.issuer_id, SigningKey.state)
+    )
+    return [(int(issuer_id), str(state), int(count)) for issuer_id, state, count in rows]
+
+
+def active_since(session: Session) -> Sequence[tuple[int, datetime]]:
+    """Return (issuer_id, activation time) of every issuer's active key."""
+    rows = session.execute(
+        select(SigningKey.issuer_id, SigningKey.activated_at).where(
+            SigningKey.state == KeyState.ACTIVE.value, SigningKey.activated_at.is_not(None)
+        )
+    )
+    return [(int(issuer_id), activated) for issuer_id, activated in rows if activated]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from badge_issuer.issuers.models import Issuer
@@ -69,3 +69,13 @@ def add(session: Session, status_list: StatusList) -> StatusList:
 def all_public_ids(session: Session) -> Sequence[str]:
     """Return the public id of every status list, oldest first."""
     return session.scalars(select(StatusList.public_id).order_by(StatusList.id)).all()
+
+
+def usage_by_issuer(session: Session) -> Sequence[tuple[int, int, int]]:
+    """Return (issuer_id, entries handed out, entries the lists hold) for every issuer."""
+    rows = session.execute(
+        select(StatusList.issuer_id, func.sum(StatusList.allocated), func.sum(StatusList.size))
+        .group_by(StatusList.issuer_id)
+        .order_by(StatusList.issuer_id)
+    )
+    return [(int(issuer), int(used or 0), int(size or 0)) for issuer, used, size in rows]
