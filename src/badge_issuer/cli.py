@@ -14,6 +14,7 @@ from badge_issuer.config import get_settings
 from badge_issuer.continuity import cli as continuity_cli
 from badge_issuer.intake import cli as import_cli
 from badge_issuer.metrics.serving import start_metrics
+from badge_issuer.notifications import cli as outbox_cli
 from badge_issuer.providers import cli as provider_cli
 from badge_issuer.skillmap import cli as skillmap_cli
 
@@ -26,6 +27,7 @@ app.add_typer(skillmap_cli.app, name="skillmap")
 app.add_typer(kek_rotation.app, name="keys")
 app.add_typer(provider_cli.app, name="provider")
 app.add_typer(import_cli.app, name="import")
+app.command("worker")(outbox_cli.worker)
 app.add_typer(continuity_cli.archive_app, name="archive")
 app.command()(continuity_cli.backup)
 app.command()(continuity_cli.restore)

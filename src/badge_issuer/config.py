@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -91,6 +92,17 @@ class Settings(BaseSettings):
     wallet_exchange_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     log_level: str = "INFO"
     log_json: bool = True
+    # Outbox (outbox/): learner mail and provider callbacks, delivered by every `serve` process.
+    # Without smtp_url, development writes each message to mail_dir; production sends no mail.
+    smtp_url: SecretStr | None = None
+    smtp_ca_file: Path | None = None
+    mail_from: str = "北海道デジタル人材バッジ <noreply@localhost>"
+    mail_dir: Path = Path("var/mail")
+    outbox_dispatcher: bool = True
+    outbox_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
+    outbox_attempt_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
+    # Retry delays (seconds) instead of the Standard Webhooks schedule; tests shorten them.
+    outbox_retry_delays: tuple[timedelta, ...] | None = None
     # Hardening (issue 21): request rates per client/provider/token, and the server's patience.
     rate_limit_public: str = "60/minute"
     rate_limit_webhook: str = "600/minute"

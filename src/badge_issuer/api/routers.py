@@ -10,6 +10,7 @@ from badge_issuer.api import audit, catalog, claims, health, oid4vci, skillmap, 
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
+from badge_issuer.api import deliveries as deliveries_api
 from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
@@ -32,6 +33,7 @@ ALL: list[APIRouter] = [
     issuers_api.public_router,
     completions_api.router,
     providers_api.router,
+    deliveries_api.router,
     completions_api.admin_router,
     credentials_admin_api.router,
     claims.router,
@@ -100,6 +102,11 @@ TAGS: list[dict[str, Any]] = [
         "name": "admin: providers",
         "description": "E-learning providers, webhook secrets and bulk imports "
         "(scope `providers`).",
+    },
+    {
+        "name": "admin: deliveries",
+        "description": "The outbox: learner mail and provider callbacks, their attempts, "
+        "errors and retries (scope `providers`).",
     },
     {
         "name": "verification",

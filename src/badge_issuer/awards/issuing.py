@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository
 from badge_issuer.awards.evidence import score_result
 from badge_issuer.awards.models import Award, AwardSource
@@ -120,4 +121,13 @@ def issue(
             repository.add(session, award, request.completion_ids)
     except IntegrityError:
         return None
+    # Mail and callbacks join this transaction: they exist if and only if the award commits.
+    award_events.award_created(
+        session,
+        award=award,
+        email=request.email,
+        completion_ids=list(request.completion_ids),
+        settings=settings,
+        now=now,
+    )
     return award

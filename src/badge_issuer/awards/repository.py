@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards.models import Award, AwardCompletion
-from badge_issuer.providers.models import Completion
+from badge_issuer.providers.models import Completion, Provider
 
 
 def get_by_uuid(session: Session, uuid: str) -> Award | None:
@@ -72,6 +72,30 @@ def list_page(
             Award.revoked_at.is_(None), (Award.valid_until.is_(None)) | (Award.valid_until > now)
         )
     return session.scalars(query).all()
+
+
+def callback_targets(session: Session, completion_ids: Sequence[int]) -> list[tuple[str, int]]:
+    """Providers with a callback URL among these completions: (provider id, latest completion)."""
+    if not completion_ids:
+        return []
+    rows = session.execute(
+        select(Completion.provider_id, Completion.id, Completion.completed_at)
+        .join(Provider, Provider.id == Completion.provider_id)
+        .where(Completion.id.in_(completion_ids), Provider.callback_url.is_not(None))
+        .order_by(Completion.completed_at, Completion.id)
+    )
+    latest: dict[str, int] = {}
+    for provider_id, completion_id, _completed_at in rows:
+        latest[provider_id] = completion_id  # ordered by time: the last one wins
+    return sorted(latest.items())
+
+
+def completion_ids_of(session: Session, award_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(AwardCompletion.completion_id).where(AwardCompletion.award_id == award_id)
+        )
+    )
 
 
 def revoked_indexes(session: Session, *, status_list_id: int) -> Sequence[int]:

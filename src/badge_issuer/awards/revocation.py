@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
+from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository, status_lists
 from badge_issuer.awards.errors import CredentialNotFound
 from badge_issuer.awards.models import Award
@@ -82,4 +83,5 @@ def revoke_credential(
                 changed[other.id] = other
     for each in changed.values():
         status_lists.refresh_after_change(session, status_list=each, settings=settings, now=now)
+    award_events.credential_revoked(session, award=award, settings=settings, now=now)
     return Revocation(award=award, status_list_credential=url, already_revoked=False)
