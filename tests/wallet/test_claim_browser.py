@@ -23,10 +23,10 @@ from playwright.sync_api import Browser
 from badge_issuer import bootstrap
 from badge_issuer.config import Settings
 from badge_issuer.main import create_app
-from tests.awards.service_harness import Harness
 from tests.conftest import EXAMPLE_PROVIDERS
+from tests.harness import Harness
 from tests.pages.browser import PHONE, PageErrors, chromium, free_port, serving
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 from tests.wallet.factories import claim_links, earn_bronze
 
 SERIOUS = {"serious", "critical"}
@@ -59,7 +59,7 @@ def claim_site(
     harness = Harness.start(TestClient(app))
     for provider_id, name in EXAMPLE_PROVIDERS.items():
         harness.register_provider(provider_id, name)
-    harness.load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+    harness.load_skill_map(example_path("skill-map.yaml").read_bytes())
     links = claim_links(harness, earn_bronze(harness))
     shots = Path(os.environ.get("BADGE_ISSUER_SCREENSHOTS") or folder / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.wallet.factories import claim_links, earn_bronze
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.wallet.factories import claim_links, earn_bronze
 from tests.wallet.transcript import Recorder
 from tests.wallet.wallet_client import DidKeyHolder, did_auth_presentation
