@@ -36,6 +36,10 @@ class TestAccess:
         assert [(s.labels["issuer"], s.labels["state"], s.value) for s in keys] == [
             ("default", "active", 1.0)
         ]
+        queues = families["badge_issuer_outbox_jobs"].samples
+        assert {(s.labels["channel"], s.labels["state"]) for s in queues} == {
+            ("mail", "pending"), ("mail", "dead"), ("callbacks", "pending"), ("callbacks", "dead")
+        }
         capacity = families["badge_issuer_status_list_entries_capacity"]
         assert capacity.type == "gauge"
         for name, family in families.items():

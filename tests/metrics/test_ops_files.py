@@ -21,6 +21,8 @@ SCRAPE_TIME = {
     "badge_issuer_status_list_entries_allocated",
     "badge_issuer_status_list_entries_capacity",
     "badge_issuer_database_pool_connections",
+    "badge_issuer_outbox_jobs",
+    "badge_issuer_outbox_oldest_pending_age_seconds",
 }
 
 

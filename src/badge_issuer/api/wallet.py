@@ -23,7 +23,11 @@ NO_STORE = {"Cache-Control": "no-store"}
 @router.get(
     "/claim/{token}",
     response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}, "description": "The claim page."}},
+    responses={
+        200: {"content": {"text/html": {}}, "description": "The claim page."},
+        404: {"content": {"text/html": {}}, "description": "An unknown, altered or expired link."},
+        409: {"content": {"text/html": {}}, "description": "The badge is revoked or expired."},
+    },
 )
 def claim(
     token: TokenPath, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep

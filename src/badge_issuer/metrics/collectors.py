@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from badge_issuer.issuers import repository as issuer_repository
 from badge_issuer.keys import repository as key_repository
+from badge_issuer.outbox import service as outbox_service
 from badge_issuer.status import repository as status_repository
 
 
@@ -82,7 +83,7 @@ class DatabaseCollector(Collector):
             for issuer_id, allocated, size in status_repository.usage_by_issuer(session):
                 used.add_metric([slugs.get(issuer_id, "unknown")], allocated)
                 capacity.add_metric([slugs.get(issuer_id, "unknown")], size)
-            return [keys, age, used, capacity]
+            return [keys, age, used, capacity, *_outbox(session, now)]
         finally:
             session.rollback()
             session.close()
@@ -101,3 +102,22 @@ class DatabaseCollector(Collector):
         family.add_metric(["checked_out"], checked_out())
         family.add_metric(["pool_size"], size())
         yield family
+
+
+def _outbox(session: Session, now: datetime) -> list[GaugeMetricFamily]:
+    """Mail and callback queues: jobs by state, and how long the oldest pending one has waited."""
+    jobs = GaugeMetricFamily(
+        "badge_issuer_outbox_jobs",
+        "Outbox jobs (mail, provider callbacks) waiting to be delivered or dead-lettered.",
+        labels=["channel", "state"],
+    )
+    oldest = GaugeMetricFamily(
+        "badge_issuer_outbox_oldest_pending_age_seconds",
+        "Seconds the oldest pending job of each channel has waited (0 when none waits).",
+        labels=["channel"],
+    )
+    for queue in outbox_service.queue_stats(session, now=now):
+        jobs.add_metric([str(queue.channel), "pending"], queue.pending)
+        jobs.add_metric([str(queue.channel), "dead"], queue.dead)
+        oldest.add_metric([str(queue.channel)], queue.oldest_pending_age_seconds)
+    return [jobs, oldest]
