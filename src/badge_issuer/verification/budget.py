@@ -20,6 +20,10 @@ from dataclasses import dataclass
 
 DEFAULT_SECONDS = 1.0
 _POLL_SECONDS = 0.01
+# An asynchronous exception delivered inside a garbage-collector callback or a finalizer is
+# swallowed there (reported as "unraisable") and the work goes on. A thread that keeps burning
+# CPU this long after an exception was raised in it did not get it: raise it again.
+_REFIRE_CPU_SECONDS = 0.05
 
 
 class BudgetExceeded(BaseException):  # named like KeyboardInterrupt, on purpose
@@ -30,7 +34,7 @@ class BudgetExceeded(BaseException):  # named like KeyboardInterrupt, on purpose
 class _Watched:
     clock: int
     deadline: float
-    fired: bool = False
+    fired_at: float | None = None  # the thread's CPU time when the exception was last raised
 
 
 _lock = threading.Lock()
@@ -49,15 +53,16 @@ def _watch() -> None:
         time.sleep(_POLL_SECONDS)
         with _lock:
             for thread_id, watched in _watched.items():
-                if watched.fired:
-                    continue
                 try:
                     used = time.clock_gettime(watched.clock)
                 except OSError:  # the thread is gone
                     continue
-                if used >= watched.deadline:
-                    watched.fired = True
-                    _raise_in(thread_id, BudgetExceeded)
+                if used < watched.deadline:
+                    continue
+                if watched.fired_at is not None and used < watched.fired_at + _REFIRE_CPU_SECONDS:
+                    continue
+                watched.fired_at = used
+                _raise_in(thread_id, BudgetExceeded)
 
 
 def _ensure_watchdog() -> None:
@@ -95,7 +100,7 @@ def _release(thread_id: int) -> None:
         try:
             with _lock:
                 watched = _watched.pop(thread_id, None)
-                if watched is not None and watched.fired:
+                if watched is not None and watched.fired_at is not None:
                     _raise_in(thread_id, None)
             return
         except BudgetExceeded:
