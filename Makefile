@@ -41,6 +41,7 @@ test: lint
 
 openapi: install
 	$(BIN)/badge-issuer openapi > openapi/openapi.json
+	$(BIN)/python scripts/admin_route_table.py
 
 ## messages: add new texts of the pages' templates and code to the catalogues (then translate).
 messages: install-dev

@@ -18,7 +18,7 @@ from badge_issuer.audit.models import AuditEvent
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from tests.admin.factories import bearer, make_token
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 
 KITAMI = "kitami-city"
 KITAMI_PART = {

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from badge_issuer.admin.scopes import Scope
 from tests.admin.factories import bearer, make_token
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.shared_data import shared_path
 
 PREFECTURE = "hokkaido-pref"

@@ -11,7 +11,7 @@ from badge_issuer.admin import service
 from badge_issuer.admin.auth_first import PRINCIPAL_STATE, SCOPE_ATTRIBUTE
 from badge_issuer.admin.binding import Binding
 from badge_issuer.admin.scopes import Scope
-from badge_issuer.api.deps import NowDep, SessionDep
+from badge_issuer.kit.request import NowDep, SessionDep
 
 # auto_error=False: we answer missing credentials with our own 401 problem.
 _bearer = HTTPBearer(auto_error=False, description="Admin token from `badge-issuer token create`")
@@ -55,14 +55,12 @@ def require_scope(scope: Scope, binding: Binding = Binding.PLATFORM) -> object:
 
 
 AdminPrincipal = service.AdminPrincipal
-AdminPrincipalType = service.AdminPrincipal
 # Platform-wide (bound tokens refused): the default for any route that does not opt in.
 IssuersAdmin = Annotated[AdminPrincipal, require_scope(Scope.ISSUERS)]
 KeysAdmin = Annotated[AdminPrincipal, require_scope(Scope.KEYS)]
 ProvidersAdmin = Annotated[AdminPrincipal, require_scope(Scope.PROVIDERS)]
 SkillMapAdmin = Annotated[AdminPrincipal, require_scope(Scope.SKILLMAP)]
 CredentialsAdmin = Annotated[AdminPrincipal, require_scope(Scope.CREDENTIALS)]
-StatsAdmin = Annotated[AdminPrincipal, require_scope(Scope.STATS)]
 IssueAdmin = Annotated[AdminPrincipal, require_scope(Scope.ISSUE)]
 EndorsementsAdmin = Annotated[AdminPrincipal, require_scope(Scope.ENDORSEMENTS)]
 # Issuer-aware: the binding is enforced as each alias's name says.
@@ -79,3 +77,4 @@ EndorsementAdmin = Annotated[AdminPrincipal, require_scope(Scope.ENDORSEMENTS, B
 EndorsementsListAdmin = Annotated[
     AdminPrincipal, require_scope(Scope.ENDORSEMENTS, Binding.FILTERED)
 ]
+MetricsReader = Annotated[AdminPrincipal, require_scope(Scope.METRICS)]

@@ -15,3 +15,5 @@ class Scope(StrEnum):
     ENDORSEMENTS = "endorsements"
     # Signs whatever it is given (W3C VC API): never granted implicitly.
     ISSUE = "issue"
+    # Reads the Prometheus metrics (GET /metrics).
+    METRICS = "metrics"

@@ -150,7 +150,7 @@ def authenticate(
 
 
 def refuse_bound(principal: AdminPrincipal) -> None:
-    """Raise PlatformOperation (403) for a token bound to issuers: the operation is platform-wide."""
+    """Raise PlatformOperation (403) for an issuer-bound token: the operation is platform-wide."""
     if principal.issuers is not None:
         raise PlatformOperation(
             "This token is bound to issuers "

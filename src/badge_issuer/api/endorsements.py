@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from badge_issuer.admin import ownership
 from badge_issuer.admin.deps import EndorsementAdmin, EndorsementsListAdmin
-from badge_issuer.api.credentials_public import (
-    JSON,
-    PUBLIC_CACHE,
-    VC_LD_JSON,
-    etag_matches,
-    vc_media_type,
-)
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
+from badge_issuer.awards import status_lists
 from badge_issuer.endorsements import service
 from badge_issuer.endorsements.models import Endorsement
 from badge_issuer.endorsements.schemas import (
@@ -26,9 +19,9 @@ from badge_issuer.endorsements.schemas import (
     EndorsementRevoke,
 )
 from badge_issuer.issuers.models import Issuer
+from badge_issuer.kit.http import VC_DOCUMENT_CONTENT, etag_of, vc_document_response
 from badge_issuer.kit.pagination import MAX_CURSOR, Page
 from badge_issuer.problems import problem_responses
-from badge_issuer.status import publication
 from badge_issuer.status import repository as status_repository
 
 admin_router = APIRouter(prefix="/v1/admin/endorsements", tags=["admin: endorsements"])
@@ -38,10 +31,7 @@ UuidPath = Annotated[str, Path(max_length=64, description="The endorsement's uui
 _DOCUMENT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The signed OB 3.0 EndorsementCredential exactly as issued.",
-        "content": {
-            JSON: {"schema": {"type": "object"}},
-            VC_LD_JSON: {"schema": {"type": "object"}},
-        },
+        "content": VC_DOCUMENT_CONTENT,
     },
     304: {"description": "Not modified"},
 }
@@ -132,7 +122,7 @@ def revoke_endorsement(
     )
     status_list = status_repository.get(session, endorsement.status_list_id)
     if not already and status_list is not None:
-        publication.refresh_after_change(
+        status_lists.refresh_after_change(
             session, status_list=status_list, settings=settings, now=now
         )
     return _read(session, endorsement, settings)
@@ -146,9 +136,4 @@ def get_endorsement(
 ) -> Response:
     """Return the signed EndorsementCredential as stored."""
     endorsement = service.get_endorsement(session, endorsement_id)
-    etag = '"' + hashlib.sha256(endorsement.document.encode("utf-8")).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": "Accept"}
-    if etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    media_type = vc_media_type(request.headers.get("accept"))
-    return Response(endorsement.document.encode("utf-8"), media_type=media_type, headers=headers)
+    return vc_document_response(request, endorsement.document, etag=etag_of(endorsement.document))

@@ -4,7 +4,7 @@ A wallet proves control of a DID (VCALM DID authentication or an OpenID4VCI key 
 a fresh issuance: `credentialSubject.id` = that DID, the hashed email identifier, achievement,
 results and evidence of the original kept, its own status entry, the original's `validUntil`.
 The copy has no learner of its own (statistics count the original once) and points at the
-original, so revoking the original revokes it too (`status/revocation.py`).
+original, so revoking the original revokes it too (`awards/revocation.py`).
 """
 
 from __future__ import annotations

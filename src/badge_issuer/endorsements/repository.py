@@ -45,6 +45,7 @@ def in_force(
 
 
 def revoked_indexes(session: Session, *, status_list_id: int) -> Sequence[int]:
+    """Return the indexes of the list's revoked endorsements (its other bits are awards')."""
     query = select(Endorsement.status_index).where(
         Endorsement.status_list_id == status_list_id, Endorsement.revoked_at.is_not(None)
     )

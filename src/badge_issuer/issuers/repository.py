@@ -30,6 +30,10 @@ def add(session: Session, issuer: Issuer) -> Issuer:
     return issuer
 
 
+def slugs_by_id(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Issuer.id, Issuer.slug)).tuples().all())
+
+
 def all_issuers(session: Session) -> Sequence[Issuer]:
     """Return every issuer, oldest first."""
     return session.scalars(select(Issuer).order_by(Issuer.id)).all()

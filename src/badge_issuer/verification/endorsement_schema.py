@@ -12,14 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from badge_issuer.verification import ob3_schema as ob3
+from badge_issuer.verification.data_model import as_list
 
 ENDORSEMENT_TYPE = "EndorsementCredential"
 
 
 def is_endorsement(document: Mapping[str, Any]) -> bool:
     """Return whether the credential says it is an OB 3.0 EndorsementCredential."""
-    types = document.get("type")
-    return isinstance(types, list) and ENDORSEMENT_TYPE in types
+    return ENDORSEMENT_TYPE in as_list(document.get("type"))
 
 
 def endorsement_problems(credential: Mapping[str, Any]) -> list[str]:
