@@ -12,6 +12,10 @@ import pytest
 
 from badge_issuer.endorsements.document import endorsement_credential
 from badge_issuer.verification.endorsement_schema import endorsement_problems, is_endorsement
+from badge_issuer.verification.rules import rules_for
+from badge_issuer.verification.rules_endorsement import ENDORSEMENTS, schema_check, types_check
+from badge_issuer.verification.rules_generic import GENERIC_VC
+from badge_issuer.verification.verify import OPEN_BADGES
 from tests.shared_data import shared_path
 
 
@@ -101,3 +105,40 @@ class TestEndorsementSchemaRules:
     def test_recognises_endorsements_by_type(self) -> None:
         assert is_endorsement(_endorsement())
         assert not is_endorsement({"type": ["VerifiableCredential", "OpenBadgeCredential"]})
+
+
+class TestEndorsementRuleSet:
+    def test_rules_for_picks_the_endorsement_rules(self) -> None:
+        assert rules_for(_endorsement()) is ENDORSEMENTS
+        assert rules_for(_endorsement(), otherwise=OPEN_BADGES) is ENDORSEMENTS
+        badge = {"type": ["VerifiableCredential", "OpenBadgeCredential"]}
+        assert rules_for(badge) is OPEN_BADGES
+        plain = {"type": ["VerifiableCredential"]}
+        assert rules_for(plain) is GENERIC_VC
+        assert rules_for(plain, otherwise=OPEN_BADGES) is OPEN_BADGES
+
+    def test_schema_check_passes_an_issued_endorsement_and_names_what_is_wrong(self) -> None:
+        assert schema_check(_endorsement()).status == "passed"
+        broken = _endorsement()
+        del broken["credentialSubject"]["id"]
+        check = schema_check(broken)
+        assert check.status == "failed"
+        assert check.detail == "credentialSubject.id: is required"
+
+    def test_one_proof_object_is_a_warning_as_for_badges(self) -> None:
+        document = _endorsement()
+        document["proof"] = document["proof"][0]
+        check = schema_check(document)
+        assert check.status == "warning"
+        assert check.detail.startswith("1EdTech schema only: proof: is one value")
+
+    def test_types_check_wants_both_types(self) -> None:
+        assert types_check(_endorsement()).status == "passed"
+        check = types_check({"type": ["VerifiableCredential", "OpenBadgeCredential"]})
+        assert check.status == "failed"
+        assert check.detail == "type does not include EndorsementCredential"
+
+    def test_the_rule_set_reports_the_same_checks_as_a_badge(self) -> None:
+        checks = ENDORSEMENTS.document_checks(_endorsement(), ())
+        assert [check.check for check in checks] == ["contexts", "types", "data-model", "schema"]
+        assert ENDORSEMENTS.check_names == OPEN_BADGES.check_names
