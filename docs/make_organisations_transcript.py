@@ -9,6 +9,8 @@ request and answer. Ids, keys and signatures differ on each run.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -116,6 +118,7 @@ def main() -> None:
     with TestClient(app) as client:
         t = Transcript(client)
         run(t, app, client)
+        _routes(t, app)
     OUTPUT.write_text("\n\n".join(t.lines) + "\n", encoding="utf-8")
     sys.stderr.write(f"wrote {OUTPUT}\n")
 
@@ -128,7 +131,7 @@ def run(t: Transcript, app: Any, client: TestClient) -> None:
             json={"id": provider, "name": provider},
             headers={"Authorization": f"Bearer {root}"},
         )
-    skill_map = (SHARED / "examples" / "skill-map.yaml").read_bytes()
+    skill_map = (ROOT / "examples" / "skill-map.yaml").read_bytes()
     client.put(
         "/v1/admin/skill-map",
         content=skill_map,
@@ -254,6 +257,49 @@ def run(t: Transcript, app: Any, client: TestClient) -> None:
             f"{c['status']}: {c['detail']}" for c in report["checks"] if c["check"] == "revocation"
         )
     )
+
+
+def _routes(t: Transcript, app: Any) -> None:
+    """The route table (as `make openapi` writes it into the README) and the coverage test."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from admin_route_table import table
+
+    t.say(
+        "## Every admin route: scope and issuer binding\n\nThe table `make openapi` writes into "
+        "the README, from this application's OpenAPI document:"
+    )
+    t.say(table(app.openapi()))
+    test = "tests/admin/test_route_binding.py"
+    done = subprocess.run(  # noqa: S603 (fixed arguments: this repository's test file)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-s",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "sqlite",
+            test,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "BADGE_ISSUER_TEST_BACKENDS": "sqlite"},
+    )
+    kept = [
+        line
+        for line in done.stdout.splitlines()
+        if line[:4] in {"200 ", "403 "} or "passed" in line or "failed" in line
+    ]
+    t.say(
+        f"The coverage test, `pytest -s -k sqlite {test}` (exit code {done.returncode}): each "
+        "admin operation called with a token bound to `kitami-city` holding every scope, on "
+        "`default`'s resources (status, binding, operation):"
+    )
+    t.say("```\n" + "\n".join(kept) + "\n```")
 
 
 if __name__ == "__main__":

@@ -23,13 +23,15 @@ class AdminGuard:
 
     The scope and binding are attributes so the OpenAPI document can state them for every
     admin operation (`x-admin-scope`, `x-issuer-binding`); the scope attribute also lets
-    `auth_first` authenticate before the body is read.
+    `auth_first` authenticate before the body is read (`before_body=False`: a guard that may
+    let anonymous requests through, which the middleware would refuse).
     """
 
-    def __init__(self, scope: Scope, binding: Binding) -> None:
+    def __init__(self, scope: Scope, binding: Binding, *, before_body: bool = True) -> None:
         self.scope = scope
         self.binding = binding
-        setattr(self, SCOPE_ATTRIBUTE, scope)
+        if before_body:
+            setattr(self, SCOPE_ATTRIBUTE, scope)
 
     def __call__(
         self, request: Request, session: SessionDep, now: NowDep, credentials: BearerDep

@@ -79,8 +79,10 @@ class StatsGuard(AdminGuard):
         return super().__call__(request, session, now, credentials)
 
 
+# Not authenticated before the body (these are GETs): public statistics need no token at all.
 StatsAccess = Annotated[
-    admin_service.AdminPrincipal | None, Depends(StatsGuard(Scope.STATS, Binding.FILTERED))
+    admin_service.AdminPrincipal | None,
+    Depends(StatsGuard(Scope.STATS, Binding.FILTERED, before_body=False)),
 ]
 
 
