@@ -76,6 +76,8 @@ class Course(_Entry):
     course_id: ExternalId
     name: Text
     skills: tuple[Identifier, ...]
+    # Where a learner signs up for the course (shown with the courses still missing).
+    url: HttpUrl | None = None
 
     @property
     def key(self) -> tuple[str, str]:
