@@ -6,13 +6,14 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from badge_issuer.api import audit, catalog, health, skillmap
+from badge_issuer.api import audit, catalog, health, skillmap, skillmap_apply
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
 from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
+from badge_issuer.api import learners as learners_api
 from badge_issuer.api import providers as providers_api
 from badge_issuer.api import stats as stats_api
 from badge_issuer.api import status as status_api
@@ -23,6 +24,7 @@ ALL: list[APIRouter] = [
     health.router,
     audit.router,
     skillmap.router,
+    skillmap_apply.router,
     catalog.router,
     images_api.router,
     issuers_api.admin_router,
@@ -32,6 +34,7 @@ ALL: list[APIRouter] = [
     providers_api.router,
     completions_api.admin_router,
     credentials_admin_api.router,
+    learners_api.router,
     verify_api.router,
     # Before the public credential routes: /credentials/{credential_id} would match first.
     vcapi_api.router,
@@ -46,6 +49,11 @@ TAGS: list[dict[str, Any]] = [
         "name": "admin: credentials",
         "description": "Issued credentials, direct awards and learner progress "
         "(scope `credentials`).",
+    },
+    {
+        "name": "learners",
+        "description": "A learner's badges and the courses still missing for the others "
+        "(scope `providers`).",
     },
     {"name": "health", "description": "Liveness and readiness probes."},
     {"name": "admin: audit", "description": "Append-only log of admin actions (scope `issuers`)."},

@@ -24,3 +24,7 @@ def add(session: Session, issuer: Issuer) -> Issuer:
     session.add(issuer)
     session.flush()
     return issuer
+
+
+def slugs_by_id(session: Session) -> dict[int, str]:
+    return {row.id: row.slug for row in session.execute(select(Issuer.id, Issuer.slug))}
