@@ -52,7 +52,13 @@ def apply_version(
     emails = remap.emails_by_learner(session, data.emails, settings=settings)
     for _ in range(data.batches):
         run = remap.apply_batch(
-            session, run_id=run.id, actor=admin.name, settings=settings, now=now, emails=emails
+            session,
+            run_id=run.id,
+            actor=admin.name,
+            settings=settings,
+            now=now,
+            emails=emails,
+            batch=data.batch_size,
         )
         if run.state != "running":
             break

@@ -106,6 +106,7 @@ class ApplyCreate(BaseModel):
         "used for this call only, never stored.",
     )
     batches: int = Field(default=10, ge=1, le=100, description="Batches of learners this call.")
+    batch_size: int = Field(default=200, ge=1, le=1000, description="Learners per batch.")
 
 
 class ApplyRunRead(BaseModel):
