@@ -12,6 +12,7 @@ from badge_issuer.admin import cli as token_cli
 from badge_issuer.awards import remap_cli
 from badge_issuer.cli_support import say
 from badge_issuer.config import get_settings
+from badge_issuer.continuity import cli as continuity_cli
 from badge_issuer.keys import cli as keys_cli
 from badge_issuer.providers import cli as provider_cli
 from badge_issuer.providers import import_cli
@@ -28,6 +29,10 @@ skillmap_cli.app.command("apply")(remap_cli.apply)
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(provider_cli.app, name="provider")
 app.add_typer(import_cli.app, name="import")
+app.add_typer(continuity_cli.archive_app, name="archive")
+app.command()(continuity_cli.backup)
+app.command()(continuity_cli.restore)
+db_app.command("copy")(continuity_cli.db_copy)
 
 
 @app.command()

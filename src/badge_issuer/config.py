@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Annotated, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Placeholders that make development work out of the box; production refuses them.
 DEV_LEARNER_HASH_SECRET = "dev-only-learner-hash-secret"  # noqa: S105
@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     env: Environment = Environment.DEVELOPMENT
     database_url: str = "sqlite:///./var/badge-issuer.db"
     public_url: str = "http://localhost:8000"
+    # Origins the service answered under before a domain change (comma-separated): credentials,
+    # DID documents and status lists minted under them stay served and verifiable.
+    previous_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     key_encryption_key_file: Path = Path("keys/master.key")
     skill_map: Path | None = None
     default_issuer_name: Annotated[str, Field(min_length=1, max_length=200)] = (
@@ -62,13 +65,30 @@ class Settings(BaseSettings):
         """The public URL without a trailing slash: the prefix of every minted URL."""
         return self.public_url.rstrip("/")
 
+    @property
+    def known_origins(self) -> tuple[str, ...]:
+        """The public origin first, then every previous origin still answered for."""
+        return (self.public_origin, *self.previous_origins)
+
+    @field_validator("previous_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
     @model_validator(mode="after")
     def _check_public_url(self) -> Self:
-        parts = urlsplit(self.public_url)
-        if parts.scheme not in {"http", "https"} or not parts.hostname:
-            raise ValueError("BADGE_ISSUER_PUBLIC_URL must be an absolute http(s) URL")
-        if parts.query or parts.fragment:
-            raise ValueError("BADGE_ISSUER_PUBLIC_URL must not carry a query or fragment")
+        _check_origin("BADGE_ISSUER_PUBLIC_URL", self.public_url)
+        for origin in self.previous_origins:
+            _check_origin("BADGE_ISSUER_PREVIOUS_ORIGINS", origin)
+        self.previous_origins = list(
+            dict.fromkeys(
+                origin.rstrip("/")
+                for origin in self.previous_origins
+                if origin.rstrip("/") != self.public_origin
+            )
+        )
         return self
 
     @model_validator(mode="after")
@@ -89,6 +109,14 @@ class Settings(BaseSettings):
         if self.enable_did_key_issuer:
             raise ValueError("the test-only did:key issuer cannot be enabled in production")
         return self
+
+
+def _check_origin(variable: str, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"{variable} must be an absolute http(s) URL")
+    if parts.query or parts.fragment:
+        raise ValueError(f"{variable} must not carry a query or fragment")
 
 
 @lru_cache(maxsize=1)

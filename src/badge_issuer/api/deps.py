@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
+from badge_issuer.issuers.origins import origin_for_host
 from badge_issuer.kit.clock import Clock
 
 
@@ -40,6 +41,14 @@ def get_now(request: Request) -> datetime:
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_origin(request: Request, settings: SettingsDep) -> str:
+    """The origin the request reached: a previous origin when its Host names one, else ours."""
+    return origin_for_host(request.headers.get("host"), settings.known_origins)
+
+
+OriginDep = Annotated[str, Depends(get_origin)]
 # scope="function": commit before the answer is sent, so a failed commit is never a false 2xx.
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import JSONResponse
 
 from badge_issuer.admin.deps import IssuersAdmin
-from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
+from badge_issuer.api.deps import NowDep, OriginDep, ReadSessionDep, SessionDep, SettingsDep
 from badge_issuer.issuers import service
 from badge_issuer.issuers.profile import profile_document
 from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate, ProfileDocument
@@ -91,11 +91,11 @@ def update_issuer(
     response_class=JSONResponse,
     responses={**problem_responses(404, 422), 200: {"content": {JSON_LD: {}}}},
 )
-def get_profile(slug: SlugPath, session: ReadSessionDep, settings: SettingsDep) -> JSONResponse:
+def get_profile(slug: SlugPath, session: ReadSessionDep, origin: OriginDep) -> JSONResponse:
     """Return the issuer's Open Badges 3.0 Profile (JSON-LD); its id is the issuer's DID."""
     issuer = service.get_issuer(session, slug)
     return JSONResponse(
-        profile_document(issuer, settings.public_origin),
+        profile_document(issuer, origin),
         media_type=JSON_LD,
         headers={"Cache-Control": PUBLIC_CACHE},
     )
@@ -109,9 +109,11 @@ def get_profile(slug: SlugPath, session: ReadSessionDep, settings: SettingsDep) 
     responses={**problem_responses(404, 422), 200: {"content": {DID_JSON_LD: {}}}},
 )
 def get_did_document(
-    slug: SlugPath, session: ReadSessionDep, settings: SettingsDep
+    slug: SlugPath, session: ReadSessionDep, settings: SettingsDep, origin: OriginDep
 ) -> JSONResponse:
     """Return the issuer's did:web DID document: every key that is not revoked."""
     issuer = service.get_issuer(session, slug)
-    document = key_service.issuer_did_document(session, issuer=issuer, settings=settings)
+    document = key_service.issuer_did_document(
+        session, issuer=issuer, settings=settings, origin=origin
+    )
     return JSONResponse(document, media_type=DID_JSON_LD, headers={"Cache-Control": PUBLIC_CACHE})

@@ -14,7 +14,7 @@ from badge_issuer.api.credentials_public import (
     etag_matches,
     vc_media_type,
 )
-from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.api.deps import NowDep, OriginDep, SessionDep, SettingsDep
 from badge_issuer.problems import problem_responses
 from badge_issuer.status import publication, revocation
 from badge_issuer.status.schemas import RevocationCreate, RevocationRead
@@ -45,9 +45,12 @@ def get_status_list(
     session: SessionDep,
     settings: SettingsDep,
     now: NowDep,
+    origin: OriginDep,
 ) -> Response:
     """Return the issuer's signed revocation list; cacheable for five minutes, with an ETag."""
-    published = publication.published_list(session, public_id=list_id, settings=settings, now=now)
+    published = publication.published_list(
+        session, public_id=list_id, settings=settings, now=now, origin=origin
+    )
     headers = {"ETag": published.etag, "Cache-Control": PUBLIC_CACHE, "Vary": "Accept"}
     if etag_matches(request.headers.get("if-none-match"), published.etag):
         return Response(status_code=304, headers=headers)

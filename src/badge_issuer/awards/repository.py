@@ -67,3 +67,8 @@ def list_page(
             Award.revoked_at.is_(None), (Award.valid_until.is_(None)) | (Award.valid_until > now)
         )
     return session.scalars(query).all()
+
+
+def all_uuids(session: Session) -> Sequence[str]:
+    """Return the uuid of every stored credential, oldest first."""
+    return session.scalars(select(Award.uuid).order_by(Award.id)).all()

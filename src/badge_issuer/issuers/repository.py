@@ -28,3 +28,8 @@ def add(session: Session, issuer: Issuer) -> Issuer:
 
 def slugs_by_id(session: Session) -> dict[int, str]:
     return {row.id: row.slug for row in session.execute(select(Issuer.id, Issuer.slug))}
+
+
+def all_issuers(session: Session) -> Sequence[Issuer]:
+    """Return every issuer, oldest first."""
+    return session.scalars(select(Issuer).order_by(Issuer.id)).all()

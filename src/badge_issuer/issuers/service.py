@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from badge_issuer.audit import service as audit
 from badge_issuer.config import Settings
 from badge_issuer.issuers import repository
-from badge_issuer.issuers.didweb import slug_from_did
 from badge_issuer.issuers.errors import IssuerNotFound, IssuerSlugTaken
 from badge_issuer.issuers.models import Issuer
+from badge_issuer.issuers.origins import origin_of_did
 from badge_issuer.issuers.schemas import IssuerCreate, IssuerUpdate
 
 TARGET_TYPE = "issuer"
@@ -30,8 +30,8 @@ def get_issuer(session: Session, slug: str) -> Issuer:
 
 def get_issuer_by_did(session: Session, did: str, settings: Settings) -> Issuer | None:
     """Return our issuer whose did:web DID is `did`, or None (another host, unknown slug)."""
-    slug = slug_from_did(did, settings.public_origin)
-    return repository.get_by_slug(session, slug) if slug else None
+    found = origin_of_did(did, settings.known_origins)
+    return repository.get_by_slug(session, found[1]) if found else None
 
 
 def list_issuers(session: Session, *, after_id: int, limit: int) -> Sequence[Issuer]:

@@ -251,8 +251,10 @@ def revoke_key(
     return key
 
 
-def signer_for(key: SigningKey, *, issuer: Issuer, settings: Settings) -> Signer:
-    """Unwrap a key into an in-memory signer for `<did>#<key_id>`."""
+def signer_for(
+    key: SigningKey, *, issuer: Issuer, settings: Settings, origin: str | None = None
+) -> Signer:
+    """Unwrap a key into an in-memory signer for `<did>#<key_id>` (the DID under `origin`)."""
     kek = get_kek(settings)
     label = f"signing key {key.key_id!r} of issuer {issuer.slug!r}"
     try:
@@ -270,27 +272,35 @@ def signer_for(key: SigningKey, *, issuer: Issuer, settings: Settings) -> Signer
                 f"the configured KEK is {kek.fingerprint}"
             )
         raise KeyUnavailable(f"{error}{hint}", key_id=key.key_id) from None
-    method = verification_method_id(issuer_did(settings.public_origin, issuer.slug), key.key_id)
-    return InMemoryEd25519Signer(private_key, method)
+    did = issuer_did(origin or settings.public_origin, issuer.slug)
+    return InMemoryEd25519Signer(private_key, verification_method_id(did, key.key_id))
 
 
 def active_signer(
-    session: Session, *, issuer: Issuer, settings: Settings
+    session: Session, *, issuer: Issuer, settings: Settings, origin: str | None = None
 ) -> tuple[SigningKey, Signer]:
-    """Return the issuer's active key and a signer for it, or raise NoActiveKey (409)."""
+    """Return the issuer's active key and a signer for it, or raise NoActiveKey (409).
+
+    `origin` names a previous origin whose DID the signature's verification method must name.
+    """
     key = repository.get_active(session, issuer_id=issuer.id)
     if key is None:
         raise NoActiveKey(
             f"Issuer {issuer.slug!r} has no active signing key: create and activate one.",
             issuer=issuer.slug,
         )
-    return key, signer_for(key, issuer=issuer, settings=settings)
+    return key, signer_for(key, issuer=issuer, settings=settings, origin=origin)
 
 
-def issuer_did_document(session: Session, *, issuer: Issuer, settings: Settings) -> dict[str, Any]:
-    """Return the issuer's DID document: every key that is not revoked."""
+def issuer_did_document(
+    session: Session, *, issuer: Issuer, settings: Settings, origin: str | None = None
+) -> dict[str, Any]:
+    """Return the issuer's DID document under `origin` (default: the public origin).
+
+    The keys are the same under every origin: a previous origin's DID names them too.
+    """
     keys = repository.published(session, issuer_id=issuer.id)
-    did = issuer_did(settings.public_origin, issuer.slug)
+    did = issuer_did(origin or settings.public_origin, issuer.slug)
     return did_document(did, [(key.key_id, key.public_key_multibase) for key in keys])
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,7 +30,7 @@ from badge_issuer.status.document import status_list_credential
 from badge_issuer.status.encoding import build_bitstring, encode_list
 from badge_issuer.status.errors import StatusListNotFound, StatusListUnavailable
 from badge_issuer.status.models import StatusList
-from badge_issuer.status.service import list_url
+from badge_issuer.status.service import list_url_under
 
 
 @dataclass(frozen=True)
@@ -77,11 +78,23 @@ def _signed_by(text: str, verification_method: str) -> bool:
 
 
 def published_list(
-    session: Session, *, public_id: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    public_id: str,
+    settings: Settings,
+    now: datetime,
+    origin: str | None = None,
 ) -> PublishedList:
-    """Return the list's signed credential, signing it first if missing or signed by an old key."""
+    """Return the list's signed credential, signing it first if missing or signed by an old key.
+
+    Under a previous origin (`origin`), the same bits are answered as that origin's list: its
+    URL and issuer DID are the ones the credentials minted there name.
+    """
     status_list = get_list(session, public_id)
     issuer = _issuer(session, status_list)
+    if origin is not None and origin != settings.public_origin:
+        return _published_under(session, status_list, issuer=issuer, settings=settings,
+                                origin=origin, now=now)
     stored = _stored(status_list)
     try:
         _, signer = key_service.active_signer(session, issuer=issuer, settings=settings)
@@ -94,6 +107,60 @@ def published_list(
     if stored is not None and _signed_by(stored.document, signer.verification_method):
         return stored
     return _sign(session, status_list, issuer=issuer, signer=signer, settings=settings, now=now)
+
+
+# Lists answered under previous origins are signed on demand, not stored: one signature per
+# (origin, list, bits, key), so repeated reads cost a query, not a signature.
+_UNDER_PREVIOUS_ORIGINS: OrderedDict[tuple[str, str, str, str], PublishedList] = OrderedDict()
+_CACHED_LISTS = 256
+
+
+def _published_under(
+    session: Session,
+    status_list: StatusList,
+    *,
+    issuer: Issuer,
+    settings: Settings,
+    origin: str,
+    now: datetime,
+) -> PublishedList:
+    try:
+        _, signer = key_service.active_signer(
+            session, issuer=issuer, settings=settings, origin=origin
+        )
+    except (NoActiveKey, KeyUnavailable):
+        raise StatusListUnavailable(
+            f"Issuer {issuer.slug!r} has no active key to sign its status list.",
+        ) from None
+    unsigned = _unsigned(session, status_list, issuer=issuer, origin=origin, now=now)
+    cache_key = (origin, status_list.public_id, unsigned["credentialSubject"]["encodedList"],
+                 signer.verification_method)
+    cached = _UNDER_PREVIOUS_ORIGINS.get(cache_key)
+    if cached is not None:
+        _UNDER_PREVIOUS_ORIGINS.move_to_end(cache_key)
+        return cached
+    text = json.dumps(
+        sign_credential(unsigned, signer, now), ensure_ascii=False, separators=(",", ":")
+    )
+    published = PublishedList(text, etag_of(text))
+    _UNDER_PREVIOUS_ORIGINS[cache_key] = published
+    while len(_UNDER_PREVIOUS_ORIGINS) > _CACHED_LISTS:
+        _UNDER_PREVIOUS_ORIGINS.popitem(last=False)
+    return published
+
+
+def _unsigned(
+    session: Session, status_list: StatusList, *, issuer: Issuer, origin: str, now: datetime
+) -> dict[str, Any]:
+    """Build the list's unsigned credential from the revoked awards, as minted under `origin`."""
+    indexes = repository.revoked_indexes(session, status_list_id=status_list.id)
+    return status_list_credential(
+        url=list_url_under(origin, status_list.public_id),
+        issuer=issuer_did(origin, issuer.slug),
+        purpose=status_list.purpose,
+        encoded_list=encode_list(build_bitstring(indexes, size=status_list.size)),
+        valid_from=now,
+    )
 
 
 def refresh_after_change(
@@ -125,13 +192,8 @@ def _sign(
 ) -> PublishedList:
     """Build the list from the revoked awards, sign it with `signer`, store and return it."""
     session.refresh(status_list, with_for_update=True)
-    indexes = repository.revoked_indexes(session, status_list_id=status_list.id)
-    unsigned = status_list_credential(
-        url=list_url(settings, status_list.public_id),
-        issuer=issuer_did(settings.public_origin, issuer.slug),
-        purpose=status_list.purpose,
-        encoded_list=encode_list(build_bitstring(indexes, size=status_list.size)),
-        valid_from=now,
+    unsigned = _unsigned(
+        session, status_list, issuer=issuer, origin=settings.public_origin, now=now
     )
     text = json.dumps(
         sign_credential(unsigned, signer, now), ensure_ascii=False, separators=(",", ":")
@@ -144,24 +206,25 @@ def _sign(
 
 
 def current_document(
-    session: Session, *, public_id: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    public_id: str,
+    settings: Settings,
+    now: datetime,
+    origin: str | None = None,
 ) -> dict[str, Any] | None:
     """Return the list as a verifier of our own credentials reads it, None if there is no such list.
 
     The stored signed document is always current (a revocation re-signs it or drops it); when
-    it is missing, the unsigned equivalent is built from the database.
+    it is missing, or the list is read under a previous origin, the unsigned equivalent is built
+    from the database.
     """
     status_list = repository.get_by_public_id(session, public_id)
     if status_list is None:
         return None
-    if status_list.signed_document is not None:
+    origin = origin or settings.public_origin
+    if status_list.signed_document is not None and origin == settings.public_origin:
         stored: dict[str, Any] = json.loads(status_list.signed_document)
         return stored
-    indexes = repository.revoked_indexes(session, status_list_id=status_list.id)
-    return status_list_credential(
-        url=list_url(settings, public_id),
-        issuer=issuer_did(settings.public_origin, _issuer(session, status_list).slug),
-        purpose=status_list.purpose,
-        encoded_list=encode_list(build_bitstring(indexes, size=status_list.size)),
-        valid_from=now,
-    )
+    issuer = _issuer(session, status_list)
+    return _unsigned(session, status_list, issuer=issuer, origin=origin, now=now)

@@ -79,3 +79,8 @@ def award_for_update(session: Session, credential_uuid: str) -> Award | None:
     """Return the award with this uuid, row-locked so concurrent revocations queue."""
     query = select(Award).where(Award.uuid == credential_uuid).with_for_update()
     return session.scalars(query).first()
+
+
+def all_public_ids(session: Session) -> Sequence[str]:
+    """Return the public id of every status list, oldest first."""
+    return session.scalars(select(StatusList.public_id).order_by(StatusList.id)).all()

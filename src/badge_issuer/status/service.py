@@ -40,7 +40,12 @@ class AllocatedEntry:
 
 def list_url(settings: Settings, public_id: str) -> str:
     """Return the public URL of a status list credential."""
-    return f"{settings.public_origin}/status-lists/{public_id}"
+    return list_url_under(settings.public_origin, public_id)
+
+
+def list_url_under(origin: str, public_id: str) -> str:
+    """Return the URL of a status list credential as minted under `origin`."""
+    return f"{origin}/status-lists/{public_id}"
 
 
 def status_entry(url: str, index: int) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from badge_issuer.config import Settings
 from badge_issuer.credentials.didkey import DID_KEY_PREFIX, resolve_did_key
 from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
 from badge_issuer.credentials.proofs.verification_methods import KeyResolutionError
-from badge_issuer.issuers.didweb import issuer_did
+from badge_issuer.issuers.origins import origin_of_url, own_did_prefixes
 from badge_issuer.keys import service as key_service
 from badge_issuer.status import publication
 from badge_issuer.verification.did_documents import (
@@ -52,14 +52,14 @@ class ServiceResolver:
         self._now = now
         policy = FetchPolicy.of(settings.verifier_allowed_hosts)
         self._fetch = fetch or (lambda url: fetch_json(url, policy))
-        self._own_did_prefix = issuer_did(settings.public_origin, "x")[:-1]
-        self._own_lists = f"{settings.public_origin}/status-lists/"
+        self._own_did_prefixes = own_did_prefixes(settings.known_origins)
+        self._own_hosts = {urlsplit(origin).hostname for origin in settings.known_origins}
 
     def resolve_key(self, verification_method: str) -> ResolvedKey:
         """Return the verification method, or raise ResolutionError saying why not."""
         if verification_method.startswith(DID_KEY_PREFIX):
             return self._did_key(verification_method)
-        if verification_method.startswith(self._own_did_prefix):
+        if verification_method.startswith(self._own_did_prefixes):
             return self._own_key(verification_method)
         if verification_method.startswith(DID_WEB_PREFIX):
             return self._did_web_key(verification_method)
@@ -69,9 +69,10 @@ class ServiceResolver:
 
     def resolve_status_list(self, url: str) -> ResolvedStatusList:
         """Return the status list credential at `url`, or raise ResolutionError."""
-        if url.startswith(self._own_lists):
-            return self._own_list(url)
-        if urlsplit(url).hostname == urlsplit(self._settings.public_origin).hostname:
+        own = origin_of_url(url, self._settings.known_origins, path="/status-lists/")
+        if own is not None:
+            return self._own_list(url, origin=own[0], public_id=own[1])
+        if urlsplit(url).hostname in self._own_hosts:
             raise ResolutionError(f"{url} is not a status list of this service")
         return ResolvedStatusList(url=url, document=_object(self._fetch(url), url))
 
@@ -106,15 +107,15 @@ class ServiceResolver:
     def _did_web_key(self, verification_method: str) -> ResolvedKey:
         did = verification_method.partition("#")[0]
         url = did_web_url(did)
-        if urlsplit(url).hostname == urlsplit(self._settings.public_origin).hostname:
+        if urlsplit(url).hostname in self._own_hosts:
             raise ResolutionError(f"{verification_method} is not a key of this service")
         document = self._fetch(url)
         return key_from_did_document(document, did=did, method_id=verification_method, source=url)
 
-    def _own_list(self, url: str) -> ResolvedStatusList:
-        public_id = url.removeprefix(self._own_lists)
+    def _own_list(self, url: str, *, origin: str, public_id: str) -> ResolvedStatusList:
         document = publication.current_document(
-            self._session, public_id=public_id, settings=self._settings, now=self._now
+            self._session, public_id=public_id, settings=self._settings, now=self._now,
+            origin=origin,
         )
         if document is None:
             raise ResolutionError(f"{url} is not a status list of this service")

@@ -1,0 +1,36 @@
+"""The service's tables as the ORM declares them: counts, emptiness, dependency order."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Table, func, inspect, select
+
+from badge_issuer.models_registry import metadata
+
+
+def ordered_tables() -> list[Table]:
+    """Every table of the schema, parents before the tables whose foreign keys name them."""
+    return list(metadata().sorted_tables)
+
+
+def row_counts(connection: Connection) -> dict[str, int]:
+    """Return the number of rows of every table of the schema present in the database."""
+    present = existing_tables(connection)
+    return {
+        table.name: int(connection.execute(select(func.count()).select_from(table)).scalar_one())
+        for table in ordered_tables()
+        if table.name in present
+    }
+
+
+def existing_tables(connection: Connection) -> set[str]:
+    """Return the names of the tables present in the database (any schema objects of ours)."""
+    return set(inspect(connection).get_table_names())
+
+
+def first_non_empty(connection: Connection) -> str | None:
+    """Return the name of a table of ours that holds rows, or None when all are empty."""
+    present = existing_tables(connection)
+    for table in ordered_tables():
+        if table.name in present and connection.execute(select(table).limit(1)).first():
+            return table.name
+    return None
