@@ -196,6 +196,23 @@ class Achievement(AchievementHeader):
     rule: Rule
 
 
+GroupCode = Annotated[str, Strict(), Field(min_length=1, max_length=64)]
+
+
+class GroupLabel(_Entry):
+    """A region or category code as people read it (statistics show both)."""
+
+    ja: Text
+    en: Text | None = None
+
+
+class GroupLabels(_Entry):
+    """Optional names of the region and category codes providers send with learners."""
+
+    region: dict[GroupCode, GroupLabel] = Field(default_factory=dict)
+    category: dict[GroupCode, GroupLabel] = Field(default_factory=dict)
+
+
 class SkillMap(_Entry):
     """A whole skill map. Build it through `validation.load_skill_map` to get it checked."""
 
@@ -204,6 +221,7 @@ class SkillMap(_Entry):
     skills: tuple[Skill, ...]
     courses: tuple[Course, ...]
     achievements: tuple[Achievement, ...]
+    labels: GroupLabels | None = None
 
     def find_course(self, provider: str, course_id: str) -> Course | None:
         """Return the course a provider knows as course_id, or None."""

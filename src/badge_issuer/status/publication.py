@@ -93,8 +93,9 @@ def published_list(
     status_list = get_list(session, public_id)
     issuer = _issuer(session, status_list)
     if origin is not None and origin != settings.public_origin:
-        return _published_under(session, status_list, issuer=issuer, settings=settings,
-                                origin=origin, now=now)
+        return _published_under(
+            session, status_list, issuer=issuer, settings=settings, origin=origin, now=now
+        )
     stored = _stored(status_list)
     try:
         _, signer = key_service.active_signer(session, issuer=issuer, settings=settings)
@@ -133,8 +134,12 @@ def _published_under(
             f"Issuer {issuer.slug!r} has no active key to sign its status list.",
         ) from None
     unsigned = _unsigned(session, status_list, issuer=issuer, origin=origin, now=now)
-    cache_key = (origin, status_list.public_id, unsigned["credentialSubject"]["encodedList"],
-                 signer.verification_method)
+    cache_key = (
+        origin,
+        status_list.public_id,
+        unsigned["credentialSubject"]["encodedList"],
+        signer.verification_method,
+    )
     cached = _UNDER_PREVIOUS_ORIGINS.get(cache_key)
     if cached is not None:
         _UNDER_PREVIOUS_ORIGINS.move_to_end(cache_key)

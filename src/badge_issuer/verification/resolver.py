@@ -114,7 +114,10 @@ class ServiceResolver:
 
     def _own_list(self, url: str, *, origin: str, public_id: str) -> ResolvedStatusList:
         document = publication.current_document(
-            self._session, public_id=public_id, settings=self._settings, now=self._now,
+            self._session,
+            public_id=public_id,
+            settings=self._settings,
+            now=self._now,
             origin=origin,
         )
         if document is None:

@@ -5,7 +5,7 @@ backfilled from the evidence completions, or the issue time for awards without a
 awards). The statistics covering index gains the column. `skill_map_apply`: one row per run of
 applying a skill map version to every learner (cursor, counts, state) so a run can resume.
 
-Revision ID: 0050_learned_at_and_skill_map_apply
+Revision ID: 0050_learned_at_skill_map_apply
 Revises: 0005_stats_holding_index
 Create Date: 2026-12-07
 """
@@ -19,7 +19,7 @@ from alembic import op
 
 from badge_issuer.db import UTCDateTime
 
-revision: str = "0050_learned_at_and_skill_map_apply"
+revision: str = "0050_learned_at_skill_map_apply"
 down_revision: str | None = "0005_stats_holding_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
