@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the Debian packages a step needs when they are missing: `venv` or `postgresql`.
+# Install the Debian packages a step needs when they are missing: `venv`, `postgresql`, or
+# `chromium` (the browser tests' headless Chromium and a Japanese font for its screenshots).
 set -euo pipefail
 
 need="$1"
@@ -9,6 +10,9 @@ case "$need" in
     packages=(postgresql) ;;
   venv)
     packages=(python3-venv) ;;
+  chromium)
+    if [ -x /usr/bin/chromium ] && fc-list :lang=ja 2>/dev/null | grep -q .; then exit 0; fi
+    packages=(chromium fonts-ipafont-gothic) ;;
   *) echo "unknown package set: $need" >&2; exit 2 ;;
 esac
 

@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     # did:web hosts the verifier may fetch from; empty means it never fetches anything.
     verifier_allowed_hosts: list[str] = Field(default_factory=list)
     enable_did_key_issuer: bool = False
+    # Wallet pickup: claim links (mailed to learners), VCALM exchanges and OpenID4VCI grants.
+    # The claim-link MAC key defaults to one derived from LEARNER_HASH_SECRET.
+    claim_link_secret: SecretStr | None = None
+    claim_link_days: Annotated[int, Field(ge=1, le=366)] = 30
+    wallet_exchange_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -20,6 +20,7 @@ def metadata() -> MetaData:
     import badge_issuer.learners.models
     import badge_issuer.providers.models
     import badge_issuer.skillmap.models
-    import badge_issuer.status.models  # noqa: F401
+    import badge_issuer.status.models
+    import badge_issuer.wallet.models  # noqa: F401
 
     return Base.metadata

@@ -32,7 +32,7 @@ class TestGetCredential:
             ("application/vc+ld+json", "application/vc+ld+json"),
             ("application/json, application/vc+ld+json;q=0.9", "application/vc+ld+json"),
             ("application/vc+ld+json;q=0", "application/json"),
-            ("text/html", "application/json"),
+            ("text/html;q=0.1, application/json", "application/json"),
             ("*/*", "application/json"),
         ],
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from badge_issuer.api.deps import ReadSessionDep, SettingsDep
+from badge_issuer.pages import views as pages
+from badge_issuer.pages.documentation import HTML_MEDIA_TYPE, problems_or_pages
+from badge_issuer.pages.negotiation import VARY
 from badge_issuer.problems import problem_responses
 from badge_issuer.skillmap import service
 from badge_issuer.skillmap.catalog import UnknownAchievement
@@ -32,12 +35,26 @@ def list_achievements(session: ReadSessionDep, settings: SettingsDep) -> Catalog
 
 
 @router.get(
-    "/{achievement_id}", response_model=CatalogAchievement, responses=problem_responses(404)
+    "/{achievement_id}",
+    response_model=CatalogAchievement,
+    responses={**problems_or_pages(404), 200: {"content": {HTML_MEDIA_TYPE: {}}}},
 )
 def get_achievement(
-    achievement_id: str, session: ReadSessionDep, settings: SettingsDep
-) -> CatalogAchievement:
-    """Describe one badge: criteria, skills, alignment and the courses that count toward it."""
+    achievement_id: str,
+    request: Request,
+    response: Response,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+) -> CatalogAchievement | Response:
+    """Describe one badge: criteria, skills, alignment and the courses that count toward it.
+
+    A browser (Accept preferring text/html) gets the achievement page instead.
+    """
+    if pages.wants_html(request):
+        return pages.achievement_html(
+            request, session, achievement_id=achievement_id, settings=settings
+        )
+    response.headers["Vary"] = VARY
     current = service.load_current(session)
     if current is None:
         raise NoSkillMap("No skill map has been loaded yet.")

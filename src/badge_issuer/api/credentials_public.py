@@ -8,6 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
+from badge_issuer.pages import views as pages
+from badge_issuer.pages.documentation import problems_or_pages
+from badge_issuer.pages.negotiation import VARY
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
 from badge_issuer.verification.schemas import VerificationReportRead
@@ -24,6 +27,7 @@ _DOCUMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
         "content": {
             JSON: {"schema": {"type": "object"}},
             VC_LD_JSON: {"schema": {"type": "object"}},
+            "text/html": {"schema": {"type": "string"}},
         },
     }
 }
@@ -57,14 +61,27 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     responses={
         **_DOCUMENT_RESPONSE,
         304: {"description": "Not modified"},
-        **problem_responses(404),
+        **problems_or_pages(404),
     },
 )
-def get_credential(credential_id: UuidPath, request: Request, session: ReadSessionDep) -> Response:
-    """Return the signed credential as stored: the URL a learner hands an employer."""
+def get_credential(
+    credential_id: UuidPath,
+    request: Request,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> Response:
+    """Return the signed credential as stored: the URL a learner hands an employer.
+
+    A browser (Accept preferring text/html) gets the badge page instead, unless `?format=json`.
+    """
+    if pages.wants_html(request):
+        return pages.credential_html(
+            request, session, credential_id=credential_id, settings=settings, now=now
+        )
     award = service.stored_award(session, credential_uuid=credential_id)
     etag = '"' + hashlib.sha256(award.document.encode("utf-8")).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": "Accept"}
+    headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": VARY}
     if etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     media_type = vc_media_type(request.headers.get("accept"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Path, Query, Request, status
+from fastapi.responses import JSONResponse, Response
 
 from badge_issuer.admin.deps import IssuersAdmin
 from badge_issuer.api.deps import NowDep, OriginDep, ReadSessionDep, SessionDep, SettingsDep
@@ -15,6 +15,9 @@ from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate,
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.schemas import DidDocumentRead
 from badge_issuer.kit.pagination import MAX_CURSOR, Page
+from badge_issuer.pages import views as pages
+from badge_issuer.pages.documentation import HTML_MEDIA_TYPE, problems_or_pages
+from badge_issuer.pages.negotiation import VARY
 from badge_issuer.problems import problem_responses
 
 admin_router = APIRouter(prefix="/v1/admin/issuers", tags=["admin: issuers"])
@@ -89,15 +92,30 @@ def update_issuer(
     response_model=ProfileDocument,
     response_model_by_alias=True,
     response_class=JSONResponse,
-    responses={**problem_responses(404, 422), 200: {"content": {JSON_LD: {}}}},
+    responses={
+        **problems_or_pages(404),
+        **problem_responses(422),
+        200: {"content": {JSON_LD: {}, HTML_MEDIA_TYPE: {"schema": {"type": "string"}}}},
+    },
 )
-def get_profile(slug: SlugPath, session: ReadSessionDep, origin: OriginDep) -> JSONResponse:
-    """Return the issuer's Open Badges 3.0 Profile (JSON-LD); its id is the issuer's DID."""
+def get_profile(
+    slug: SlugPath,
+    request: Request,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    origin: OriginDep,
+) -> Response:
+    """Return the issuer's Open Badges 3.0 Profile (JSON-LD); its id is the issuer's DID.
+
+    A browser (Accept preferring text/html) gets the issuer page instead.
+    """
+    if pages.wants_html(request):
+        return pages.issuer_html(request, session, slug=slug, settings=settings)
     issuer = service.get_issuer(session, slug)
     return JSONResponse(
         profile_document(issuer, origin),
         media_type=JSON_LD,
-        headers={"Cache-Control": PUBLIC_CACHE},
+        headers={"Cache-Control": PUBLIC_CACHE, "Vary": VARY},
     )
 
 

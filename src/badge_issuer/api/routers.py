@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from badge_issuer.api import audit, catalog, health, skillmap, skillmap_apply
+from badge_issuer.api import audit, catalog, claims, health, oid4vci, skillmap, skillmap_apply
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
@@ -14,6 +14,7 @@ from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
 from badge_issuer.api import learners as learners_api
+from badge_issuer.api import pages as pages_api
 from badge_issuer.api import providers as providers_api
 from badge_issuer.api import stats as stats_api
 from badge_issuer.api import status as status_api
@@ -35,6 +36,8 @@ ALL: list[APIRouter] = [
     completions_api.admin_router,
     credentials_admin_api.router,
     learners_api.router,
+    claims.router,
+    oid4vci.router,
     verify_api.router,
     # Before the public credential routes: /credentials/{credential_id} would match first.
     vcapi_api.router,
@@ -42,6 +45,7 @@ ALL: list[APIRouter] = [
     status_api.router,
     status_api.admin_router,
     stats_api.router,
+    pages_api.router,
 ]
 
 TAGS: list[dict[str, Any]] = [
@@ -56,6 +60,18 @@ TAGS: list[dict[str, Any]] = [
         "(scope `providers`).",
     },
     {"name": "health", "description": "Liveness and readiness probes."},
+    {
+        "name": "wallet",
+        "description": "Learners put a credential in their wallet: W3C VCALM interaction URLs and "
+        "exchanges (DID authentication, then the credential bound to the wallet's DID), and the "
+        "DCC Learner Credential Wallet's request link. Refusals are problem+json.",
+    },
+    {
+        "name": "openid4vci",
+        "description": "OpenID4VCI 1.0 pre-authorized code flow (`ldp_vc`): metadata, offer, "
+        "token, nonce, credential. Token, nonce and credential errors are OAuth-style JSON "
+        "(`error`, `error_description`), as the specification requires.",
+    },
     {"name": "admin: audit", "description": "Append-only log of admin actions (scope `issuers`)."},
     {
         "name": "admin: skill map",
@@ -107,6 +123,12 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "status lists",
         "description": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",
+    },
+    {
+        "name": "pages",
+        "description": "HTML pages for people: the landing page, the browser verification page and "
+        "the recipient check of a badge page. `/credentials/{uuid}`, `/achievements/{id}` and "
+        "`/issuers/{slug}` answer their page when Accept prefers text/html.",
     },
     {
         "name": "stats",

@@ -16,6 +16,7 @@ class AwardSource(StrEnum):
     RULE = "rule"
     DIRECT = "direct"
     API = "api"
+    WALLET = "wallet"
 
 
 def _issued_at(context: DefaultExecutionContext) -> datetime:
@@ -76,6 +77,9 @@ class Award(Base):
     revoked_at: Mapped[datetime | None]
     # Kept privately: never published in the status list or the credential.
     revocation_reason: Mapped[str | None] = mapped_column(String(500))
+    # A wallet's copy (subject = the holder's DID) points at the award it copies: no learner
+    # of its own (counted once in statistics), its own status entry, revoked with the original.
+    derived_from_id: Mapped[int | None] = mapped_column(ForeignKey("award.id"), index=True)
 
 
 class AwardCompletion(Base):

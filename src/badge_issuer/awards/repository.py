@@ -19,6 +19,12 @@ def for_learner(session: Session, learner_id: int) -> Sequence[Award]:
     return session.scalars(select(Award).where(Award.learner_id == learner_id)).all()
 
 
+def copies_of(session: Session, award_id: int) -> Sequence[Award]:
+    """Wallet copies of an award (row-locked: they are revoked with it)."""
+    query = select(Award).where(Award.derived_from_id == award_id).with_for_update()
+    return session.scalars(query).all()
+
+
 def next_sequence(session: Session, *, learner_id: int, achievement_id: str) -> int:
     query = select(func.coalesce(func.max(Award.sequence) + 1, 0)).where(
         Award.learner_id == learner_id, Award.achievement_id == achievement_id

@@ -59,12 +59,13 @@ def assemble_credential(
     results: Sequence[Result] = (),
     name: str | None = None,
     description: str | None = None,
+    subject_id: str | None = None,
 ) -> dict[str, Any]:
     """Return the unsigned OpenBadgeCredential as a JSON-LD dict.
 
     `@context` is VC v2 then OB 3.0.3, the subject is identified only by the hashed recipient
-    identity, and `credentialStatus` is the one revocation entry. `name` defaults to the
-    achievement's name.
+    identity (plus `subject_id`, a wallet's DID, for a copy picked up by a wallet), and
+    `credentialStatus` is the one revocation entry. `name` defaults to the achievement's name.
     """
     _check_validity_and_status(valid_from, valid_until, credential_status)
     try:
@@ -72,7 +73,7 @@ def assemble_credential(
             credential_id=credential_id,
             issuer=issuer,
             subject=AchievementSubject(
-                identifier=[recipient], achievement=achievement, result=list(results)
+                id=subject_id, identifier=[recipient], achievement=achievement, result=list(results)
             ),
             valid_from=valid_from,
             valid_until=valid_until,

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
+from badge_issuer.awards import repository as award_repository
 from badge_issuer.awards.errors import CredentialNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
@@ -53,6 +54,11 @@ def revoke_credential(
         return Revocation(award=award, status_list_credential=url, already_revoked=True)
     award.revoked_at = now
     award.revocation_reason = reason
+    # Wallet copies (subject = the holder's DID) stand on this award: they go with it.
+    copies = [c for c in award_repository.copies_of(session, award.id) if c.revoked_at is None]
+    for copy in copies:
+        copy.revoked_at = now
+        copy.revocation_reason = f"original credential {award.uuid} revoked: {reason}"[:500]
     session.flush()
     audit.record(
         session,
@@ -65,7 +71,15 @@ def revoke_credential(
             "reason": reason,
             "status_list": status_list.public_id,
             "status_index": award.status_index,
+            "wallet_copies": [copy.uuid for copy in copies],
         },
     )
-    publication.refresh_after_change(session, status_list=status_list, settings=settings, now=now)
+    changed = {status_list.id: status_list}
+    for copy in copies:
+        if copy.status_list_id not in changed:
+            other = repository.get(session, copy.status_list_id)
+            if other is not None:
+                changed[other.id] = other
+    for each in changed.values():
+        publication.refresh_after_change(session, status_list=each, settings=settings, now=now)
     return Revocation(award=award, status_list_credential=url, already_revoked=False)

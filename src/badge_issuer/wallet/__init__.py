@@ -1,0 +1,1 @@
+"""Learners take their credentials home: claim links, wallet exchanges (VCALM, LCW), OpenID4VCI."""
