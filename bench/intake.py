@@ -173,6 +173,11 @@ def run_backend(backend: str, database_url: str, work: Path, args: argparse.Name
         "BADGE_ISSUER_DATABASE_URL": database_url,
         "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE": str(work / "master.key"),
         "BADGE_ISSUER_LOG_LEVEL": "WARNING",
+        # A load test is one client at full speed: the per-client limits would answer 429s.
+        "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",
+        "BADGE_ISSUER_RATE_LIMIT_WEBHOOK": "off",
+        "BADGE_ISSUER_RATE_LIMIT_ADMIN": "off",
+        "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     }
     log = work / f"server-{backend}.log"

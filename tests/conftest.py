@@ -123,6 +123,10 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         public_url="http://localhost:8000",
         key_encryption_key_file=tmp_path / "keys" / "master.key",
         log_json=True,
+        # Rate limits are tested on their own (tests/kit): here they would only interfere.
+        rate_limit_public="off",
+        rate_limit_webhook="off",
+        rate_limit_admin="off",
     )
 
 

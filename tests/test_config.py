@@ -37,8 +37,12 @@ class TestSettings:
     def test_production_starts_with_real_secrets(self, tmp_path: Path) -> None:
         kek = tmp_path / "master.key"
         kek.write_bytes(b"k" * 32)
+        kek.chmod(0o600)
         settings = _settings(
-            env="production", learner_hash_secret="s" * 40, key_encryption_key_file=kek
+            env="production",
+            learner_hash_secret="s" * 40,
+            key_encryption_key_file=kek,
+            public_url="https://badges.pref.hokkaido.example",
         )
         assert settings.is_production
 

@@ -1,5 +1,5 @@
 """`python -m badge_issuer` runs the CLI."""
 
-from badge_issuer.cli import app
+from badge_issuer.cli import main
 
-app()
+main()

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from badge_issuer import migrate
+from badge_issuer import cli_errors, migrate
 from badge_issuer.admin import cli as token_cli
 from badge_issuer.awards import remap_cli
 from badge_issuer.cli_support import say
@@ -38,7 +38,7 @@ db_app.command("copy")(continuity_cli.db_copy)
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
 ) -> None:
     """Apply pending migrations, prepare the default issuer, then serve HTTP."""
@@ -49,7 +49,7 @@ def serve(
     configure_logging(level=settings.log_level, json=settings.log_json)
     migrate.upgrade(settings.database_url)
     bootstrap.prepare(settings)
-    serving.run(host=host, port=port, workers=workers)
+    serving.run(host=host, port=port, workers=workers, settings=settings)
 
 
 @app.command()
@@ -72,3 +72,8 @@ def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
     """Revert migrations down to REVISION (e.g. `base`)."""
     migrate.downgrade(get_settings().database_url, revision)
     say(f"database downgraded to {revision}")
+
+
+def main() -> None:
+    """The `badge-issuer` entry point: every error is one line and exit code 2 or 1."""
+    cli_errors.run(app)

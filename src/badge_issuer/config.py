@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Self
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # Placeholders that make development work out of the box; production refuses them.
 DEV_LEARNER_HASH_SECRET = "dev-only-learner-hash-secret"  # noqa: S105
+DEV_PUBLIC_URL = "http://localhost:8000"
+_RATE = re.compile(r"^\s*(\d{1,7})\s*/\s*(second|minute|hour)\s*$")
+_PERIOD_SECONDS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+class SettingsError(ValueError):
+    """The configuration is unusable; the message names the setting, never its value."""
+
+
+def parse_rate(text: str) -> tuple[int, int] | None:
+    """`20/minute` -> (20, 60); `off` or `0/minute` -> None (no limit)."""
+    if text.strip().lower() == "off":
+        return None
+    match = _RATE.match(text)
+    if match is None:
+        raise ValueError("a rate is COUNT/second, COUNT/minute, COUNT/hour or off")
+    count = int(match.group(1))
+    return None if count == 0 else (count, _PERIOD_SECONDS[match.group(2)])
 
 
 class Environment(StrEnum):
@@ -29,11 +49,15 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         env_nested_delimiter="__",
         extra="ignore",
+        # `BADGE_ISSUER_SKILL_MAP=` means "no skill map", not "the current directory".
+        env_ignore_empty=True,
+        # Validation errors never echo what was given: the inputs include secrets.
+        hide_input_in_errors=True,
     )
 
     env: Environment = Environment.DEVELOPMENT
     database_url: str = "sqlite:///./var/badge-issuer.db"
-    public_url: str = "http://localhost:8000"
+    public_url: str = DEV_PUBLIC_URL
     # Origins the service answered under before a domain change (comma-separated): credentials,
     # DID documents and status lists minted under them stay served and verifiable.
     previous_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -63,6 +87,13 @@ class Settings(BaseSettings):
     wallet_exchange_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     log_level: str = "INFO"
     log_json: bool = True
+    # Hardening (issue 21): request rates per client/provider/token, and the server's patience.
+    rate_limit_public: str = "60/minute"
+    rate_limit_webhook: str = "600/minute"
+    rate_limit_admin: str = "600/minute"
+    header_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
+    body_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    max_connections_per_client: Annotated[int, Field(ge=1, le=100_000)] = 64
 
     @property
     def is_production(self) -> bool:
@@ -100,6 +131,17 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def _check_rates_and_database(self) -> Self:
+        for name in ("rate_limit_public", "rate_limit_webhook", "rate_limit_admin"):
+            try:
+                parse_rate(getattr(self, name))
+            except ValueError as exc:
+                raise ValueError(f"BADGE_ISSUER_{name.upper()}: {exc}") from None
+        if re.fullmatch(r"sqlite(\+\w+)?:///", self.database_url.strip()):
+            raise ValueError("BADGE_ISSUER_DATABASE_URL names no SQLite file (sqlite:///PATH)")
+        return self
+
+    @model_validator(mode="after")
     def _refuse_development_defaults_in_production(self) -> Self:
         if not self.is_production:
             return self
@@ -109,14 +151,60 @@ class Settings(BaseSettings):
             )
         if len(self.learner_hash_secret.get_secret_value()) < 32:
             raise ValueError("BADGE_ISSUER_LEARNER_HASH_SECRET must be at least 32 characters")
-        if not self.key_encryption_key_file.is_file():
+        kek = self.key_encryption_key_file
+        if not kek.is_file():
             raise ValueError(
-                "production needs an existing key-encryption key file "
-                f"(BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE={self.key_encryption_key_file})"
+                f"production needs an existing key-encryption key file (BADGE_ISSUER_KEY_"
+                f"ENCRYPTION_KEY_FILE={kek})"
+            )
+        if kek.stat().st_mode & 0o077:
+            raise ValueError(
+                f"the key-encryption key file {kek} is readable by its group or others "
+                f"(mode {kek.stat().st_mode & 0o777:o}); chmod 600 it"
             )
         if self.enable_did_key_issuer:
             raise ValueError("the test-only did:key issuer cannot be enabled in production")
+        self._refuse_development_public_url()
         return self
+
+    def _refuse_development_public_url(self) -> None:
+        if self.public_origin == DEV_PUBLIC_URL:
+            raise ValueError(
+                "production needs BADGE_ISSUER_PUBLIC_URL (the default would mint "
+                "did:web:localhost%3A8000 issuers)"
+            )
+        parts = urlsplit(self.public_url)
+        if parts.scheme == "http" and not _is_loopback(parts.hostname or ""):
+            raise ValueError(
+                f"BADGE_ISSUER_PUBLIC_URL must be https for the non-loopback host {parts.hostname}"
+            )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """One line naming each problem, without the values given (they may be secrets)."""
+    parts = []
+    for item in error.errors(include_input=False, include_url=False):
+        location = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        parts.append(f"BADGE_ISSUER_{location.upper()}: {message}" if location else message)
+    return "; ".join(parts)
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment; SettingsError says what is wrong in one line."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(f"invalid configuration: {describe_validation_error(exc)}") from None
 
 
 def _check_origin(variable: str, url: str) -> None:
@@ -130,4 +218,4 @@ def _check_origin(variable: str, url: str) -> None:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Return the process-wide settings (read from the environment once)."""
-    return Settings()
+    return load_settings()

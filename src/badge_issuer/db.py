@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -77,10 +79,8 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
     if is_sqlite(url):
         database = make_url(url).database
-        if database and database != ":memory:":
-            from pathlib import Path
-
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if database and database != ":memory:" and not database.startswith("file:"):
+            _create_private_file(database)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
@@ -88,6 +88,19 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+
+
+def _create_private_file(database: str) -> None:
+    """Create a new SQLite file with mode 0600: it holds learners' hashes and wrapped keys.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so they follow.
+    """
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return
 
 
 def make_session_factory(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:

@@ -8,13 +8,19 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from badge_issuer import __version__
+from badge_issuer.admin.auth_first import AuthenticateFirstMiddleware, guarded_routes
 from badge_issuer.api import routers
-from badge_issuer.config import Settings, get_settings
+from badge_issuer.config import Settings, get_settings, parse_rate
 from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.kit.clock import Clock, utc_now
+from badge_issuer.kit.containment import ErrorContainmentMiddleware
 from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from badge_issuer.kit.public_headers import PublicHeadersMiddleware
+from badge_issuer.kit.ratelimit import Rate
+from badge_issuer.kit.ratelimit_middleware import RateLimitMiddleware, Rates, is_rate_limited
 from badge_issuer.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 
 DESCRIPTION = """Issues Open Badges 3.0 credentials for course completions reported by e-learning
@@ -38,12 +44,16 @@ async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
     """Build the ASGI application for the given settings (default: from the environment)."""
     settings = settings or get_settings()
-    app = FastAPI(
+    # /docs and /redoc only in development, from assets bundled with fastapi-offline: the
+    # stock pages load JavaScript from a CDN. Production serves /openapi.json alone.
+    factory: Any = FastAPI if settings.is_production else FastAPIOffline
+    app: FastAPI = factory(
         title="badge-issuer",
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=routers.TAGS,
         lifespan=_lifespan,
+        **({"docs_url": None, "redoc_url": None} if settings.is_production else {}),
     )
     engine = create_db_engine(settings.database_url)
     app.state.settings = settings
@@ -55,13 +65,33 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     for router in routers.ALL:
         app.include_router(router)
     _add_problem_schema(app)
+    # Added innermost first; outermost: request id, headers, rate limit, admin token, size cap.
+    app.add_middleware(ErrorContainmentMiddleware, type_base=settings.problem_type_base)
     app.add_middleware(
         BodySizeLimitMiddleware,
         max_bytes=settings.max_body_bytes,
         type_base=settings.problem_type_base,
     )
+    # Admin tokens are checked before a body is read (or refused as too large).
+    app.add_middleware(AuthenticateFirstMiddleware, routes=guarded_routes(app))
+    app.add_middleware(
+        RateLimitMiddleware, rates=_rates(settings), type_base=settings.problem_type_base
+    )
+    app.add_middleware(PublicHeadersMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _rates(settings: Settings) -> Rates:
+    def rate(text: str) -> Rate | None:
+        parsed = parse_rate(text)
+        return Rate(*parsed) if parsed else None
+
+    return Rates(
+        public=rate(settings.rate_limit_public),
+        webhook=rate(settings.rate_limit_webhook),
+        admin=rate(settings.rate_limit_admin),
+    )
 
 
 def _add_problem_schema(app: FastAPI) -> None:
@@ -77,9 +107,11 @@ def _add_problem_schema(app: FastAPI) -> None:
         for name, definition in problem.pop("$defs", {}).items():
             components.setdefault(name, definition)
         components.setdefault("Problem", problem)
-        for path_item in schema.get("paths", {}).values():
-            for operation in path_item.values():
+        for path, path_item in schema.get("paths", {}).items():
+            for method, operation in path_item.items():
                 _document_operation_problems(operation)
+                if is_rate_limited(method.upper(), path):
+                    _document_rate_limit(operation)
         # FastAPI's own validation-error schemas are replaced by Problem everywhere.
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
@@ -101,4 +133,16 @@ def _document_operation_problems(operation: dict[str, Any]) -> None:
         )
     responses.setdefault(
         "500", {"description": "Internal Server Error", "content": problem_content}
+    )
+
+
+def _document_rate_limit(operation: dict[str, Any]) -> None:
+    content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    operation.setdefault("responses", {}).setdefault(
+        "429",
+        {
+            "description": "Too many requests: see the Retry-After header (seconds)",
+            "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+            "content": content,
+        },
     )

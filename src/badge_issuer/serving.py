@@ -5,6 +5,9 @@ turns TCP_NODELAY on only for accepted sockets whose `proto` is TCP, so every re
 keep-alive connection waited ~40 ms for the client's delayed ACK (uvicorn issue #3149; measured
 here: 44 ms per request with --workers 2, 1 ms with one worker). The workers get the same
 listener re-wrapped with `proto` IPPROTO_TCP instead.
+
+Every worker speaks HTTP/1.1 through `GuardedH11Protocol`: header and body timeouts and a cap
+on connections per client (issue 21), which uvicorn's own h11 protocol does not have.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import socket
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
+
+from badge_issuer.config import Settings
+from badge_issuer.serving_protocol import GuardedH11Protocol
 
 ASGI_APP = "badge_issuer.asgi:app"
 
@@ -27,13 +33,8 @@ def tcp_listener(config: uvicorn.Config) -> socket.socket:
     return listener
 
 
-def run(*, host: str, port: int, workers: int) -> None:
+def run(*, host: str, port: int, workers: int, settings: Settings) -> None:
     """Serve until stopped: in this process, or under uvicorn's multiprocess supervisor."""
-    if workers == 1:
-        uvicorn.run(
-            ASGI_APP, host=host, port=port, log_config=None, access_log=False, proxy_headers=True
-        )
-        return
     config = uvicorn.Config(
         ASGI_APP,
         host=host,
@@ -42,5 +43,12 @@ def run(*, host: str, port: int, workers: int) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        http=GuardedH11Protocol,
+        # An idle keep-alive connection is closed after this; a trickled head after the header
+        # timeout of the protocol.
+        timeout_keep_alive=min(5, int(settings.header_timeout_seconds) or 1),
     )
+    if workers == 1:
+        uvicorn.Server(config).run()
+        return
     Multiprocess(config, sockets=[tcp_listener(config)]).run()

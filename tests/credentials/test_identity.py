@@ -10,9 +10,9 @@ from badge_issuer.credentials.identity import (
     credential_matches_email,
     email_identity,
     email_identity_hash,
-    normalise_email,
 )
 from badge_issuer.credentials.salt import new_salt
+from badge_issuer.learners.identity import normalise_email
 from tests.credentials.factories import make_credential
 
 SALT = "8f14e45fceea167a5a36dedd4bea2543"

@@ -125,6 +125,10 @@ class TestVerdict:
         assert verdict.kind is VerdictKind.EXPIRED
         assert verdict.valid_until == "2020-01-01T00:00:00Z"
 
+    def test_a_recipient_mismatch_is_not_the_verdict(self) -> None:
+        report = _report(Check.passed("proof", "ok"), Check.failed("recipient", "no match"))
+        assert verdict_of(report).kind is VerdictKind.VALID
+
     def test_revoked_and_expired_is_revoked(self) -> None:
         report = _report(Check.failed("valid-until", "expired"), Check.failed("revocation", "set"))
         assert verdict_of(report).kind is VerdictKind.REVOKED

@@ -3,7 +3,8 @@
 OB 3.0 IdentityObject with `identityType` `emailAddress`, `hashed` true and `identityHash` =
 `sha256$` + hex(SHA-256(normalised email + salt)), the salt carried in the credential so that
 whoever is given the email can check it. A fresh salt per credential (see `salt.new_salt`)
-keeps one learner's credentials unlinkable by hash. Normalised email = trimmed, lower-cased.
+keeps one learner's credentials unlinkable by hash. The email is normalised by the one
+`learners.identity.normalise_email` (NFKC, lower case, Unicode domain), as for learners.
 """
 
 from __future__ import annotations
@@ -14,14 +15,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from badge_issuer.credentials.ob3 import IdentityObject
+from badge_issuer.learners.identity import normalise_email
 
 EMAIL_IDENTITY_TYPE = "emailAddress"
 SHA256_PREFIX = "sha256$"
-
-
-def normalise_email(email: str) -> str:
-    """Return the email as hashed: surrounding whitespace removed, lower-cased."""
-    return email.strip().lower()
 
 
 def email_identity_hash(email: str, salt: str) -> str:

@@ -17,6 +17,8 @@ from pathlib import Path
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from badge_issuer.kit.files import InputFileError, read_bounded
+
 KEY_BYTES = 32
 _NONCE_BYTES = 12
 _FORMAT_VERSION = b"\x01"
@@ -78,11 +80,9 @@ def _decode(raw: bytes) -> bytes:
 def load(path: Path) -> KeyEncryptionKey:
     """Read the KEK from a file (raw 32 bytes, or base64/hex text)."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise KeyEncryptionKeyError(
-            f"cannot read key-encryption key file {path}: {exc.strerror}"
-        ) from None
+        raw = read_bounded(path, max_bytes=4096, what="key-encryption key file")
+    except InputFileError as exc:
+        raise KeyEncryptionKeyError(str(exc)) from None
     return KeyEncryptionKey(_decode(raw))
 
 

@@ -15,6 +15,8 @@ from badge_issuer.verification.report import Check, VerificationReport
 
 REVOCATION = "revocation"
 VALID_UNTIL = "valid-until"
+# Whether the badge was issued to an email someone typed is shown apart, never as the verdict.
+RECIPIENT = "recipient"
 
 
 class VerdictKind(StrEnum):
@@ -40,7 +42,7 @@ class Reason(StrEnum):
 
 
 # Checks that fail when the document is not a well-formed Open Badge.
-_FORM_CHECKS = frozenset({"json", "contexts", "types", "schema", "undefined-terms"})
+_FORM_CHECKS = frozenset({"json", "contexts", "types", "data-model", "schema", "undefined-terms"})
 # Which failed check explains the verdict first, most serious first.
 _REASON_BY_CHECK: tuple[tuple[str, Reason], ...] = (
     ("proof", Reason.TAMPERED),
@@ -72,7 +74,7 @@ def _is_revoked(check: Check) -> bool:
 
 def verdict_of(report: VerificationReport, *, revoked_at: datetime | None = None) -> Verdict:
     """Turn a report into a verdict; `revoked_at` is the revocation date when the issuer is us."""
-    failed = {check.check: check for check in report.problems}
+    failed = {check.check: check for check in report.problems if check.check != RECIPIENT}
     valid_until = report.credential.valid_until
     if not failed:
         return Verdict(VerdictKind.VALID, Reason.ALL_CHECKS_PASSED, valid_until=valid_until)

@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from badge_issuer.kit.files import read_bounded
 from badge_issuer.providers.importer import ImportFormat, ImportTally
 from badge_issuer.providers.schemas import ImportRejection
 
@@ -62,7 +63,7 @@ def load_state(
 ) -> ImportState | None:
     """Return the saved state if it belongs to this file, provider and format, else None."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_bounded(path, max_bytes=1_000_000, what="import state"))
         if (
             document.get("version") != _VERSION
             or document.get("provider_id") != provider_id

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 from badge_issuer import bootstrap
 from badge_issuer.config import Settings
 from badge_issuer.kit.clock import utc_now
+from badge_issuer.kit.files import read_bounded
 from badge_issuer.skillmap import repository, service
 from badge_issuer.skillmap.errors import SkillMapInvalid
-from badge_issuer.skillmap.source import SourceFormat
+from badge_issuer.skillmap.source import DEFAULT_MAX_BYTES, SourceFormat
 
 log = structlog.get_logger(__name__)
 
@@ -20,7 +21,9 @@ def load_configured_skill_map(session: Session, settings: Settings) -> None:
     """Store the configured file as a new version unless it equals the current one."""
     if settings.skill_map is None:
         return
-    source = settings.skill_map.read_bytes()
+    source = read_bounded(
+        settings.skill_map, max_bytes=DEFAULT_MAX_BYTES, what="BADGE_ISSUER_SKILL_MAP"
+    )
     fmt: SourceFormat | None = "json" if settings.skill_map.suffix.lower() == ".json" else None
     # Providers register after the map is loaded in a fresh deployment: name them, don't refuse.
     checked = service.check(session, source=source, fmt=fmt, allow_unknown_providers=True)

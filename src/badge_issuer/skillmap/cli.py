@@ -9,8 +9,9 @@ import typer
 
 from badge_issuer.cli_support import open_session, say
 from badge_issuer.kit.clock import utc_now
+from badge_issuer.kit.files import read_bounded
 from badge_issuer.skillmap import service
-from badge_issuer.skillmap.source import SourceFormat
+from badge_issuer.skillmap.source import DEFAULT_MAX_BYTES, SourceFormat
 from badge_issuer.skillmap.validation import SkillMapCheck
 
 app = typer.Typer(no_args_is_help=True, help="The skill map: courses, skills and badge rules.")
@@ -21,6 +22,10 @@ AllowUnknown = Annotated[bool, typer.Option(help="Accept courses of providers no
 
 def _format(path: Path) -> SourceFormat | None:
     return "json" if path.suffix.lower() == ".json" else None
+
+
+def _read(path: Path) -> bytes:
+    return read_bounded(path, max_bytes=DEFAULT_MAX_BYTES, what="skill map")
 
 
 def _report(checked: SkillMapCheck, path: Path) -> None:
@@ -37,7 +42,7 @@ def check(path: FileArg, allow_unknown_providers: AllowUnknown = False) -> None:
     with open_session() as session:
         checked = service.check(
             session,
-            source=path.read_bytes(),
+            source=_read(path),
             fmt=_format(path),
             allow_unknown_providers=allow_unknown_providers,
         )
@@ -48,7 +53,7 @@ def check(path: FileArg, allow_unknown_providers: AllowUnknown = False) -> None:
 @app.command("load")
 def load(path: FileArg, allow_unknown_providers: AllowUnknown = False) -> None:
     """Validate and store a skill map file as the new current version."""
-    source = path.read_bytes()
+    source = _read(path)
     with open_session() as session:
         checked = service.check(
             session,

@@ -83,6 +83,9 @@ def _parse_text(text: str, fmt: SourceFormat) -> object:
         raise SourceError(f"invalid YAML: {exc}") from exc
     except RecursionError as exc:
         raise SourceError("document is nested too deeply") from exc
+    except (ValueError, TypeError, OverflowError) as exc:
+        # YAML resolves `2026-02-30` as a date and the constructor fails outside YAMLError.
+        raise SourceError(f"invalid YAML value: {exc} (quote it to keep it as text)") from exc
 
 
 def _check_tree_size(data: object, max_nodes: int, max_depth: int) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from badge_issuer.skillmap.document import Achievement, Rule, SkillMap
-from badge_issuer.skillmap.findings import SkillMapError
+from badge_issuer.skillmap.findings import SkillMapError, field, item
 from badge_issuer.skillmap.references import check_references
 from badge_issuer.skillmap.rule_checks import check_rules
 from badge_issuer.skillmap.sections import Sections, parse_sections
@@ -73,6 +73,30 @@ def _assemble(sections: Sections, rules: dict[int, Rule]) -> SkillMap:
     )
 
 
+# Tab, line feed and carriage return are text (descriptions span lines); no other C0/C1 control.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_errors(data: object, path: str = "") -> Iterator[SkillMapError]:
+    """Yield an error, with its path, for every key or text value holding a control character."""
+    stack: list[tuple[object, str]] = [(data, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            found = _CONTROL.search(node)
+            if found:
+                code = f"U+{ord(found.group()):04X}"
+                yield SkillMapError(where, f"contains the control character {code}")
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                below = field(where, str(key))
+                if isinstance(key, str) and _CONTROL.search(key):
+                    yield SkillMapError(where, f"the key {key!r} contains a control character")
+                stack.append((value, below))
+        elif isinstance(node, list):
+            stack.extend((value, item(where, index)) for index, value in enumerate(node))
+
+
 def validate_skill_map(
     data: object,
     *,
@@ -86,6 +110,10 @@ def validate_skill_map(
     """
     if not isinstance(data, dict):
         return SkillMapCheck(errors=(SkillMapError("", "the document root must be a mapping"),))
+    control = list(control_character_errors(data))
+    if control:
+        # Text with control characters would end up in signed credentials: refuse it first.
+        return SkillMapCheck(errors=tuple(sorted(control, key=_document_order)[:50]))
     sections, errors = parse_sections(data)
     check_references(
         sections, known_providers=known_providers, known_issuers=known_issuers, errors=errors

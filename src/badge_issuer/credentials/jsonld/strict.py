@@ -102,13 +102,31 @@ def _probe_document(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _error_message(error: BaseException) -> str:
-    """Return the most specific message in an exception chain (pyld wraps the real cause)."""
+    """Return the most specific message in an exception chain, in plain words.
+
+    pyld wraps the real cause, and its `str()` adds `Type: jsonld.CyclicalContext`, the code
+    and `Details: {…}` (a dump of the offending context): library internals, not a report.
+    The innermost pyld error's own sentence and its JSON-LD error code are kept.
+    """
+    innermost: BaseException = error
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, ContextNotAllowed):
             return str(cause)
-        cause = cause.__cause__
-    return str(error)
+        if isinstance(cause, jsonld.JsonLdError):
+            innermost = cause
+        details = getattr(cause, "details", None)
+        nested = details.get("cause") if isinstance(details, dict) else None
+        cause = cause.__cause__ or (nested if isinstance(nested, BaseException) else None)
+    return plain_jsonld_message(innermost)
+
+
+def plain_jsonld_message(error: BaseException) -> str:
+    """`Cyclical context definition detected (cyclic IRI mapping)`: no type, no details."""
+    sentence = str(error.args[0]) if error.args else type(error).__name__
+    sentence = sentence.strip().rstrip(".") or "the JSON-LD cannot be processed"
+    code = getattr(error, "code", None)
+    return f"{sentence} ({code})" if isinstance(code, str) and code else sentence
 
 
 def find_problems(
