@@ -18,7 +18,7 @@ from typing import Any
 
 from badge_issuer.skillmap.document import SkillMap
 from badge_issuer.skillmap.rulebook import compile_rules
-from badge_issuer.skillmap.rules import Completion, evaluate
+from badge_issuer.skillmap.rules import CompletedCourse, evaluate
 from badge_issuer.skillmap.validation import validate_skill_map
 
 PROVIDERS = ("manabi-portal", "kitami-it-academy", "hokudai-mooc", "sapporo-cloud", "obihiro-lab")
@@ -86,10 +86,10 @@ def generated_document(rng: random.Random) -> dict[str, Any]:
     }
 
 
-def learner_completions(rng: random.Random, skill_map: SkillMap) -> list[Completion]:
+def learner_completions(rng: random.Random, skill_map: SkillMap) -> list[CompletedCourse]:
     """Return 200 completions of random courses over two years, most with a score."""
     return [
-        Completion(
+        CompletedCourse(
             completion_id=f"completion-{n}",
             provider=course.provider,
             course_id=course.course_id,

@@ -14,7 +14,7 @@ behind shows its queue instead of slowing the client down. The raw floor (Ed2551
 verify of 64 bytes, in this process) and the load average are printed with the table.
 
     .venv/bin/python bench/load.py [--backends sqlite,postgresql] [--workers 1,2]
-        [--requests 300] [--concurrency 8] [--seconds 8] [--max-seconds 30]
+        [--requests 300] [--concurrency 8] [--seconds 8] [--max-seconds 30] [--metrics on,off]
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ class Row:
     workload: str
     runs: list[Run]
     load_average: float
+    metrics: bool = True
 
 
 async def _timed(request: Request, client: httpx.AsyncClient, since: float, run: Run) -> None:
@@ -269,9 +270,17 @@ def measure_workload(request: Request, args: argparse.Namespace) -> list[Run]:
 
 
 def measure_deployment(
-    backend: str, workers: int, database_url: str, work: Path, args: argparse.Namespace
+    backend: str,
+    workers: int,
+    database_url: str,
+    work: Path,
+    args: argparse.Namespace,
+    *,
+    metrics: bool = True,
 ) -> list[Row]:
     env = {
+        "BADGE_ISSUER_METRICS_ENABLED": "true" if metrics else "false",
+        "BADGE_ISSUER_METRICS_DIR": str(work / "metrics"),
         "BADGE_ISSUER_DATABASE_URL": database_url,
         "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE": str(work / "master.key"),
         "BADGE_ISSUER_LOG_LEVEL": "WARNING",
@@ -283,7 +292,7 @@ def measure_deployment(
         "BADGE_ISSUER_PUBLIC_URL": "http://localhost:8000",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
     }
-    log = work / f"server-{backend}-{workers}.log"
+    log = work / f"server-{backend}-{workers}-{metrics}.log"
     with serving(env, log, workers=workers) as base:
         secret = cli(env, "provider", "create", "--id", PROVIDER, "--name", "Load LMS")
         cli(env, "skillmap", "load", str(skill_map_file(work)))
@@ -294,8 +303,8 @@ def measure_deployment(
         documents = _fetch_documents(base, issued, env["BADGE_ISSUER_PUBLIC_URL"])
         verifications = measure_workload(verify_request(base, documents), args)
     rows = [
-        Row(backend, workers, COMPLETE, completions, load_after_completions),
-        Row(backend, workers, VERIFY, verifications, os.getloadavg()[0]),
+        Row(backend, workers, COMPLETE, completions, load_after_completions, metrics),
+        Row(backend, workers, VERIFY, verifications, os.getloadavg()[0], metrics),
     ]
     if any(run.failures for row in rows for run in row.runs):
         # The folder is temporary: show why requests failed while the log still exists.
@@ -325,7 +334,7 @@ def _table(rows: list[Row], floor: tuple[float, float]) -> str:
     lines = [
         f"floor (this process): Ed25519 sign {sign_ms:.3f} ms ({1000 / sign_ms:.0f}/s), "
         f"verify {verify_ms:.3f} ms ({1000 / verify_ms:.0f}/s), 64-byte messages",
-        f"{'backend':<10} {'wrk':>3} {'workload':<8} {'max/s':>6} {'floor':>5} "
+        f"{'backend':<10} {'wrk':>3} {'metrics':<7} {'workload':<8} {'max/s':>6} {'floor':>5} "
         f"{'at50%/s':>8} {'p50':>6} {'p99':>7} {'at90%/s':>8} {'p50':>6} {'p99':>7} "
         f"{'fail':>4} {'load':>4}",
     ]
@@ -334,7 +343,8 @@ def _table(rows: list[Row], floor: tuple[float, float]) -> str:
         floor_rate = 1000 / (sign_ms if row.workload == COMPLETE else verify_ms)
         failures = sum(run.failures for run in row.runs)
         lines.append(
-            f"{row.backend:<10} {row.workers:>3} {row.workload:<8} {closed.rate:>6.1f} "
+            f"{row.backend:<10} {row.workers:>3} {'on' if row.metrics else 'off':<7} "
+            f"{row.workload:<8} {closed.rate:>6.1f} "
             f"{floor_rate / closed.rate:>4.0f}x "
             f"{half.target_rate or 0:>8.1f} {half.percentile(0.5):>6.1f} "
             f"{half.percentile(0.99):>7.1f} {most.target_rate or 0:>8.1f} "
@@ -360,15 +370,16 @@ def run_backend(backend: str, work: Path, args: argparse.Namespace) -> list[Row]
     rows: list[Row] = []
     server = throwaway_postgres.start() if backend == "postgresql" else None
     try:
-        for workers in args.workers:
-            folder = work / f"{backend}-{workers}"
+        runs = itertools.product(args.workers, args.metrics)
+        for number, (workers, metrics) in enumerate(runs):
+            folder = work / f"{backend}-{number}"
             folder.mkdir()
             url = (
-                _postgres_database(server.url, f"load_{workers}")
+                _postgres_database(server.url, f"load_{number}")
                 if server
                 else f"sqlite:///{folder / 'load.db'}"
             )
-            rows += measure_deployment(backend, workers, url, folder, args)
+            rows += measure_deployment(backend, workers, url, folder, args, metrics=metrics)
     finally:
         if server:
             throwaway_postgres.stop(server)
@@ -383,6 +394,12 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=8, choices=range(1, 129), metavar="C")
     parser.add_argument("--seconds", type=float, default=8.0, help="each open-loop run")
     parser.add_argument("--max-seconds", type=float, default=30.0, help="closed-loop time limit")
+    parser.add_argument(
+        "--metrics",
+        default="on",
+        type=lambda v: [part == "on" for part in v.split(",")],
+        help="on, off, or on,off (both, one after the other: the overhead of metrics)",
+    )
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rows: list[Row] = []

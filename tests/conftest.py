@@ -25,6 +25,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from badge_issuer import bootstrap, migrate
+from badge_issuer.admin.scopes import Scope
 from badge_issuer.config import Settings
 from badge_issuer.main import create_app
 
@@ -33,8 +34,10 @@ sys.path.insert(0, str(REPO_ROOT / "scripts"))
 
 import throwaway_postgres  # noqa: E402
 
-from tests.awards.service_harness import Harness  # noqa: E402
-from tests.shared_data import shared_path  # noqa: E402
+from tests.admin.factories import make_token  # noqa: E402
+from tests.harness import Harness  # noqa: E402
+from tests.keys.admin_api import AdminApi  # noqa: E402
+from tests.shared_data import example_path  # noqa: E402
 
 hypothesis_settings.register_profile(
     "ci",
@@ -123,6 +126,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
         public_url="http://localhost:8000",
         key_encryption_key_file=tmp_path / "keys" / "master.key",
         log_json=True,
+        mail_dir=tmp_path / "mail",  # development mail (.eml files) never lands in the repository
         # Rate limits are tested on their own (tests/kit): here they would only interfere.
         rate_limit_public="off",
         rate_limit_webhook="off",
@@ -157,5 +161,11 @@ def harness(settings: Settings, client: TestClient) -> Harness:
     prepared = Harness.start(client)
     for provider_id, name in EXAMPLE_PROVIDERS.items():
         prepared.register_provider(provider_id, name)
-    prepared.load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+    prepared.load_skill_map(example_path("skill-map.yaml").read_bytes())
     return prepared
+
+
+@pytest.fixture
+def api(app: FastAPI, client: TestClient) -> AdminApi:
+    """An admin client for issuers and their keys (token `key-admin`, scopes issuers + keys)."""
+    return AdminApi(client, make_token(app, Scope.ISSUERS, Scope.KEYS, name="key-admin"))

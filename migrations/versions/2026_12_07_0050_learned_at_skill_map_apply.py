@@ -6,7 +6,7 @@ awards). The statistics covering index gains the column. `skill_map_apply`: one 
 applying a skill map version to every learner (cursor, counts, state) so a run can resume.
 
 Revision ID: 0050_learned_at_skill_map_apply
-Revises: 0030_wallet_pickup
+Revises: 0020_outbox
 Create Date: 2026-12-07
 """
 
@@ -20,7 +20,7 @@ from alembic import op
 from badge_issuer.db import UTCDateTime
 
 revision: str = "0050_learned_at_skill_map_apply"
-down_revision: str | None = "0030_wallet_pickup"
+down_revision: str | None = "0020_outbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

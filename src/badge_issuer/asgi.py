@@ -8,4 +8,5 @@ from badge_issuer.main import create_app
 
 _settings = get_settings()
 configure_logging(level=_settings.log_level, json=_settings.log_json)
-app = create_app(_settings)
+# Every serving process also delivers the outbox (learner mail, provider callbacks).
+app = create_app(_settings, deliver_outbox=True)

@@ -1,4 +1,8 @@
-"""First-start preparation run by `serve` after migrations: each domain adds its step here."""
+"""Start-up in one place: the ordered first-start steps and the readiness checks.
+
+`serve` runs the steps after migrations; `/health/ready` runs the checks. Both are plain lists,
+so the order is read here rather than inferred from which modules happened to be imported.
+"""
 
 from __future__ import annotations
 
@@ -6,34 +10,47 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from badge_issuer import readiness
 from badge_issuer.config import Settings
 from badge_issuer.db import create_db_engine, make_session_factory, session_scope
+from badge_issuer.keys import bootstrap as keys_bootstrap
+from badge_issuer.readiness import CheckResult
+from badge_issuer.skillmap import bootstrap as skillmap_bootstrap
 
 BootstrapStep = Callable[[Session, Settings], None]
-_steps: list[BootstrapStep] = []
+ReadinessCheck = Callable[[Session], CheckResult]
 
+# Idempotent, in order: the default issuer with its first key (a skill map names issuers),
+# then the configured skill map.
+STEPS: tuple[BootstrapStep, ...] = (
+    keys_bootstrap.ensure_default_issuer_key,
+    skillmap_bootstrap.load_configured_skill_map,
+)
 
-def register(step: BootstrapStep) -> BootstrapStep:
-    """Add an idempotent first-start step (e.g. create the default issuer and its key)."""
-    if step not in _steps:
-        _steps.append(step)
-    return step
-
-
-def _import_domain_steps() -> None:
-    """Import the domains' bootstrap modules, in the order their steps must run."""
-    # Issuers and their keys first (a skill map names issuers); then the skill map.
-    import badge_issuer.keys.bootstrap
-    import badge_issuer.skillmap.bootstrap  # noqa: F401
+# The database comes first: when it is unreachable the others are not run.
+READINESS_CHECKS: tuple[ReadinessCheck, ...] = (
+    readiness.database,
+    readiness.migrations,
+    keys_bootstrap.signing_key_check,
+)
 
 
 def prepare(settings: Settings) -> None:
-    """Run every registered step in one transaction; safe to repeat on every start."""
-    _import_domain_steps()
+    """Run every step in one transaction; safe to repeat on every start."""
     engine = create_db_engine(settings.database_url)
     try:
         for session in session_scope(make_session_factory(engine)):
-            for step in _steps:
+            for step in STEPS:
                 step(session, settings)
     finally:
         engine.dispose()
+
+
+def check_readiness(session: Session) -> list[CheckResult]:
+    """Run the checks in order; stop after the first failing one when it is the database."""
+    results: list[CheckResult] = []
+    for check in READINESS_CHECKS:
+        results.append(check(session))
+        if check is readiness.database and not results[-1].ok:
+            break
+    return results

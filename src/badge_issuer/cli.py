@@ -7,15 +7,16 @@ from typing import Annotated
 
 import typer
 
-from badge_issuer import cli_errors, migrate
+from badge_issuer import cli_errors, kek_rotation, migrate
 from badge_issuer.admin import cli as token_cli
 from badge_issuer.awards import remap_cli
 from badge_issuer.cli_support import say
 from badge_issuer.config import get_settings
 from badge_issuer.continuity import cli as continuity_cli
-from badge_issuer.keys import cli as keys_cli
+from badge_issuer.intake import cli as import_cli
+from badge_issuer.metrics.serving import start_metrics
+from badge_issuer.notifications import cli as outbox_cli
 from badge_issuer.providers import cli as provider_cli
-from badge_issuer.providers import import_cli
 from badge_issuer.skillmap import cli as skillmap_cli
 
 app = typer.Typer(no_args_is_help=True, help="Open Badges 3.0 issuing service.")
@@ -26,9 +27,10 @@ app.add_typer(token_cli.app, name="token")
 app.add_typer(skillmap_cli.app, name="skillmap")
 skillmap_cli.app.command("impact")(remap_cli.impact)
 skillmap_cli.app.command("apply")(remap_cli.apply)
-app.add_typer(keys_cli.app, name="keys")
+app.add_typer(kek_rotation.app, name="keys")
 app.add_typer(provider_cli.app, name="provider")
 app.add_typer(import_cli.app, name="import")
+app.command("worker")(outbox_cli.worker)
 app.add_typer(continuity_cli.archive_app, name="archive")
 app.command()(continuity_cli.backup)
 app.command()(continuity_cli.restore)
@@ -49,6 +51,8 @@ def serve(
     configure_logging(level=settings.log_level, json=settings.log_json)
     migrate.upgrade(settings.database_url)
     bootstrap.prepare(settings)
+    if settings.metrics_enabled:
+        start_metrics(settings, workers=workers)
     serving.run(host=host, port=port, workers=workers, settings=settings)
 
 

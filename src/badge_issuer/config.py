@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -80,6 +81,15 @@ class Settings(BaseSettings):
     # did:web hosts the verifier may fetch from; empty means it never fetches anything.
     verifier_allowed_hosts: list[str] = Field(default_factory=list)
     enable_did_key_issuer: bool = False
+    # Partner issuers the verifier recognizes (YAML/JSON list of {id, name}; CONTRACT section 8).
+    trusted_issuers: Path | None = None
+    # Prometheus metrics: GET /metrics with a `metrics` token, or (METRICS_PORT) a separate,
+    # unauthenticated listener on METRICS_HOST instead. Traces go to OTLP_ENDPOINT when set.
+    metrics_enabled: bool = True
+    metrics_port: Annotated[int | None, Field(ge=1, le=65535)] = None
+    metrics_host: str = "127.0.0.1"
+    metrics_dir: Path = Path("var/metrics")
+    otlp_endpoint: str | None = None
     # Wallet pickup: claim links (mailed to learners), VCALM exchanges and OpenID4VCI grants.
     # The claim-link MAC key defaults to one derived from LEARNER_HASH_SECRET.
     claim_link_secret: SecretStr | None = None
@@ -87,6 +97,17 @@ class Settings(BaseSettings):
     wallet_exchange_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     log_level: str = "INFO"
     log_json: bool = True
+    # Outbox (outbox/): learner mail and provider callbacks, delivered by every `serve` process.
+    # Without smtp_url, development writes each message to mail_dir; production sends no mail.
+    smtp_url: SecretStr | None = None
+    smtp_ca_file: Path | None = None
+    mail_from: str = "北海道デジタル人材バッジ <noreply@localhost>"
+    mail_dir: Path = Path("var/mail")
+    outbox_dispatcher: bool = True
+    outbox_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
+    outbox_attempt_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
+    # Retry delays (seconds) instead of the Standard Webhooks schedule; tests shorten them.
+    outbox_retry_delays: tuple[timedelta, ...] | None = None
     # Hardening (issue 21): request rates per client/provider/token, and the server's patience.
     rate_limit_public: str = "60/minute"
     rate_limit_webhook: str = "600/minute"
@@ -128,6 +149,14 @@ class Settings(BaseSettings):
                 if origin.rstrip("/") != self.public_origin
             )
         )
+        return self
+
+    @model_validator(mode="after")
+    def _check_trusted_issuers(self) -> Self:
+        # Its content is checked where it is read (verification.trust_list); a list that cannot
+        # be read recognizes nobody, so a missing file is refused here, at start.
+        if self.trusted_issuers is not None and not self.trusted_issuers.is_file():
+            raise ValueError(f"BADGE_ISSUER_TRUSTED_ISSUERS={self.trusted_issuers} is not a file")
         return self
 
     @model_validator(mode="after")

@@ -21,6 +21,8 @@ from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddle
 from badge_issuer.kit.public_headers import PublicHeadersMiddleware
 from badge_issuer.kit.ratelimit import Rate
 from badge_issuer.kit.ratelimit_middleware import RateLimitMiddleware, Rates, is_rate_limited
+from badge_issuer.metrics.setup import install_observability
+from badge_issuer.notifications import runtime as outbox_runtime
 from badge_issuer.problems import PROBLEM_MEDIA_TYPE, Problem, install_problem_handlers
 
 DESCRIPTION = """Issues Open Badges 3.0 credentials for course completions reported by e-learning
@@ -36,13 +38,26 @@ WORKER_THREADS = 1000
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    # Every serving process also delivers the outbox (mail, callbacks); see outbox/dispatcher.py.
+    outbox = (
+        outbox_runtime.start_background(app.state.engine, app.state.settings, app.state.clock)
+        if app.state.deliver_outbox and app.state.settings.outbox_dispatcher
+        else None
+    )
     yield
+    if outbox is not None:
+        await anyio.to_thread.run_sync(outbox.stop)
 
 
-def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> FastAPI:
-    """Build the ASGI application for the given settings (default: from the environment)."""
+def create_app(
+    settings: Settings | None = None, *, clock: Clock = utc_now, deliver_outbox: bool = False
+) -> FastAPI:
+    """Build the ASGI application for the given settings (default: from the environment).
+
+    `deliver_outbox`: run the outbox dispatcher during the app's lifespan (what `serve` does).
+    """
     settings = settings or get_settings()
     # /docs and /redoc only in development, from assets bundled with fastapi-offline: the
     # stock pages load JavaScript from a CDN. Production serves /openapi.json alone.
@@ -61,6 +76,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
     app.state.session_factory = make_session_factory(engine)
     app.state.read_session_factory = make_session_factory(engine, read_only=True)
     app.state.clock = clock
+    app.state.deliver_outbox = deliver_outbox
     install_problem_handlers(app, type_base=settings.problem_type_base)
     for router in routers.ALL:
         app.include_router(router)
@@ -78,6 +94,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock = utc_now) -> F
         RateLimitMiddleware, rates=_rates(settings), type_base=settings.problem_type_base
     )
     app.add_middleware(PublicHeadersMiddleware)
+    # Outside the limits: refusals (401 before the body, 429) are counted too.
+    install_observability(app, settings, clock=clock)
     app.add_middleware(RequestIdMiddleware)
     return app
 

@@ -133,6 +133,7 @@ def problem_response(
         "instance": request.url.path,
     }
     headers = dict(headers or {})
+    request.state.problem_slug = slug  # metrics label refusals by their problem type
     request_id = getattr(request.state, "request_id", None)
     if request_id:
         body["request_id"] = request_id

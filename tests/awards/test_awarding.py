@@ -13,9 +13,9 @@ from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.learners import service as learner_service
-from tests.awards.service_harness import Harness
 from tests.credentials.test_assembly import achievement_credential_validator
-from tests.shared_data import shared_path
+from tests.harness import Harness
+from tests.shared_data import example_path
 
 SATO = "sato.hanako@example.jp"
 
@@ -141,7 +141,7 @@ class TestAwardOnce:
 
     def test_skill_map_change_never_revokes(self, harness: Harness) -> None:
         award = _earn_bronze(harness)
-        source = shared_path("examples", "skill-map.yaml").read_bytes()
+        source = example_path("skill-map.yaml").read_bytes()
         harness.load_skill_map(source.replace(b"n_of: 2", b"n_of: 3"))
         report = harness.client.get(
             str(award["credential_url"]).removeprefix("http://localhost:8000") + "/verification"

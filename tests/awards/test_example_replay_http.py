@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from tests.awards.service_harness import Harness
-from tests.shared_data import shared_path
+from tests.harness import Harness
+from tests.shared_data import example_path
 
 
 def _replay(harness: Harness) -> list[list[dict[str, object]]]:
     awards_per_line = []
-    lines = shared_path("examples", "completions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = example_path("completions.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines:
         event = json.loads(line)
         response = harness.post_completion(event["provider"], event["body"])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_COMPLETIONS = REPO_ROOT / "examples" / "completions.jsonl"

@@ -13,7 +13,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from badge_issuer.verification.did_documents import did_web_url, key_from_did_document
-from badge_issuer.verification.ports import ResolutionError, ResolvedKey, ResolvedStatusList
+from badge_issuer.verification.ports import (
+    KnownIssuer,
+    ResolutionError,
+    ResolvedKey,
+    ResolvedStatusList,
+)
 
 Fetch = Callable[[str, str], Any]  # (host[:port], path) -> parsed JSON
 
@@ -42,3 +47,7 @@ class IndependentResolver:
         if not isinstance(document, dict):
             raise ResolutionError(f"{url} is not a JSON object")
         return ResolvedStatusList(url=url, document=document, trusted=False)
+
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        """An independent verifier has no registry of its own: nobody is recognized."""
+        return None

@@ -21,10 +21,10 @@ from badge_issuer.continuity.archive import export_archive
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.main import create_app
 from badge_issuer.verification.verify import verify_credential
-from tests.awards.service_harness import Harness
 from tests.conftest import EXAMPLE_PROVIDERS
 from tests.continuity.conftest import REPO_ROOT, replay_examples
 from tests.continuity.independent import IndependentResolver
+from tests.harness import Harness
 
 
 def _free_port() -> int:

@@ -18,8 +18,8 @@ from badge_issuer.continuity.restore import read_manifest, restore_backup
 from badge_issuer.keys import kek
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.main import create_app
-from tests.awards.service_harness import Harness
 from tests.continuity.conftest import replay_examples
+from tests.harness import Harness
 
 ORIGIN = "http://localhost:8000"
 

@@ -15,8 +15,8 @@ from badge_issuer.continuity.errors import ContinuityError
 from badge_issuer.continuity.tables import first_non_empty
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.main import create_app
-from tests.awards.service_harness import Harness
 from tests.continuity.conftest import replay_examples
+from tests.harness import Harness
 
 ORIGIN = "http://localhost:8000"
 

@@ -12,9 +12,9 @@ from badge_issuer.config import Settings
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.main import create_app
 from badge_issuer.verification.verify import verify_credential
-from tests.awards.service_harness import Harness
 from tests.continuity.conftest import replay_examples
 from tests.continuity.independent import IndependentResolver
+from tests.harness import Harness
 
 OLD = "http://localhost:8000"
 NEW = "https://badges.pref.hokkaido.jp"

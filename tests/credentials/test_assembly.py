@@ -1,4 +1,4 @@
-"""Credential assembly: CONTRACT.md section 3, and 1EdTech's canonical JSON schema."""
+"""Credential assembly: ../shared/CONTRACT.md section 3, and 1EdTech's canonical JSON schema."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -50,7 +51,7 @@ class TestNewSalt:
     def test_salts_are_fresh_hex_strings(self) -> None:
         salts = {new_salt() for _ in range(20)}
         assert len(salts) == 20
-        assert all(len(salt) == 32 and int(salt, 16) >= 0 for salt in salts)
+        assert all(re.fullmatch("[0-9a-f]{32}", salt) for salt in salts), salts
 
 
 class TestCredentialMatchesEmail:

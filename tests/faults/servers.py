@@ -32,6 +32,7 @@ def server_env(settings: Settings) -> dict[str, str]:
         "BADGE_ISSUER_DATABASE_URL": settings.database_url,
         "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE": str(settings.key_encryption_key_file),
         "BADGE_ISSUER_PUBLIC_URL": settings.public_url,
+        "BADGE_ISSUER_MAIL_DIR": str(settings.mail_dir),
         "BADGE_ISSUER_LOG_LEVEL": "WARNING",
         # Load and fault tests send bursts from one address; rate limits are tested elsewhere.
         "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",

@@ -18,7 +18,7 @@ import pytest
 
 from badge_issuer import bootstrap
 from badge_issuer.config import Settings
-from badge_issuer.providers import import_state
+from badge_issuer.intake import import_state
 from tests.faults import ledger
 from tests.faults.preparation import ACHIEVEMENT, COURSE, PROVIDER, prepare_deployment
 from tests.faults.servers import cli, server_env

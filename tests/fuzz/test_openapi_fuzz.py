@@ -43,7 +43,7 @@ from schemathesis.core import NotSet
 from badge_issuer import bootstrap
 from badge_issuer.config import Settings
 from badge_issuer.main import create_app
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.providers.factories import load_skill_map, one_badge_per_course
 
 PROVIDER = "fuzz-lms"

@@ -18,7 +18,7 @@ from badge_issuer.kit.ratelimit import Rate, TokenBuckets
 from badge_issuer.kit.ratelimit_middleware import classify
 from badge_issuer.main import create_app
 from tests.admin.factories import bearer, make_token
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 
 
 def _app(settings: Settings, **changes: object) -> FastAPI:

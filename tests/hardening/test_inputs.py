@@ -14,7 +14,7 @@ from badge_issuer.credentials.jsonld.strict import find_problems
 from badge_issuer.kit.files import InputFileError, read_bounded
 from badge_issuer.learners import identity
 from badge_issuer.skillmap.validation import load_skill_map
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.providers.factories import completion_body
 
 V2 = "https://www.w3.org/ns/credentials/v2"

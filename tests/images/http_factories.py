@@ -27,8 +27,8 @@ from badge_issuer.db import session_scope
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys.models import KeyState, SigningKey
 from badge_issuer.keys.signer import InMemoryEd25519Signer
-from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.status.models import StatusList
+from tests.skillmap.factories import store_skill_map
 
 ORIGIN = "http://localhost:8000"
 ISSUER_DID = "did:web:localhost%3A8000:issuers:default"
@@ -183,15 +183,7 @@ def load_skill_map(
     }
     for session in session_scope(app.state.session_factory):
         ensure_issuer(session)
-        checked = skillmap_service.check(session, data=document, allow_unknown_providers=True)
-        assert checked.ok, checked.errors
-        skillmap_service.store_version(
-            session,
-            checked=checked,
-            source_text=json.dumps(document),
-            created_by="test",
-            now=ISSUED_AT,
-        )
+        store_skill_map(session, data=document, now=ISSUED_AT, allow_unknown_providers=True)
 
 
 def _ensure_key(session: Session, issuer: Issuer) -> SigningKey:

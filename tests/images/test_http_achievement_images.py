@@ -13,7 +13,7 @@ from badge_issuer.admin.scopes import Scope
 from badge_issuer.audit.models import AuditEvent
 from badge_issuer.db import session_scope
 from badge_issuer.images import unbake
-from badge_issuer.images.errors import CredentialNotFound
+from badge_issuer.images.errors import NoBakedCredential
 from tests.admin.factories import bearer, make_token
 from tests.images.factories import make_png, make_svg
 from tests.images.http_factories import (
@@ -29,12 +29,6 @@ ADMIN_URL = f"/v1/admin/achievements/{ACHIEVEMENT_ID}/image"
 PUBLIC_URL = f"/achievements/{ACHIEVEMENT_ID}/image"
 PNG = {"content-type": "image/png"}
 SVG = {"content-type": "image/svg+xml"}
-
-
-@pytest.fixture
-def admin(app: FastAPI) -> dict[str, str]:
-    load_skill_map(app)
-    return bearer(make_token(app, Scope.SKILLMAP, name="design-team"))
 
 
 class TestUpload:
@@ -160,7 +154,7 @@ class TestPublicImage:
     def test_public_image_carries_no_credential(
         self, client: TestClient, admin: dict[str, str]
     ) -> None:
-        with pytest.raises(CredentialNotFound):
+        with pytest.raises(NoBakedCredential):
             unbake(client.get(PUBLIC_URL).content, "image/svg+xml")
 
     def test_generated_badge_is_revalidated_with_its_etag(

@@ -7,19 +7,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from badge_issuer.admin.scopes import Scope
 from badge_issuer.credentials.proofs.data_integrity import verify_credential_proof
 from badge_issuer.db import session_scope
 from badge_issuer.images import ImageFormat, unbake
 from badge_issuer.images.models import AchievementImage
-from tests.admin.factories import bearer, make_token
 from tests.images.factories import credential_chunks, list_chunks, make_png, make_svg
 from tests.images.http_factories import (
     ACHIEVEMENT_ID,
     ACHIEVEMENT_NAME,
     ISSUER_NAME,
     OTHER_ACHIEVEMENT_ID,
-    load_skill_map,
     resolve_test_key,
     seed_award,
 )
@@ -33,12 +30,6 @@ def _png_url(credential_uuid: str) -> str:
 
 def _svg_url(credential_uuid: str) -> str:
     return f"/credentials/{credential_uuid}/image.svg"
-
-
-@pytest.fixture
-def admin(app: FastAPI) -> dict[str, str]:
-    load_skill_map(app)
-    return bearer(make_token(app, Scope.SKILLMAP, name="design-team"))
 
 
 def _upload(client: TestClient, admin: dict[str, str], image: bytes, media_type: str) -> None:

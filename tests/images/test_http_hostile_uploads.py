@@ -17,11 +17,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from badge_issuer.admin.scopes import Scope
 from badge_issuer.db import session_scope
 from badge_issuer.images import bake
 from badge_issuer.images.models import AchievementImage
-from tests.admin.factories import bearer, make_token
 from tests.images.factories import (
     PNG_SIGNATURE,
     credential_json,
@@ -30,17 +28,11 @@ from tests.images.factories import (
     make_svg,
     png_chunk,
 )
-from tests.images.http_factories import ACHIEVEMENT_ID, load_skill_map
+from tests.images.http_factories import ACHIEVEMENT_ID
 
 ADMIN_URL = f"/v1/admin/achievements/{ACHIEVEMENT_ID}/image"
 PNG = "image/png"
 SVG = "image/svg+xml"
-
-
-@pytest.fixture
-def admin(app: FastAPI) -> dict[str, str]:
-    load_skill_map(app)
-    return bearer(make_token(app, Scope.SKILLMAP))
 
 
 @pytest.fixture

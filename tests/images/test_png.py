@@ -10,13 +10,13 @@ import pytest
 
 from badge_issuer.images import ImageFormat, ImageLimits, bake_png, unbake_png
 from badge_issuer.images.errors import (
-    CredentialNotFound,
     CredentialTooLarge,
     ImageTooLarge,
     InvalidCredentialText,
     LegacyBadgeNotSupported,
     MalformedPng,
     MultipleCredentials,
+    NoBakedCredential,
     NotAPng,
     PngChunkLimitExceeded,
     PngCrcMismatch,
@@ -134,7 +134,7 @@ class TestUnbakePng:
         assert unbake_png(png).credential == {"a": 1}
 
     def test_plain_image_has_no_credential(self) -> None:
-        with pytest.raises(CredentialNotFound, match="no 'openbadgecredential'"):
+        with pytest.raises(NoBakedCredential, match="no 'openbadgecredential'"):
             unbake_png(make_png())
 
     def test_legacy_openbadges_chunk_is_not_an_ob3_credential(self) -> None:

@@ -8,11 +8,11 @@ from defusedxml import ElementTree
 
 from badge_issuer.images import ImageFormat, ImageLimits, bake_svg, unbake_svg
 from badge_issuer.images.errors import (
-    CredentialNotFound,
     ImageTooLarge,
     LegacyBadgeNotSupported,
     MalformedSvg,
     MultipleCredentials,
+    NoBakedCredential,
     SvgNamespaceConflict,
     UnsafeSvg,
     UnsupportedCredentialFormat,
@@ -207,7 +207,7 @@ class TestUnbakeSvg:
         assert unbaked.credential == {"id": "urn:example:old", "type": ["VerifiableCredential"]}
 
     def test_plain_svg_has_no_credential(self) -> None:
-        with pytest.raises(CredentialNotFound, match="no <openbadges:credential>"):
+        with pytest.raises(NoBakedCredential, match="no <openbadges:credential>"):
             unbake_svg(make_svg())
 
     def test_legacy_assertion_is_not_an_ob3_credential(self) -> None:
@@ -273,6 +273,6 @@ class TestHostileSvg:
         xinclude = make_svg(
             '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="file:///etc/passwd"/>'
         )
-        with pytest.raises(CredentialNotFound):
+        with pytest.raises(NoBakedCredential):
             unbake_svg(xinclude)
         assert network_attempts == []

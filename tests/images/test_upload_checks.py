@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from badge_issuer.images import ImageFormat, bake, unbake
-from badge_issuer.images.errors import CredentialNotFound, UnsupportedImageType
+from badge_issuer.images.errors import NoBakedCredential, UnsupportedImageType
 from badge_issuer.images.png_checks import PngHeader, expected_data_size
 from badge_issuer.images.service import credential_from_upload
 from badge_issuer.images.store_errors import PngPixelDataInvalid
@@ -110,6 +110,6 @@ class TestCredentialFromUpload:
         assert caught.value.status == 415
 
     def test_image_without_credential_is_422(self) -> None:
-        with pytest.raises(CredentialNotFound) as caught:
+        with pytest.raises(NoBakedCredential) as caught:
             credential_from_upload(make_png(), "image/png")
         assert caught.value.status == 422

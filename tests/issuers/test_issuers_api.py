@@ -13,11 +13,6 @@ from tests.keys.admin_api import AdminApi
 ISSUERS = "/v1/admin/issuers"
 
 
-@pytest.fixture
-def api(app: FastAPI, client: TestClient) -> AdminApi:
-    return AdminApi(client, make_token(app, Scope.ISSUERS, Scope.KEYS))
-
-
 class TestIssuerAdmin:
     def test_create_returns_the_issuer_with_its_did(self, api: AdminApi) -> None:
         created = api.create_issuer(

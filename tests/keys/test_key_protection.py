@@ -19,7 +19,7 @@ from badge_issuer.config import Settings
 from badge_issuer.db import create_db_engine, make_session_factory, session_scope
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
-from badge_issuer.keys.bootstrap import ensure_default_issuer
+from badge_issuer.keys.bootstrap import ensure_default_issuer_key
 from badge_issuer.keys.errors import KeyUnavailable
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.kit.clock import utc_now
@@ -91,7 +91,7 @@ class TestNoKeyMaterialInAnswersOrLogs:
         configure_logging(level="DEBUG", json=True)
         try:
             for session in session_scope(app.state.session_factory):
-                ensure_default_issuer(session, settings)
+                ensure_default_issuer_key(session, settings)
             answers = _run_lifecycle(app, client, settings, token)
             logs = capfd.readouterr().err
         finally:
@@ -110,7 +110,7 @@ class TestNoKeyMaterialInAnswersOrLogs:
 
     def test_reprs_show_no_key_material(self, app: FastAPI, settings: Settings) -> None:
         for session in session_scope(app.state.session_factory):
-            ensure_default_issuer(session, settings)
+            ensure_default_issuer_key(session, settings)
             issuer = issuer_service.get_issuer(session, "default")
             key, signer = key_service.active_signer(session, issuer=issuer, settings=settings)
             seed = seed_of(session, key, settings)
@@ -124,7 +124,7 @@ class TestDatabaseDumpAlone:
     @pytest.fixture
     def default_key(self, app: FastAPI, settings: Settings) -> tuple[SigningKey, bytes]:
         for session in session_scope(app.state.session_factory):
-            ensure_default_issuer(session, settings)
+            ensure_default_issuer_key(session, settings)
             key = session.scalars(select(SigningKey)).one()
             seed = seed_of(session, key, settings)
         return key, seed
@@ -180,7 +180,7 @@ class TestDatabaseDumpAlone:
     ) -> None:
         token = make_token(app, Scope.KEYS)
         for session in session_scope(app.state.session_factory):
-            ensure_default_issuer(session, settings)
+            ensure_default_issuer_key(session, settings)
         other = client.post("/v1/admin/issuers/default/keys", headers=bearer(token)).json()
         for session in session_scope(app.state.session_factory):
             active = session.scalars(select(SigningKey).where(SigningKey.state == "active")).one()
@@ -203,7 +203,7 @@ class TestUnavailableKeyAnswer:
         self, app: FastAPI, settings: Settings, tmp_path: Path
     ) -> None:
         for session in session_scope(app.state.session_factory):
-            ensure_default_issuer(session, settings)
+            ensure_default_issuer_key(session, settings)
         token = make_token(app, Scope.KEYS)
         wrong = settings.model_copy(update={"key_encryption_key_file": tmp_path / "wrong.key"})
         other_app = create_app(wrong)

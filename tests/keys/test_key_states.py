@@ -13,7 +13,7 @@ from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
-from badge_issuer.keys.bootstrap import ensure_default_issuer
+from badge_issuer.keys.bootstrap import ensure_default_issuer_key
 from badge_issuer.keys.errors import NoActiveKey
 from badge_issuer.keys.models import KeyState
 from badge_issuer.keys.service import LocalKey
@@ -25,8 +25,8 @@ KEYS = f"/v1/admin/issuers/{SLUG}/keys"
 
 
 @pytest.fixture
-def api(app: FastAPI, client: TestClient) -> AdminApi:
-    api = AdminApi(client, make_token(app, Scope.KEYS, Scope.ISSUERS))
+def api(api: AdminApi) -> AdminApi:
+    """The suite's admin client, with issuer `kitami` created."""
     api.create_issuer(SLUG, "北見市")
     return api
 
@@ -165,7 +165,7 @@ class TestSigningKeyReadiness:
         self, app: FastAPI, client: TestClient, settings: Settings
     ) -> None:
         for session in session_scope(app.state.session_factory):
-            ensure_default_issuer(session, settings)
+            ensure_default_issuer_key(session, settings)
         assert client.get("/health/ready").status_code == 200
         api = AdminApi(client, make_token(app, Scope.KEYS))
         [key] = api.keys("default")

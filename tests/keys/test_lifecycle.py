@@ -5,29 +5,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from badge_issuer.admin.scopes import Scope
 from badge_issuer.audit.models import AuditEvent
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.issuers import service as issuer_service
-from badge_issuer.keys.bootstrap import ensure_default_issuer
+from badge_issuer.keys.bootstrap import ensure_default_issuer_key
 from badge_issuer.kit.clock import utc_now
-from tests.admin.factories import make_token
 from tests.keys.admin_api import AdminApi
 from tests.keys.factories import issue_test_credential, verify_with_local_keys
 
 SLUG = "sapporo"
-
-
-@pytest.fixture
-def api(app: FastAPI, client: TestClient) -> AdminApi:
-    return AdminApi(client, make_token(app, Scope.KEYS, Scope.ISSUERS, name="key-admin"))
 
 
 def _issue(app: FastAPI, settings: Settings, slug: str = SLUG) -> str:
@@ -176,7 +168,7 @@ class TestKeyLifecycle:
         self, app: FastAPI, client: TestClient, settings: Settings
     ) -> None:
         for session in session_scope(app.state.session_factory):
-            ensure_default_issuer(session, settings)
+            ensure_default_issuer_key(session, settings)
         credential = _issue(app, settings, "default")
         assert _verified(app, settings, credential)
         assert _published(client, "default") == [_signed_by(app, credential)]

@@ -15,7 +15,7 @@ from badge_issuer.db import create_db_engine, make_session_factory, session_scop
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import kek as kek_module
 from badge_issuer.keys import service as key_service
-from badge_issuer.keys.bootstrap import ensure_default_issuer
+from badge_issuer.keys.bootstrap import ensure_default_issuer_key
 from badge_issuer.keys.errors import KeyUnavailable
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.kit.clock import utc_now
@@ -70,7 +70,7 @@ def populated(app: FastAPI, settings: Settings) -> None:
     """The default issuer with its key, a staged second key and one provider secret."""
     now = utc_now()
     for session in session_scope(app.state.session_factory):
-        ensure_default_issuer(session, settings)
+        ensure_default_issuer_key(session, settings)
         issuer = issuer_service.get_issuer(session, "default")
         key_service.create_key(session, issuer=issuer, settings=settings, actor="t", now=now)
         session.add(Provider(id="jmooc", name="JMOOC", created_at=now, updated_at=now))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.admin.factories import bearer, make_token
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 
 ORIGIN = "http://localhost:8000"
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"

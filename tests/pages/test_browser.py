@@ -30,11 +30,11 @@ from badge_issuer import bootstrap
 from badge_issuer.config import Settings
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.main import create_app
-from tests.awards.service_harness import Harness
 from tests.conftest import EXAMPLE_PROVIDERS
+from tests.harness import Harness
 from tests.pages.browser import DESKTOP, PHONE, PageErrors, chromium, free_port, serving
 from tests.pages.factories import earn_bronze, revoke
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 from tests.verification.factories import db, make_issuer, store_award
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -55,9 +55,7 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(
-    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Site]:
+def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("browser-site")
     shutil.copyfile(sqlite_template, folder / "site.db")
     port = free_port()
@@ -73,7 +71,7 @@ def site(
     harness = Harness.start(TestClient(app))
     for provider_id, name in EXAMPLE_PROVIDERS.items():
         harness.register_provider(provider_id, name)
-    harness.load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+    harness.load_skill_map(example_path("skill-map.yaml").read_bytes())
     valid = earn_bronze(harness, "sato.hanako@example.jp")
     revoked = earn_bronze(harness, "suzuki.taro@example.jp")
     revoke(harness.client, revoked)

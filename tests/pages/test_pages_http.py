@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from badge_issuer.awards import repository as award_repository
 from badge_issuer.config import Settings
 from badge_issuer.kit.clock import utc_now
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.pages.factories import BROWSER, earn_bronze, revoke
 from tests.verification.factories import db, make_issuer, store_award
 

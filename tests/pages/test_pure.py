@@ -21,7 +21,7 @@ from badge_issuer.verification.report import (
     VerificationReport,
     report_of,
 )
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "badge_issuer"
 CHROME = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
@@ -200,9 +200,7 @@ class TestCredentialView:
 
 @pytest.fixture(scope="module")
 def skill_map() -> SkillMap:
-    return SkillMap.model_validate(
-        parse_source(shared_path("examples", "skill-map.yaml").read_bytes())
-    )
+    return SkillMap.model_validate(parse_source(example_path("skill-map.yaml").read_bytes()))
 
 
 def _words(skill_map: SkillMap, locale: str) -> RuleWords:

@@ -16,6 +16,7 @@ from badge_issuer.db import session_scope
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.providers import service, signatures
 from badge_issuer.providers.schemas import ProviderCreate
+from tests.skillmap.factories import store_skill_map
 
 PROVIDER_ID = "manabi-portal"
 COURSE_ID = "DXL-101"
@@ -38,7 +39,10 @@ def create_provider(
 
 
 def completion_body(**overrides: Any) -> dict[str, Any]:
-    """A valid webhook body (CONTRACT section 5); keyword arguments replace top-level fields."""
+    """A valid webhook body (../shared/CONTRACT.md section 5).
+
+    Keyword arguments replace top-level fields.
+    """
     body: dict[str, Any] = {
         "learner": {
             "email": "sato.hanako@example.jp",
@@ -139,15 +143,5 @@ def one_badge_per_course(provider_id: str = PROVIDER_ID, *courses: str) -> dict[
 
 def load_skill_map(app: FastAPI, document: dict[str, Any]) -> None:
     """Store a skill map as the current version."""
-    from badge_issuer.skillmap import service as skillmap_service
-
     for session in session_scope(app.state.session_factory):
-        checked = skillmap_service.check(session, data=document)
-        assert checked.ok, checked.errors
-        skillmap_service.store_version(
-            session,
-            checked=checked,
-            source_text=json.dumps(document),
-            created_by="test",
-            now=utc_now(),
-        )
+        store_skill_map(session, data=document, now=utc_now())

@@ -25,11 +25,6 @@ BASE = "/v1/admin/providers"
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-def admin(app: FastAPI) -> dict[str, str]:
-    return bearer(make_token(app, Scope.PROVIDERS))
-
-
 def _create(client: TestClient, admin: dict[str, str], provider_id: str = "manabi-portal") -> str:
     response = client.post(BASE, json={"id": provider_id, "name": "まなびポータル"}, headers=admin)
     assert response.status_code == 201, response.text

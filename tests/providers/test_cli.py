@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 from badge_issuer.cli import app as cli_app
 from badge_issuer.config import Settings, get_settings
 from badge_issuer.db import session_scope
-from badge_issuer.providers import import_state
-from badge_issuer.providers.importer import ImportFormat, ImportTally
+from badge_issuer.intake import import_state
+from badge_issuer.intake.importer import ImportFormat, ImportTally
 from badge_issuer.providers.models import Completion, Provider
 from tests.providers.factories import Sender, completion_body, create_provider
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.document import SkillMap
 from badge_issuer.skillmap.rulebook import RuleBook, compile_rules
-from badge_issuer.skillmap.rules import Completion
+from badge_issuer.skillmap.rules import CompletedCourse
 from badge_issuer.skillmap.validation import validate_skill_map
 
 PROVIDER = "lms"
@@ -85,12 +89,32 @@ def at(day: float) -> datetime:
 
 def completion(
     course_id: str, day: float, score: float | None = None, *, completion_id: str | None = None
-) -> Completion:
+) -> CompletedCourse:
     """Return a completion of course_id on the given day; its id defaults to e.g. 'A@3'."""
-    return Completion(
+    return CompletedCourse(
         completion_id=completion_id or f"{course_id}@{day}",
         provider=PROVIDER,
         course_id=course_id,
         completed_at=at(day),
         score=score,
+    )
+
+
+def store_skill_map(
+    session: Session,
+    *,
+    data: Document | None = None,
+    source: str | None = None,
+    now: datetime,
+    allow_unknown_providers: bool = False,
+    created_by: str = "test",
+) -> None:
+    """Check a skill map (a parsed document or YAML/JSON text) and store it as the current one."""
+    checked = skillmap_service.check(
+        session, data=data, source=source, allow_unknown_providers=allow_unknown_providers
+    )
+    assert checked.ok, checked.errors
+    text = source if source is not None else json.dumps(data)
+    skillmap_service.store_version(
+        session, checked=checked, source_text=text, created_by=created_by, now=now
     )

@@ -13,13 +13,13 @@ from badge_issuer.skillmap.catalog import (
 )
 from badge_issuer.skillmap.document import SkillMap
 from badge_issuer.skillmap.validation import load_skill_map
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 from tests.skillmap.factories import course, skill_map
 
 
 @pytest.fixture(scope="module")
 def example_map() -> SkillMap:
-    check = load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+    check = load_skill_map(example_path("skill-map.yaml").read_bytes())
     assert check.skill_map is not None
     return check.skill_map
 

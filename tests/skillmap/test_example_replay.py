@@ -8,22 +8,22 @@ from datetime import datetime
 import pytest
 
 from badge_issuer.skillmap.rulebook import RuleBook, compile_rules
-from badge_issuer.skillmap.rules import Completion, evaluate
+from badge_issuer.skillmap.rules import CompletedCourse, evaluate
 from badge_issuer.skillmap.validation import load_skill_map
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 
 
 @pytest.fixture(scope="module")
 def example_book() -> RuleBook:
-    check = load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+    check = load_skill_map(example_path("skill-map.yaml").read_bytes())
     assert check.skill_map is not None, check.errors
     return compile_rules(check.skill_map)
 
 
 def _replay(book: RuleBook) -> dict[int, list[str]]:
     """Return, per line number, the achievements awarded right after that line."""
-    lines = shared_path("examples", "completions.jsonl").read_text(encoding="utf-8").splitlines()
-    completions: dict[str, list[Completion]] = {}
+    lines = example_path("completions.jsonl").read_text(encoding="utf-8").splitlines()
+    completions: dict[str, list[CompletedCourse]] = {}
     held: dict[str, set[str]] = {}
     awarded: dict[int, list[str]] = {}
     for number, line in enumerate(lines, start=1):
@@ -31,7 +31,7 @@ def _replay(book: RuleBook) -> dict[int, list[str]]:
         body = event["body"]
         learner = body["learner"]["email"].strip().lower()
         completions.setdefault(learner, []).append(
-            Completion(
+            CompletedCourse(
                 completion_id=f"line-{number}",
                 provider=event["provider"],
                 course_id=body["course_id"],
@@ -61,13 +61,13 @@ class TestExampleReplay:
         self, example_book: RuleBook
     ) -> None:
         learner = [
-            Completion(
+            CompletedCourse(
                 "py",
                 "kitami-it-academy",
                 "PY101",
                 datetime.fromisoformat("2026-09-12T16:00:00+09:00"),
             ),
-            Completion(
+            CompletedCourse(
                 "case",
                 "hokudai-mooc",
                 "CASE-300",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from badge_issuer.skillmap.progress import AchievementProgress, learner_progress, nearest
 from badge_issuer.skillmap.rulebook import compile_rules
-from badge_issuer.skillmap.rules import Completion
+from badge_issuer.skillmap.rules import CompletedCourse
 from badge_issuer.skillmap.validation import load_skill_map
 from tests.skillmap.factories import at, completion, course, rule_book
 
@@ -28,7 +28,7 @@ def _example(
     assert checked.skill_map is not None
     book = compile_rules(checked.skill_map)
     rows = [
-        Completion(f"c{i}", provider, course_id, at(day))
+        CompletedCourse(f"c{i}", provider, course_id, at(day))
         for i, (provider, course_id, day) in enumerate(completions)
     ]
     return _by_id(learner_progress(book, rows, held=held))

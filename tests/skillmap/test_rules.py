@@ -9,7 +9,7 @@ import pytest
 
 from badge_issuer.skillmap.document import SkillMap
 from badge_issuer.skillmap.rulebook import compile_rules
-from badge_issuer.skillmap.rules import Completion, Evaluation, Progress, evaluate
+from badge_issuer.skillmap.rules import CompletedCourse, Evaluation, Progress, evaluate
 from tests.skillmap.factories import (
     PROVIDER,
     Document,
@@ -28,7 +28,7 @@ class Case:
     """The rule of achievement `target`, the completions, and what evaluation must say."""
 
     rule: Document
-    completions: tuple[Completion, ...]
+    completions: tuple[CompletedCourse, ...]
     evidence: tuple[str, ...] | None  # completion ids of the award; None: not met
     progress: tuple[int, int] | None = None  # (met, required) when not met
     held: frozenset[str] = field(default_factory=frozenset)
@@ -37,7 +37,7 @@ class Case:
 def _case(
     case_id: str,
     rule: Document,
-    completions: list[Completion],
+    completions: list[CompletedCourse],
     evidence: list[str] | None,
     progress: tuple[int, int] | None = None,
     held: frozenset[str] = frozenset(),
@@ -287,18 +287,18 @@ class TestStacking:
 
 class TestCompletions:
     def test_completions_of_courses_no_rule_names_are_ignored(self) -> None:
-        stray = Completion("x", "other-lms", "A", at(0))
+        stray = CompletedCourse("x", "other-lms", "A", at(0))
         result = evaluate(rule_book({"only": A}), [stray])
         assert result.awards == ()
 
     def test_naive_completion_time_is_refused(self) -> None:
         with pytest.raises(ValueError, match="timezone-aware"):
-            Completion("x", PROVIDER, "A", datetime(2026, 1, 1))
+            CompletedCourse("x", PROVIDER, "A", datetime(2026, 1, 1))
 
     def test_windows_compare_instants_across_time_zones(self) -> None:
         tokyo = timezone(timedelta(hours=9))
-        first = Completion("a", PROVIDER, "A", datetime(2026, 1, 1, 0, 0, tzinfo=tokyo))
-        second = Completion("b", PROVIDER, "B", datetime(2026, 1, 30, 15, 0, tzinfo=UTC))
+        first = CompletedCourse("a", PROVIDER, "A", datetime(2026, 1, 1, 0, 0, tzinfo=tokyo))
+        second = CompletedCourse("b", PROVIDER, "B", datetime(2026, 1, 30, 15, 0, tzinfo=UTC))
         book = rule_book({"pair": all_of(A, B, within_days=30)})
         assert [a.achievement_id for a in evaluate(book, [first, second]).awards] == ["pair"]
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from badge_issuer.skillmap.rules import Completion, evaluate
+from badge_issuer.skillmap.rules import CompletedCourse, evaluate
 from tests.skillmap.factories import completion, course, rule_book
 
 A, B, C, D, E = (course(cid) for cid in "ABCDE")
@@ -33,7 +33,7 @@ BOUNDED = settings(max_examples=200, derandomize=True, deadline=None)
 
 
 @st.composite
-def completions(draw: st.DrawFn) -> list[Completion]:
+def completions(draw: st.DrawFn) -> list[CompletedCourse]:
     """Up to 12 completions of courses A-E over 40 days, with or without scores."""
     rows = draw(
         st.lists(
@@ -51,7 +51,7 @@ def completions(draw: st.DrawFn) -> list[Completion]:
     ]
 
 
-def _pick_met_by_brute_force(items: list[Completion]) -> bool:
+def _pick_met_by_brute_force(items: list[CompletedCourse]) -> bool:
     window = timedelta(days=PICK_WINDOW_DAYS)
     relevant = [c for c in items if c.course_id in "ACDE"]
     return any(
@@ -64,21 +64,23 @@ class TestEvaluationProperties:
     @BOUNDED
     @given(data=st.data(), items=completions(), held=st.sets(st.sampled_from(["bronze", "silver"])))
     def test_result_does_not_depend_on_completion_order(
-        self, data: st.DataObject, items: list[Completion], held: set[str]
+        self, data: st.DataObject, items: list[CompletedCourse], held: set[str]
     ) -> None:
         shuffled = data.draw(st.permutations(items))
         assert evaluate(BOOK, shuffled, held=held) == evaluate(BOOK, items, held=held)
 
     @BOUNDED
     @given(items=completions())
-    def test_evidence_alone_meets_each_award(self, items: list[Completion]) -> None:
+    def test_evidence_alone_meets_each_award(self, items: list[CompletedCourse]) -> None:
         for award in evaluate(BOOK, items).awards:
             again = evaluate(BOOK, award.completions, held=set(award.prerequisites))
             assert award.achievement_id in {a.achievement_id for a in again.awards}
 
     @BOUNDED
     @given(items=completions())
-    def test_evidence_of_windowed_awards_fits_the_window(self, items: list[Completion]) -> None:
+    def test_evidence_of_windowed_awards_fits_the_window(
+        self, items: list[CompletedCourse]
+    ) -> None:
         for award in evaluate(BOOK, items).awards:
             if award.achievement_id in WINDOWS and award.completions:
                 times = [c.completed_at for c in award.completions]
@@ -86,14 +88,14 @@ class TestEvaluationProperties:
 
     @BOUNDED
     @given(items=completions())
-    def test_window_rule_agrees_with_brute_force(self, items: list[Completion]) -> None:
+    def test_window_rule_agrees_with_brute_force(self, items: list[CompletedCourse]) -> None:
         awarded = {a.achievement_id for a in evaluate(BOOK, items).awards}
         assert ("pick" in awarded) == _pick_met_by_brute_force(items)
 
     @BOUNDED
     @given(items=completions())
     def test_progress_of_unmet_achievements_stays_below_required(
-        self, items: list[Completion]
+        self, items: list[CompletedCourse]
     ) -> None:
         for progress in evaluate(BOOK, items).progress:
             assert 0 <= progress.met < progress.required

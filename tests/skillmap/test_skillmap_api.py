@@ -9,36 +9,19 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.config import Settings
-from badge_issuer.db import session_scope
-from badge_issuer.issuers.models import Issuer
-from badge_issuer.kit.clock import utc_now
 from tests.admin.factories import bearer, make_token
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 
 SKILL_MAP = "/v1/admin/skill-map"
 YAML = {"content-type": "application/yaml"}
 
 
-def _ensure_default_issuer(app: FastAPI) -> None:
-    for session in session_scope(app.state.session_factory):
-        if session.scalars(select(Issuer).where(Issuer.slug == "default")).first() is None:
-            now = utc_now()
-            session.add(Issuer(slug="default", name="Hokkaido", created_at=now, updated_at=now))
-
-
 @pytest.fixture
 def example_map() -> bytes:
-    return shared_path("examples", "skill-map.yaml").read_bytes()
-
-
-@pytest.fixture
-def admin(app: FastAPI) -> dict[str, str]:
-    _ensure_default_issuer(app)
-    return bearer(make_token(app, Scope.SKILLMAP, name="policy-team"))
+    return example_path("skill-map.yaml").read_bytes()
 
 
 class TestSkillMapAdmin:

@@ -16,7 +16,7 @@ from badge_issuer.skillmap.validation import (
     load_skill_map,
     validate_skill_map,
 )
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 from tests.skillmap.factories import (
     Document,
     achievement_entry,
@@ -277,7 +277,7 @@ class TestManyErrorsAtOnce:
 
 class TestSharedExample:
     def test_shared_example_is_valid(self) -> None:
-        check = load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+        check = load_skill_map(example_path("skill-map.yaml").read_bytes())
         assert check.errors == ()
         assert check.skill_map is not None
         assert [a.id for a in check.skill_map.achievements] == [
@@ -289,7 +289,7 @@ class TestSharedExample:
 
     def test_shared_example_with_its_providers_and_issuer(self) -> None:
         check = load_skill_map(
-            shared_path("examples", "skill-map.yaml").read_bytes(),
+            example_path("skill-map.yaml").read_bytes(),
             known_providers={"manabi-portal", "kitami-it-academy", "hokudai-mooc"},
             known_issuers={"default"},
         )
@@ -322,7 +322,7 @@ class TestContentHash:
         )
 
     def test_canonical_json_round_trips_to_the_same_map_and_hash(self) -> None:
-        check = load_skill_map(shared_path("examples", "skill-map.yaml").read_bytes())
+        check = load_skill_map(example_path("skill-map.yaml").read_bytes())
         assert check.skill_map is not None
         again = validate_skill_map(json.loads(canonical_json(check.skill_map)))
         assert again.skill_map == check.skill_map

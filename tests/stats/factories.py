@@ -16,12 +16,12 @@ from badge_issuer.awards.models import Award
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys.models import KeyState, SigningKey
 from badge_issuer.learners.models import Learner
-from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.stats import tabulate
 from badge_issuer.stats.query import Dimension, Period, StatsQuery, Subject
 from badge_issuer.stats.table import GroupNames, StatsTable, Tally
 from badge_issuer.status.models import StatusList
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
+from tests.skillmap.factories import store_skill_map
 
 _UNSET = "unset"
 TABLE_AS_OF = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
@@ -135,13 +135,10 @@ def _set(value: str | None) -> str | None:
 
 
 def load_example_skill_map(session: Session, now: datetime) -> None:
-    """Store ../shared/examples/skill-map.yaml as the current version (needs issuer `default`)."""
-    source = shared_path("examples", "skill-map.yaml").read_text(encoding="utf-8")
-    checked = skillmap_service.check(
-        session, source=source, fmt="yaml", allow_unknown_providers=True
-    )
-    skillmap_service.store_version(
-        session, checked=checked, source_text=source, created_by="stats-tests", now=now
+    """Store examples/skill-map.yaml as the current version (needs issuer `default`)."""
+    source = example_path("skill-map.yaml").read_text(encoding="utf-8")
+    store_skill_map(
+        session, source=source, now=now, allow_unknown_providers=True, created_by="stats-tests"
     )
 
 

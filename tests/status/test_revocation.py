@@ -25,11 +25,6 @@ def credential_uuid(app: FastAPI, settings: Settings) -> str:
         return store_award(session, issuer=issuer, settings=settings, now=utc_now()).uuid
 
 
-@pytest.fixture
-def admin(app: FastAPI) -> dict[str, str]:
-    return bearer(make_token(app, Scope.CREDENTIALS, name="registrar"))
-
-
 def _revoke(client: TestClient, uuid: str, headers: dict[str, str], body: Any = None) -> Any:
     return client.post(
         f"/v1/admin/credentials/{uuid}/revoke",

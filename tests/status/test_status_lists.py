@@ -11,12 +11,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from badge_issuer.admin.scopes import Scope
+from badge_issuer.awards import revocation
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import verify_credential_proof
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
-from badge_issuer.status import revocation
 from badge_issuer.status.encoding import MIN_LIST_BITS, bit_is_set, decode_list
 from tests.admin.factories import bearer, make_token
 from tests.verification.factories import db, make_issuer, store_award

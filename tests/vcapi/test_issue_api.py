@@ -258,6 +258,63 @@ class TestIssueRefusals:
         ]
 
 
+class TestIssueDataModelMusts:
+    """What the W3C VC Data Model 2.0 suite expects an issuer to refuse."""
+
+    @pytest.mark.parametrize(
+        ("member", "value", "pointer"),
+        [
+            (
+                "credentialStatus",
+                {"id": "https://s.example/1"},
+                "/credential/credentialStatus/type",
+            ),
+            ("termsOfUse", {"id": "https://t.example/1"}, "/credential/termsOfUse/type"),
+            ("evidence", [{"id": "https://e.example/1"}], "/credential/evidence/0/type"),
+            ("refreshService", {"id": "https://r.example/1"}, "/credential/refreshService/type"),
+            (
+                "credentialSchema",
+                {"id": "https://c.example/1"},
+                "/credential/credentialSchema/type",
+            ),
+            (
+                "credentialSchema",
+                {"id": "nope", "type": "JsonSchema"},
+                "/credential/credentialSchema/id",
+            ),
+            ("relatedResource", [{"id": "https://x.example/a"}], "/credential/relatedResource/0"),
+        ],
+    )
+    def test_a_member_breaking_a_must_is_422(
+        self,
+        client: TestClient,
+        token: str,
+        issuer_id: str,
+        member: str,
+        value: Any,
+        pointer: str,
+    ) -> None:
+        problem = _refused(issue(client, token, vc2(issuer_id, **{member: value})), 422)
+        assert pointer in pointers(problem)
+
+    def test_an_open_badge_without_an_achievement_is_422(
+        self, client: TestClient, token: str, issuer_id: str
+    ) -> None:
+        credential = vc2(
+            issuer_id,
+            id="urn:uuid:8a8d6e26-4a0f-4e0e-9a47-9b3f1b9b7c01",
+            validFrom="2026-01-01T00:00:00Z",
+        )
+        credential["@context"] = [
+            VC_V2,
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ]
+        credential["type"] = ["VerifiableCredential", "OpenBadgeCredential"]
+        credential["credentialSubject"] = {"id": "did:example:1234", "type": ["AchievementSubject"]}
+        problem = _refused(issue(client, token, credential), 422)
+        assert "/credential/credentialSubject/achievement" in pointers(problem)
+
+
 class TestIssueRequestShape:
     def test_missing_credential_is_422(self, client: TestClient, token: str) -> None:
         answer = client.post(

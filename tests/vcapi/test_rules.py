@@ -9,15 +9,15 @@ import pytest
 
 from badge_issuer.credentials.jsonld.loader import default_loader
 from badge_issuer.vcapi import request, rules
-from badge_issuer.vcapi.generic_verify import (
+from badge_issuer.vcapi.problem_details import json_pointer, pointer_of_path
+from badge_issuer.vcapi.results import verification_result
+from badge_issuer.verification.report import Check, CredentialSummary, Format, VerificationReport
+from badge_issuer.verification.rules_generic import (
     GENERIC_CHECKS,
     contexts_check,
     validity_checks,
     verify_generic_credential,
 )
-from badge_issuer.vcapi.problem_details import json_pointer, pointer_of_path
-from badge_issuer.vcapi.results import verification_result
-from badge_issuer.verification.report import Check, CredentialSummary, Format, VerificationReport
 from tests.vcapi.factories import DATA_INTEGRITY_V2, VC_V1, VC_V2, vc2, vc11
 
 ISSUER = "did:web:localhost%3A8000:issuers:sapporo"

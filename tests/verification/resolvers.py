@@ -6,7 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from badge_issuer.verification.ports import ResolutionError, ResolvedKey, ResolvedStatusList
+from badge_issuer.verification.ports import (
+    KnownIssuer,
+    ResolutionError,
+    ResolvedKey,
+    ResolvedStatusList,
+)
 
 
 @dataclass
@@ -16,6 +21,7 @@ class DictResolver:
     keys: dict[str, ResolvedKey] = field(default_factory=dict)
     lists: dict[str, Mapping[str, Any]] = field(default_factory=dict)
     trusted_lists: bool = False
+    issuers: dict[str, KnownIssuer] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
 
     def resolve_key(self, verification_method: str) -> ResolvedKey:
@@ -29,3 +35,6 @@ class DictResolver:
         if url not in self.lists:
             raise ResolutionError(f"{url} is unknown (test resolver)")
         return ResolvedStatusList(url=url, document=self.lists[url], trusted=self.trusted_lists)
+
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        return self.issuers.get(issuer_id)

@@ -6,19 +6,23 @@ import base64
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.config import Settings
+from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.issuers import repository as issuer_repository
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
 from tests.admin.factories import bearer, make_token
+from tests.vcapi.factories import app_with
 from tests.verification.factories import (
     RECIPIENT,
     db,
@@ -33,6 +37,7 @@ CHECKS = [
     "json",
     "contexts",
     "types",
+    "data-model",
     "schema",
     "undefined-terms",
     "proof",
@@ -41,6 +46,7 @@ CHECKS = [
     "valid-from",
     "valid-until",
     "revocation",
+    "issuer-recognized",
 ]
 Issue = Callable[..., dict[str, Any]]
 
@@ -248,6 +254,82 @@ class TestFailures:
         assert "criteria" in next(c for c in report["checks"] if c["check"] == "schema")["detail"]
 
 
+LOOK_ALIKE_NAME = "北海道 (Hokkaido Prefecture)"
+
+
+def look_alike(real: dict[str, Any]) -> dict[str, Any]:
+    """A fresh did:key's credential with our issuer's name and the real achievement."""
+    signer = did_key_signer(bytes(range(40, 72)))
+    forged = did_key_credential(signer, now=utc_now())
+    del forged["proof"]
+    forged["issuer"]["name"] = LOOK_ALIKE_NAME
+    forged["credentialSubject"]["achievement"] = real["credentialSubject"]["achievement"]
+    return sign_credential(forged, signer, utc_now())
+
+
+class TestIssuerRecognition:
+    def test_our_own_issuer_is_recognized_by_its_registry_name(
+        self, client: TestClient, issue: Issue
+    ) -> None:
+        report = _verify(client, _without_uuid(issue()))
+        assert report["recognized_issuer"] is True
+        assert _statuses(report)["issuer-recognized"] == "passed"
+        assert report["credential"]["issuerName"] == "Issuer sapporo"
+
+    def test_a_did_key_look_alike_verifies_but_is_not_recognized(
+        self, client: TestClient, issue: Issue
+    ) -> None:
+        report = _verify(client, look_alike(_without_uuid(issue())))
+        assert report["verified"] is True  # the signature is genuine...
+        assert report["recognized_issuer"] is False  # ...but nobody vouches for the issuer
+        recognized = report["checks"][CHECKS.index("issuer-recognized")]
+        assert recognized["status"] == "warning"
+        assert "not an issuer this service knows" in recognized["detail"]
+        assert LOOK_ALIKE_NAME in recognized["detail"]
+        assert "own claim" in recognized["detail"]
+        assert report["credential"]["issuerName"] is None
+        assert report["credential"]["claimedIssuerName"] == LOOK_ALIKE_NAME
+
+    def test_our_issuer_id_with_a_foreign_signature_is_not_recognized(
+        self, client: TestClient, issue: Issue
+    ) -> None:
+        document = _without_uuid(issue())
+        forged = look_alike(document)
+        forged["issuer"]["id"] = document["issuer"]["id"]
+        report = _verify(client, forged)
+        assert report["verified"] is False
+        assert report["recognized_issuer"] is False
+        assert report["credential"]["issuerName"] is None
+
+    def test_a_partner_on_the_trust_list_is_recognized_by_the_lists_name(
+        self, settings: Settings, issue: Issue, tmp_path: Path
+    ) -> None:
+        forged = look_alike(_without_uuid(issue()))
+        trust_list = tmp_path / "partners.yaml"
+        partner = {"id": forged["issuer"]["id"], "name": "Sapporo City University"}
+        trust_list.write_text(yaml.safe_dump([partner], allow_unicode=True), encoding="utf-8")
+        with (
+            app_with(settings, trusted_issuers=trust_list) as application,
+            TestClient(application) as partner_client,
+        ):
+            report = _verify(partner_client, forged)
+        assert report["recognized_issuer"] is True
+        assert report["credential"]["issuerName"] == "Sapporo City University"
+        assert report["credential"]["claimedIssuerName"] == LOOK_ALIKE_NAME
+
+    def test_an_unreadable_trust_list_recognizes_nobody(
+        self, settings: Settings, issue: Issue, tmp_path: Path
+    ) -> None:
+        forged = look_alike(_without_uuid(issue()))
+        trust_list = tmp_path / "partners.yaml"
+        trust_list.write_text("- id: relative\n  name: x\n", encoding="utf-8")
+        with (
+            app_with(settings, trusted_issuers=trust_list) as application,
+            TestClient(application) as partner_client,
+        ):
+            assert _verify(partner_client, forged)["recognized_issuer"] is False
+
+
 class TestDidKey:
     def test_a_did_key_credential_signed_by_the_project_round_trips(
         self, client: TestClient
@@ -274,7 +356,32 @@ class TestRecipient:
         body = {"verifiableCredential": _without_uuid(issue()), "email": "someone@example.jp"}
         report = client.post("/verify", json=body).json()
         assert report["recipient"]["matched"] is False
+        assert report["verified"] is False
+        assert _statuses(report)["recipient"] == "failed"
+
+    def test_the_recipients_email_on_get_matches(self, client: TestClient, issue: Issue) -> None:
+        uuid = issue()["_uuid"]
+        answer = client.get(f"/credentials/{uuid}/verification", params={"email": RECIPIENT})
+        report = answer.json()
         assert report["verified"] is True
+        assert _statuses(report)["recipient"] == "passed"
+        assert RECIPIENT not in answer.text
+
+    def test_another_email_on_get_is_not_verified(self, client: TestClient, issue: Issue) -> None:
+        uuid = issue()["_uuid"]
+        params = {"email": "someone@example.jp"}
+        report = client.get(f"/credentials/{uuid}/verification", params=params).json()
+        assert report["verified"] is False
+        assert report["recipient"]["matched"] is False
+        assert {problem["check"] for problem in report["problems"]} == {"recipient"}
+
+    @pytest.mark.parametrize("email", ["", "x" * 255])
+    def test_an_unusable_email_on_get_is_a_422(
+        self, client: TestClient, issue: Issue, email: str
+    ) -> None:
+        uuid = issue()["_uuid"]
+        answer = client.get(f"/credentials/{uuid}/verification", params={"email": email})
+        assert answer.status_code == 422
 
     def test_without_an_email_there_is_no_recipient_answer(
         self, client: TestClient, issue: Issue

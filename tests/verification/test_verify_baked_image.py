@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from badge_issuer.images import bake
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 
 
 def _earn(harness: Harness) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 
 SATO = "sato.hanako@example.jp"
 

@@ -15,7 +15,7 @@ from badge_issuer.db import session_scope
 from badge_issuer.wallet import claims
 from badge_issuer.wallet.errors import ClaimLinkInvalid, CredentialNotClaimable
 from tests.admin.factories import bearer, make_token
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.wallet.factories import claim_links, earn_bronze, token_of
 
 ORIGIN = "http://localhost:8000"

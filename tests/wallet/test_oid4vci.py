@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.wallet.factories import SATO, claim_links, earn_bronze
 from tests.wallet.transcript import Recorder
 from tests.wallet.wallet_client import DidKeyHolder, b64url, key_proof_jwt

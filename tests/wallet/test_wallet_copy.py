@@ -15,7 +15,7 @@ from badge_issuer.config import Settings
 from badge_issuer.credentials.didkey import did_key_for
 from badge_issuer.db import session_scope
 from badge_issuer.kit.clock import utc_now
-from tests.awards.service_harness import Harness
+from tests.harness import Harness
 from tests.wallet.factories import earn_bronze
 
 

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from badge_issuer.admin import service
 from badge_issuer.admin.auth_first import PRINCIPAL_STATE, SCOPE_ATTRIBUTE
 from badge_issuer.admin.scopes import Scope
-from badge_issuer.api.deps import NowDep, SessionDep
+from badge_issuer.kit.request import NowDep, SessionDep
 
 # auto_error=False: we answer missing credentials with our own 401 problem.
 _bearer = HTTPBearer(auto_error=False, description="Admin token from `badge-issuer token create`")
@@ -44,3 +44,4 @@ SkillMapAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.SKILLMAP)]
 CredentialsAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.CREDENTIALS)]
 StatsAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.STATS)]
 IssueAdmin = Annotated[service.AdminPrincipal, require_scope(Scope.ISSUE)]
+MetricsReader = Annotated[service.AdminPrincipal, require_scope(Scope.METRICS)]

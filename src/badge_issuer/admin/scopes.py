@@ -14,3 +14,5 @@ class Scope(StrEnum):
     STATS = "stats"
     # Signs whatever it is given (W3C VC API): never granted implicitly.
     ISSUE = "issue"
+    # Reads the Prometheus metrics (GET /metrics).
+    METRICS = "metrics"

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import io
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import JSONResponse
 
 from badge_issuer.admin.deps import ProvidersAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.intake import importer, webhooks
+from badge_issuer.kit.http import json_request_body, read_bounded_body
 from badge_issuer.problems import problem_responses
-from badge_issuer.providers import importer, webhooks
 from badge_issuer.providers.errors import (
     CompletionTooLarge,
     UnreadableImport,
@@ -33,45 +34,19 @@ _IMPORT_MEDIA_TYPES = {
 }
 
 
+def _completion_too_large() -> CompletionTooLarge:
+    return CompletionTooLarge(f"A completion body is at most {WEBHOOK_MAX_BYTES} bytes.")
+
+
 async def read_webhook_body(request: Request) -> bytes:
     """Read the raw body (the signature covers its exact bytes), refusing more than 64 KiB."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > WEBHOOK_MAX_BYTES:
-        raise CompletionTooLarge(f"A completion body is at most {WEBHOOK_MAX_BYTES} bytes.")
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > WEBHOOK_MAX_BYTES:
-            raise CompletionTooLarge(f"A completion body is at most {WEBHOOK_MAX_BYTES} bytes.")
-    return bytes(received)
-
-
-def _inline_refs(schema: Any, definitions: dict[str, Any]) -> Any:
-    """Replace local `$defs` references so the schema stands alone inside an operation."""
-    if isinstance(schema, dict):
-        reference = schema.get("$ref", "")
-        if reference.startswith("#/$defs/"):
-            return _inline_refs(definitions[reference.removeprefix("#/$defs/")], definitions)
-        return {key: _inline_refs(value, definitions) for key, value in schema.items()}
-    if isinstance(schema, list):
-        return [_inline_refs(item, definitions) for item in schema]
-    return schema
-
-
-def _completion_body_schema() -> dict[str, Any]:
-    schema = CompletionIn.model_json_schema()
-    definitions = schema.pop("$defs", {})
-    inlined: dict[str, Any] = _inline_refs(schema, definitions)
-    return inlined
+    return await read_bounded_body(
+        request, limit=WEBHOOK_MAX_BYTES, too_large=_completion_too_large
+    )
 
 
 WebhookBody = Annotated[bytes, Depends(read_webhook_body)]
-_COMPLETION_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": _completion_body_schema()}},
-    }
-}
+_COMPLETION_BODY = json_request_body(CompletionIn)
 
 
 @router.post(

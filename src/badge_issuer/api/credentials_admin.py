@@ -12,8 +12,8 @@ from badge_issuer.audit import service as audit
 from badge_issuer.awards import repository, service
 from badge_issuer.awards.schemas import (
     CredentialState,
-    CredentialSummaryRead,
     DirectAwardCreate,
+    IssuedCredentialRead,
     LearnerProgressRead,
 )
 from badge_issuer.kit.pagination import MAX_CURSOR, Page
@@ -24,7 +24,7 @@ router = APIRouter(tags=["admin: credentials"])
 
 @router.get(
     "/v1/admin/credentials",
-    response_model=Page[CredentialSummaryRead],
+    response_model=Page[IssuedCredentialRead],
     responses=problem_responses(401, 403, 422),
 )
 def list_credentials(
@@ -37,7 +37,7 @@ def list_credentials(
     state: CredentialState | None = None,
     after: Annotated[int, Query(ge=0, le=MAX_CURSOR, description="Cursor from `next_cursor`.")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> Page[CredentialSummaryRead]:
+) -> Page[IssuedCredentialRead]:
     """List issued credentials, filtered by achievement, provider of the evidence, and state."""
     awards = repository.list_page(
         session,
@@ -50,12 +50,12 @@ def list_credentials(
     )
     items = [service.summary(award, settings=settings, now=now) for award in awards]
     next_cursor = str(awards[-1].id) if len(awards) == limit else None
-    return Page[CredentialSummaryRead](items=items, next_cursor=next_cursor)
+    return Page[IssuedCredentialRead](items=items, next_cursor=next_cursor)
 
 
 @router.post(
     "/v1/admin/credentials",
-    response_model=CredentialSummaryRead,
+    response_model=IssuedCredentialRead,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
@@ -65,7 +65,7 @@ def award_credential(
     settings: SettingsDep,
     now: NowDep,
     admin: CredentialsAdmin,
-) -> CredentialSummaryRead:
+) -> IssuedCredentialRead:
     """Award an achievement directly to an email, with evidence (e.g. practical experience)."""
     award = service.award_directly(session, data=data, settings=settings, now=now)
     audit.record(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
+from badge_issuer.kit.http import VC_DOCUMENT_CONTENT, etag_of, vc_document_response
+from badge_issuer.metrics.recording import record_verification
 from badge_issuer.pages import views as pages
 from badge_issuer.pages.documentation import problems_or_pages
 from badge_issuer.pages.negotiation import VARY
@@ -17,42 +18,21 @@ from badge_issuer.verification.schemas import VerificationReportRead
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
 
-VC_LD_JSON = "application/vc+ld+json"
-JSON = "application/json"
-PUBLIC_CACHE = "public, max-age=300"
 UuidPath = Annotated[str, Path(max_length=64, description="The credential's uuid.")]
+EmailQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=254,
+        description="The email of the person presenting the credential (recipient check).",
+    ),
+]
 _DOCUMENT_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The signed OB 3.0 credential exactly as issued.",
-        "content": {
-            JSON: {"schema": {"type": "object"}},
-            VC_LD_JSON: {"schema": {"type": "object"}},
-            "text/html": {"schema": {"type": "string"}},
-        },
+        "content": {**VC_DOCUMENT_CONTENT, "text/html": {"schema": {"type": "string"}}},
     }
 }
-
-
-def vc_media_type(accept: str | None) -> str:
-    """Return application/vc+ld+json when the Accept header asks for it, else application/json."""
-    for part in (accept or "").split(","):
-        media_type, *params = (piece.strip() for piece in part.split(";"))
-        if media_type.lower() != VC_LD_JSON:
-            continue
-        refused = any(
-            p.replace(" ", "").lower() in {"q=0", "q=0.0", "q=0.00", "q=0.000"} for p in params
-        )
-        if not refused:
-            return VC_LD_JSON
-    return JSON
-
-
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Return whether an If-None-Match header names `etag` (weak comparison, or `*`)."""
-    if not if_none_match:
-        return False
-    candidates = [candidate.strip() for candidate in if_none_match.split(",")]
-    return "*" in candidates or etag in {candidate.removeprefix("W/") for candidate in candidates}
 
 
 @router.get(
@@ -80,12 +60,7 @@ def get_credential(
             request, session, credential_id=credential_id, settings=settings, now=now
         )
     award = service.stored_award(session, credential_uuid=credential_id)
-    etag = '"' + hashlib.sha256(award.document.encode("utf-8")).hexdigest()[:32] + '"'
-    headers = {"ETag": etag, "Cache-Control": PUBLIC_CACHE, "Vary": VARY}
-    if etag_matches(request.headers.get("if-none-match"), etag):
-        return Response(status_code=304, headers=headers)
-    media_type = vc_media_type(request.headers.get("accept"))
-    return Response(award.document.encode("utf-8"), media_type=media_type, headers=headers)
+    return vc_document_response(request, award.document, etag=etag_of(award.document), vary=VARY)
 
 
 @router.get(
@@ -95,10 +70,19 @@ def get_credential(
     responses=problem_responses(404),
 )
 def verify_stored_credential(
-    credential_id: UuidPath, session: ReadSessionDep, settings: SettingsDep, now: NowDep
+    credential_id: UuidPath,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    email: EmailQuery = None,
 ) -> VerificationReportRead:
-    """Verify the stored credential now: proof, issuer key, validity and revocation."""
+    """Verify the stored credential now: proof, issuer key, validity and revocation.
+
+    With `email`, also whether it was issued to that address (check `recipient`; a mismatch
+    makes `verified` false). The email is never echoed back.
+    """
     report = service.verify_stored(
-        session, credential_uuid=credential_id, settings=settings, now=now
+        session, credential_uuid=credential_id, settings=settings, now=now, email=email
     )
+    record_verification(report.verified, report.checks)
     return VerificationReportRead.of(report)

@@ -1,46 +1,39 @@
-"""Dependencies shared by routers: settings, the per-request session, the clock."""
+"""Dependencies shared by routers: settings, the per-request session, the clock, the origin.
+
+The request-scoped basics live in `kit.request` (below `api`, so that admin's route guards
+share the request's session without importing this package); they are re-exported here.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
 
-from badge_issuer.config import Settings
-from badge_issuer.db import session_scope
 from badge_issuer.issuers.origins import origin_for_host
-from badge_issuer.kit.clock import Clock
+from badge_issuer.kit.request import (
+    NowDep,
+    ReadSessionDep,
+    SessionDep,
+    SettingsDep,
+    get_app_settings,
+    get_now,
+    get_read_session,
+    get_session,
+)
 
-
-def get_app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One session per request: committed once when the endpoint returns, else rolled back."""
-    yield from session_scope(request.app.state.session_factory)
-
-
-def get_read_session(request: Request) -> Iterator[Session]:
-    """A session for endpoints that only read (public verification, catalog, credentials)."""
-    session: Session = request.app.state.read_session_factory()
-    try:
-        yield session
-    finally:
-        session.rollback()
-        session.close()
-
-
-def get_now(request: Request) -> datetime:
-    clock: Clock = request.app.state.clock
-    return clock()
-
-
-SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+__all__ = [
+    "NowDep",
+    "OriginDep",
+    "ReadSessionDep",
+    "SessionDep",
+    "SettingsDep",
+    "get_app_settings",
+    "get_now",
+    "get_origin",
+    "get_read_session",
+    "get_session",
+]
 
 
 def get_origin(request: Request, settings: SettingsDep) -> str:
@@ -49,7 +42,3 @@ def get_origin(request: Request, settings: SettingsDep) -> str:
 
 
 OriginDep = Annotated[str, Depends(get_origin)]
-# scope="function": commit before the answer is sent, so a failed commit is never a false 2xx.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-ReadSessionDep = Annotated[Session, Depends(get_read_session, scope="function")]
-NowDep = Annotated[datetime, Depends(get_now)]

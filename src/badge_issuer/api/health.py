@@ -7,7 +7,7 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from badge_issuer import readiness
+from badge_issuer import bootstrap
 from badge_issuer.api.deps import SessionDep
 from badge_issuer.problems import ProblemError, problem_responses
 
@@ -45,7 +45,8 @@ def liveness() -> Health:
 def ready(session: SessionDep) -> Readiness:
     """Check the database, the migrations and the signing keys before taking traffic."""
     results = [
-        ReadinessCheck(name=c.name, ok=c.ok, detail=c.detail) for c in readiness.run(session)
+        ReadinessCheck(name=c.name, ok=c.ok, detail=c.detail)
+        for c in bootstrap.check_readiness(session)
     ]
     failed = [c for c in results if not c.ok]
     if failed:

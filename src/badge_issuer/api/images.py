@@ -13,11 +13,11 @@ from badge_issuer.images.errors import ImageTooLarge
 from badge_issuer.images.schemas import AchievementImageRead
 from badge_issuer.images.unbaked import ImageFormat
 from badge_issuer.images.uploads import UPLOAD_LIMITS
+from badge_issuer.kit.http import PUBLIC_CACHE, etag_matches, read_bounded_body
 from badge_issuer.problems import problem_responses
 
 router = APIRouter()
 
-PUBLIC_CACHE = "public, max-age=300"
 ADMIN_CACHE = "private, no-store"
 # Served from our own origin: an SVG opened directly must not run anything or fetch anything
 # (uploads are checked for this too); embedded raster data: URIs may still display.
@@ -46,68 +46,55 @@ def _image_response(
         "Content-Disposition": f'inline; filename="{image.filename}"',
         **_IMAGE_SECURITY_HEADERS,
     }
-    if _etag_matches(request.headers.get("if-none-match"), image.etag):
+    if etag_matches(request.headers.get("if-none-match"), image.etag):
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     return Response(image.content, media_type=image.media_type, headers=headers)
 
 
-def _etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """Return whether If-None-Match names `etag` (weak comparison, RFC 9110 § 13.1.2) or `*`."""
-    candidates = [candidate.strip() for candidate in (if_none_match or "").split(",")]
-    return "*" in candidates or etag in {candidate.removeprefix("W/") for candidate in candidates}
-
-
-async def _upload_body(request: Request) -> bytes:
-    """Read the request body, refusing it with 413 as soon as it passes the upload limit."""
+def _too_large() -> ImageTooLarge:
     limit = UPLOAD_LIMITS.max_image_bytes
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > limit:
-            raise ImageTooLarge(f"the image is larger than the limit of {limit} bytes")
-    return bytes(received)
+    return ImageTooLarge(f"the image is larger than the limit of {limit} bytes")
 
 
-@router.get(
-    "/credentials/{credential_id}/image.png",
-    tags=["badge images"],
-    response_class=Response,
-    responses={
-        200: {
-            "description": "The badge PNG with the credential baked in.",
-            "content": {"image/png": _BINARY},
+def _add_credential_image_route(image_format: ImageFormat, *, what: str, docstring: str) -> None:
+    """Register GET /credentials/{id}/image.<png|svg>: the badge with the credential baked in."""
+
+    def endpoint(credential_id: UuidPath, request: Request, session: SessionDep) -> Response:
+        image = service.credential_image(
+            session, credential_uuid=credential_id, image_format=image_format
+        )
+        return _image_response(request, image, cache_control=PUBLIC_CACHE)
+
+    extension = image_format.value
+    router.get(
+        f"/credentials/{{credential_id}}/image.{extension}",
+        name=f"get_credential_{extension}",
+        description=docstring,
+        tags=["badge images"],
+        response_class=Response,
+        responses={
+            200: {
+                "description": f"The badge {what} with the credential baked in.",
+                "content": {image_format.media_type: _BINARY},
+            },
+            **_NOT_MODIFIED,
+            **problem_responses(404),
         },
-        **_NOT_MODIFIED,
-        **problem_responses(404),
-    },
-)
-def get_credential_png(credential_id: UuidPath, request: Request, session: SessionDep) -> Response:
-    """Return the badge as PNG with the signed credential baked in (404 if no PNG artwork)."""
-    image = service.credential_image(
-        session, credential_uuid=credential_id, image_format=ImageFormat.PNG
-    )
-    return _image_response(request, image, cache_control=PUBLIC_CACHE)
+    )(endpoint)
 
 
-@router.get(
-    "/credentials/{credential_id}/image.svg",
-    tags=["badge images"],
-    response_class=Response,
-    responses={
-        200: {
-            "description": "The badge SVG with the credential baked in.",
-            "content": {"image/svg+xml": _BINARY},
-        },
-        **_NOT_MODIFIED,
-        **problem_responses(404),
-    },
+_add_credential_image_route(
+    ImageFormat.PNG,
+    what="PNG",
+    docstring=(
+        "Return the badge as PNG with the signed credential baked in (404 if no PNG artwork)."
+    ),
 )
-def get_credential_svg(credential_id: UuidPath, request: Request, session: SessionDep) -> Response:
-    """Return the badge as SVG with the signed credential baked in."""
-    image = service.credential_image(
-        session, credential_uuid=credential_id, image_format=ImageFormat.SVG
-    )
-    return _image_response(request, image, cache_control=PUBLIC_CACHE)
+_add_credential_image_route(
+    ImageFormat.SVG,
+    what="SVG",
+    docstring="Return the badge as SVG with the signed credential baked in.",
+)
 
 
 @router.get(
@@ -155,7 +142,9 @@ async def put_achievement_image(
     image, created = service.upload_achievement_image(
         session,
         achievement_id=achievement_id,
-        data=await _upload_body(request),
+        data=await read_bounded_body(
+            request, limit=UPLOAD_LIMITS.max_image_bytes, too_large=_too_large
+        ),
         content_type=request.headers.get("content-type"),
         actor=admin.name,
         now=now,

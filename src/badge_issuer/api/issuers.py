@@ -14,6 +14,7 @@ from badge_issuer.issuers.profile import profile_document
 from badge_issuer.issuers.schemas import IssuerCreate, IssuerRead, IssuerUpdate, ProfileDocument
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.schemas import DidDocumentRead
+from badge_issuer.kit.http import PUBLIC_CACHE
 from badge_issuer.kit.pagination import MAX_CURSOR, Page
 from badge_issuer.pages import views as pages
 from badge_issuer.pages.documentation import HTML_MEDIA_TYPE, problems_or_pages
@@ -26,7 +27,6 @@ public_router = APIRouter(prefix="/issuers", tags=["issuers"])
 JSON_LD = "application/ld+json"
 DID_JSON_LD = "application/did+ld+json"
 # Short enough that a revoked key leaves caches quickly.
-PUBLIC_CACHE = "public, max-age=300"
 SlugPath = Annotated[str, Path(max_length=64, description="The issuer's slug, e.g. `default`.")]
 
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, status
 
 from badge_issuer.admin.deps import KeysAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.awards import resign
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.didweb import issuer_did
-from badge_issuer.keys import resign, service
+from badge_issuer.keys import service
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.keys.schemas import KeyRead, KeyRevoke, ResignRead
 from badge_issuer.kit.pagination import MAX_CURSOR, Page
@@ -61,34 +63,42 @@ def create_key(
     return _read(key, slug=slug, public_origin=settings.public_origin)
 
 
-@router.post("/{key_id}/activate", response_model=KeyRead, responses=_CHANGE_PROBLEMS)
-def activate_key(
-    slug: SlugPath,
-    key_id: KeyIdPath,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    admin: KeysAdmin,
-) -> KeyRead:
-    """Make a staged key the signing key; the previous active key becomes `retired`."""
-    issuer = issuer_service.get_issuer(session, slug)
-    key = service.activate_key(session, issuer=issuer, key_id=key_id, actor=admin.name, now=now)
-    return _read(key, slug=slug, public_origin=settings.public_origin)
+def _add_state_change_route(
+    action: str, change: Callable[..., SigningKey], *, docstring: str
+) -> None:
+    """Register POST /{key_id}/<action>: one state change of the key, answered with the key."""
+
+    def endpoint(
+        slug: SlugPath,
+        key_id: KeyIdPath,
+        session: SessionDep,
+        settings: SettingsDep,
+        now: NowDep,
+        admin: KeysAdmin,
+    ) -> KeyRead:
+        issuer = issuer_service.get_issuer(session, slug)
+        key = change(session, issuer=issuer, key_id=key_id, actor=admin.name, now=now)
+        return _read(key, slug=slug, public_origin=settings.public_origin)
+
+    router.post(
+        f"/{{key_id}}/{action}",
+        name=f"{action}_key",
+        description=docstring,
+        response_model=KeyRead,
+        responses=_CHANGE_PROBLEMS,
+    )(endpoint)
 
 
-@router.post("/{key_id}/retire", response_model=KeyRead, responses=_CHANGE_PROBLEMS)
-def retire_key(
-    slug: SlugPath,
-    key_id: KeyIdPath,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    admin: KeysAdmin,
-) -> KeyRead:
-    """Stop signing with a key; it stays published so what it signed still verifies."""
-    issuer = issuer_service.get_issuer(session, slug)
-    key = service.retire_key(session, issuer=issuer, key_id=key_id, actor=admin.name, now=now)
-    return _read(key, slug=slug, public_origin=settings.public_origin)
+_add_state_change_route(
+    "activate",
+    service.activate_key,
+    docstring="Make a staged key the signing key; the previous active key becomes `retired`.",
+)
+_add_state_change_route(
+    "retire",
+    service.retire_key,
+    docstring="Stop signing with a key; it stays published so what it signed still verifies.",
+)
 
 
 @router.post("/{key_id}/revoke", response_model=KeyRead, responses=_CHANGE_PROBLEMS)

@@ -54,7 +54,12 @@ def verify_form(request: Request) -> HTMLResponse:
     return rendering.render_page(request, "verify.html", {})
 
 
-@router.post("/verify/page", response_class=HTMLResponse, responses={**HTML, **FORM_PROBLEM})
+# A body over the size limit is refused (413 problem) before the form is read.
+@router.post(
+    "/verify/page",
+    response_class=HTMLResponse,
+    responses={**HTML, **FORM_PROBLEM, **problem_responses(413)},
+)
 async def verify_from_form(
     request: Request,
     session: ReadSessionDep,
@@ -106,7 +111,7 @@ def _form_again(request: Request, error: str) -> HTMLResponse:
 @router.post(
     "/credentials/{credential_id}/recipient-check",
     response_class=HTMLResponse,
-    responses={**HTML, **problems_or_pages(404), **problem_responses(422)},
+    responses={**HTML, **problems_or_pages(404), **problem_responses(413, 422)},
 )
 def recipient_check(
     credential_id: Annotated[str, Path(max_length=64)],

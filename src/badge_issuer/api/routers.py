@@ -6,14 +6,25 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from badge_issuer.api import audit, catalog, claims, health, oid4vci, skillmap, skillmap_apply
+from badge_issuer.api import (
+    audit,
+    catalog,
+    claims,
+    health,
+    oid4vci,
+    skillmap,
+    skillmap_apply,
+    wallet,
+)
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
+from badge_issuer.api import deliveries as deliveries_api
 from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
 from badge_issuer.api import learners as learners_api
+from badge_issuer.api import metrics as metrics_api
 from badge_issuer.api import pages as pages_api
 from badge_issuer.api import providers as providers_api
 from badge_issuer.api import stats as stats_api
@@ -33,18 +44,22 @@ ALL: list[APIRouter] = [
     issuers_api.public_router,
     completions_api.router,
     providers_api.router,
+    deliveries_api.router,
     completions_api.admin_router,
     credentials_admin_api.router,
     learners_api.router,
     claims.router,
+    wallet.router,
     oid4vci.router,
     verify_api.router,
     # Before the public credential routes: /credentials/{credential_id} would match first.
     vcapi_api.router,
+    vcapi_api.presentations_router,
     credentials_public_api.router,
     status_api.router,
     status_api.admin_router,
     stats_api.router,
+    metrics_api.router,
     pages_api.router,
 ]
 
@@ -107,6 +122,11 @@ TAGS: list[dict[str, Any]] = [
         "(scope `providers`).",
     },
     {
+        "name": "admin: deliveries",
+        "description": "The outbox: learner mail and provider callbacks, their attempts, "
+        "errors and retries (scope `providers`).",
+    },
+    {
         "name": "verification",
         "description": "Employers verify OB 3.0 credentials (JSON-LD or VC-JWT): a report of "
         "named checks, HTTP 200 even when a check fails.",
@@ -123,6 +143,10 @@ TAGS: list[dict[str, Any]] = [
     {
         "name": "status lists",
         "description": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",
+    },
+    {
+        "name": "metrics",
+        "description": "Prometheus metrics for operators (scope `metrics`; or a separate port).",
     },
     {
         "name": "pages",

@@ -7,16 +7,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 
 from badge_issuer.admin.deps import CredentialsAdmin
-from badge_issuer.api.credentials_public import (
-    JSON,
-    PUBLIC_CACHE,
-    VC_LD_JSON,
-    etag_matches,
-    vc_media_type,
-)
 from badge_issuer.api.deps import NowDep, OriginDep, SessionDep, SettingsDep
+from badge_issuer.awards import revocation, status_lists
+from badge_issuer.kit.http import VC_DOCUMENT_CONTENT, vc_document_response
 from badge_issuer.problems import problem_responses
-from badge_issuer.status import publication, revocation
 from badge_issuer.status.schemas import RevocationCreate, RevocationRead
 
 router = APIRouter(prefix="/status-lists", tags=["status lists"])
@@ -25,10 +19,7 @@ admin_router = APIRouter(prefix="/v1/admin/credentials", tags=["admin: credentia
 _LIST_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The signed BitstringStatusListCredential.",
-        "content": {
-            JSON: {"schema": {"type": "object"}},
-            VC_LD_JSON: {"schema": {"type": "object"}},
-        },
+        "content": VC_DOCUMENT_CONTENT,
     },
     304: {"description": "Not modified (If-None-Match matched the ETag)"},
 }
@@ -48,14 +39,10 @@ def get_status_list(
     origin: OriginDep,
 ) -> Response:
     """Return the issuer's signed revocation list; cacheable for five minutes, with an ETag."""
-    published = publication.published_list(
+    published = status_lists.published_list(
         session, public_id=list_id, settings=settings, now=now, origin=origin
     )
-    headers = {"ETag": published.etag, "Cache-Control": PUBLIC_CACHE, "Vary": "Accept"}
-    if etag_matches(request.headers.get("if-none-match"), published.etag):
-        return Response(status_code=304, headers=headers)
-    media_type = vc_media_type(request.headers.get("accept"))
-    return Response(published.document.encode("utf-8"), media_type=media_type, headers=headers)
+    return vc_document_response(request, published.document, etag=published.etag)
 
 
 @admin_router.post(

@@ -17,12 +17,15 @@ from badge_issuer.vcapi.schemas import (
     IssueResponse,
     IssuerIdentitiesRead,
     IssuerIdentityRead,
+    VerifyPresentationRequest,
+    VerifyPresentationResponse,
     VerifyRequest,
     VerifyResponse,
 )
 from badge_issuer.verification.submission import media_type_of
 
 router = APIRouter(prefix="/credentials", tags=["vc api"])
+presentations_router = APIRouter(prefix="/presentations", tags=["vc api"])
 
 
 async def read_json_body(request: Request) -> bytes:
@@ -65,7 +68,13 @@ def _inlined(schema: Any, definitions: dict[str, Any]) -> Any:
     return schema
 
 
-def _request_body(model: type[IssueRequest] | type[VerifyRequest]) -> dict[str, Any]:
+def verify_presentation_body(body: JsonBody) -> VerifyPresentationRequest:
+    return service.parse_verify_presentation_request(body)
+
+
+def _request_body(
+    model: type[IssueRequest] | type[VerifyRequest] | type[VerifyPresentationRequest],
+) -> dict[str, Any]:
     schema = model.model_json_schema(by_alias=True)
     schema = _inlined(schema, schema.pop("$defs", {}))
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
@@ -73,12 +82,15 @@ def _request_body(model: type[IssueRequest] | type[VerifyRequest]) -> dict[str, 
 
 @router.post(
     "/issue",
+    # Named before the route functions were renamed; kept so clients' generated code is stable.
+    operation_id="issue_credential_credentials_issue_post",
+    summary="Issue Credential",
     status_code=status.HTTP_201_CREATED,
     response_model=IssueResponse,
     responses=problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
     openapi_extra=_request_body(IssueRequest),
 )
-def issue_credential(
+def post_credentials_issue(
     admin: IssueAdmin,
     body: Annotated[IssueRequest, Depends(issue_body)],
     session: SessionDep,
@@ -100,12 +112,14 @@ def issue_credential(
 
 @router.post(
     "/verify",
+    operation_id="verify_credential_credentials_verify_post",
+    summary="Verify Credential",
     status_code=status.HTTP_200_OK,
     response_model=VerifyResponse,
     responses=problem_responses(400, 413, 415, 422),
     openapi_extra=_request_body(VerifyRequest),
 )
-def verify_credential(
+def post_credentials_verify(
     body: Annotated[VerifyRequest, Depends(verify_body)],
     session: ReadSessionDep,
     settings: SettingsDep,
@@ -116,8 +130,31 @@ def verify_credential(
     A credential that does not verify is a 400 problem whose `verified`, `checks`,
     `warnings` and `errors` members are the VC API verification result.
     """
-    result = service.verify_credential(session, body=body, settings=settings, now=now)
+    result = service.verify_credential_request(session, body=body, settings=settings, now=now)
     return VerifyResponse.model_validate(result.as_json())
+
+
+@presentations_router.post(
+    "/verify",
+    status_code=status.HTTP_200_OK,
+    response_model=VerifyPresentationResponse,
+    responses=problem_responses(400, 413, 415, 422),
+    openapi_extra=_request_body(VerifyPresentationRequest),
+)
+def post_presentations_verify(
+    body: Annotated[VerifyPresentationRequest, Depends(verify_presentation_body)],
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+) -> VerifyPresentationResponse:
+    """Verify a signed presentation and every credential in it; 400 with the result if not.
+
+    The proof must be for `authentication`, by a key the `holder` controls, and carry
+    `options.challenge` and `options.domain` when they are given. Unsigned presentations
+    are refused. Each embedded credential gets the checks of `POST /credentials/verify`.
+    """
+    result = service.verify_presentation_request(session, body=body, settings=settings, now=now)
+    return VerifyPresentationResponse.model_validate(result.as_json())
 
 
 @router.get(

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SettingsDep
+from badge_issuer.metrics.recording import record_verification
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
 from badge_issuer.verification.schemas import VERIFY_REQUEST_BODY, VerificationReportRead
@@ -29,12 +30,15 @@ async def submitted_body(request: Request) -> SubmittedBody:
 
 @router.post(
     "/verify",
+    # Named before the route function was renamed; kept so clients' generated code is stable.
+    operation_id="verify_credential_verify_post",
+    summary="Verify Credential",
     response_model=VerificationReportRead,
     status_code=200,
     responses=problem_responses(413, 415, 422),
     openapi_extra={"requestBody": VERIFY_REQUEST_BODY},
 )
-def verify_credential(
+def post_verify(
     submitted: Annotated[SubmittedBody, Depends(submitted_body)],
     session: ReadSessionDep,
     settings: SettingsDep,
@@ -48,4 +52,5 @@ def verify_credential(
         settings=settings,
         now=now,
     )
+    record_verification(report.verified, report.checks)
     return VerificationReportRead.of(report)

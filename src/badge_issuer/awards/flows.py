@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository
@@ -15,7 +14,8 @@ from badge_issuer.awards.issuing import AwardRequest, credential_url, issue
 from badge_issuer.awards.models import Award, AwardSource
 from badge_issuer.config import Settings
 from badge_issuer.learners.models import Learner
-from badge_issuer.providers.models import Completion, Provider
+from badge_issuer.providers import repository as provider_repository
+from badge_issuer.providers.models import Completion
 from badge_issuer.skillmap import progress, rules
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.service import CurrentSkillMap
@@ -41,9 +41,9 @@ class AwardOutcome:
     progress: list[ProgressRef]
 
 
-def rule_completions(completions: Sequence[Completion]) -> list[rules.Completion]:
+def rule_completions(completions: Sequence[Completion]) -> list[rules.CompletedCourse]:
     return [
-        rules.Completion(
+        rules.CompletedCourse(
             completion_id=str(c.id),
             provider=c.provider_id,
             course_id=c.course_id,
@@ -79,11 +79,11 @@ def _latest(moments: Sequence[datetime | None]) -> datetime | None:
 
 
 def _evidence(
-    session: Session, current: CurrentSkillMap, completions: Sequence[rules.Completion]
+    session: Session, current: CurrentSkillMap, completions: Sequence[rules.CompletedCourse]
 ) -> tuple[list[dict[str, object]], list[int], float | None]:
     ids = [int(c.completion_id) for c in completions]
-    rows = {c.id: c for c in session.scalars(select(Completion).where(Completion.id.in_(ids)))}
-    names = {row.id: row.name for row in session.execute(select(Provider.id, Provider.name))}
+    rows = provider_repository.completions_by_id(session, ids)
+    names = provider_repository.provider_names(session)
     evidence = []
     for completion_id in ids:
         row = rows[completion_id]
@@ -109,9 +109,9 @@ def evaluate_learner(
     current = skillmap_service.load_current(session)
     if current is None:
         return AwardOutcome(awards=[], progress=[])
-    completions = session.scalars(select(Completion).where(Completion.learner_id == learner.id))
+    completions = provider_repository.completions_of_learner(session, learner.id)
     held, blocked = standing(repository.for_learner(session, learner.id), now)
-    evaluation = rules.evaluate(current.rules, rule_completions(list(completions)), held=held)
+    evaluation = rules.evaluate(current.rules, rule_completions(completions), held=held)
     issued: list[AwardRef] = []
     skipped = set(blocked)
     # Learning for a stacked badge ends with its last completion or its prerequisites' own.
@@ -152,9 +152,9 @@ def progress_only(session: Session, *, learner: Learner, now: datetime) -> list[
     current = skillmap_service.load_current(session)
     if current is None:
         return []
-    completions = session.scalars(select(Completion).where(Completion.learner_id == learner.id))
+    completions = provider_repository.completions_of_learner(session, learner.id)
     held, blocked = standing(repository.for_learner(session, learner.id), now)
-    evaluation = rules.evaluate(current.rules, rule_completions(list(completions)), held=held)
+    evaluation = rules.evaluate(current.rules, rule_completions(completions), held=held)
     return [
         ProgressRef(p.achievement_id, p.met, p.required)
         for p in evaluation.progress
@@ -171,8 +171,8 @@ def explained_progress(
     current = skillmap_service.load_current(session)
     if current is None:
         return ()
-    completions = session.scalars(select(Completion).where(Completion.learner_id == learner.id))
+    completions = provider_repository.completions_of_learner(session, learner.id)
     held, blocked = standing(repository.for_learner(session, learner.id), now)
     return progress.learner_progress(
-        current.rules, rule_completions(list(completions)), held=held, blocked=blocked
+        current.rules, rule_completions(completions), held=held, blocked=blocked
     )

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository
 from badge_issuer.awards.evidence import score_result
 from badge_issuer.awards.models import Award, AwardSource
@@ -28,6 +29,7 @@ from badge_issuer.credentials.salt import new_salt
 from badge_issuer.issuers import profile as issuer_profile
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
+from badge_issuer.kit.metrics import SIGNING_DURATION
 from badge_issuer.learners.models import Learner
 from badge_issuer.skillmap.document import Achievement, SkillMap
 from badge_issuer.skillmap.ob3 import achievement_document, achievement_url
@@ -91,7 +93,8 @@ def issue(
         evidence=[ob3.Evidence.model_validate(item) for item in request.evidence],
         results=[ob3.Result.model_validate(item) for item in results],
     )
-    signed = sign_credential(unsigned, signer, now)
+    with SIGNING_DURATION.time():
+        signed = sign_credential(unsigned, signer, now)
     sequence = repository.next_sequence(
         session, learner_id=request.learner.id, achievement_id=request.achievement.id
     )
@@ -121,4 +124,13 @@ def issue(
             repository.add(session, award, request.completion_ids)
     except IntegrityError:
         return None
+    # Mail and callbacks join this transaction: they exist if and only if the award commits.
+    award_events.award_created(
+        session,
+        award=award,
+        email=request.email,
+        completion_ids=list(request.completion_ids),
+        settings=settings,
+        now=now,
+    )
     return award

@@ -26,13 +26,15 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
-from badge_issuer.awards import flows, remap_repository
+from badge_issuer.awards import flows, remap_repository, repository
 from badge_issuer.awards.apply_models import ApplyState, SkillMapApply
 from badge_issuer.awards.errors import ApplyNotCurrent, ApplyRunNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
+from badge_issuer.learners import repository as learner_repository
 from badge_issuer.learners import service as learner_service
 from badge_issuer.learners.models import Learner
+from badge_issuer.providers import repository as provider_repository
 from badge_issuer.providers.models import Completion
 from badge_issuer.skillmap import rules
 from badge_issuer.skillmap import service as skillmap_service
@@ -83,7 +85,7 @@ def newly_met(
 
 def _batches(session: Session, *, after_id: int, size: int) -> Iterable[Sequence[Learner]]:
     while True:
-        learners = remap_repository.learners_after(session, after_id=after_id, limit=size)
+        learners = learner_repository.learners_after(session, after_id=after_id, limit=size)
         if not learners:
             return
         yield learners
@@ -100,8 +102,8 @@ def impact(
     examples: list[LearnerImpact] = []
     for learners in _batches(session, after_id=0, size=batch):
         ids = [learner.id for learner in learners]
-        completions = remap_repository.completions_of(session, ids)
-        awards = remap_repository.awards_of(session, ids)
+        completions = provider_repository.completions_of_learners(session, ids)
+        awards = repository.for_learners(session, ids)
         for learner in learners:
             checked += 1
             met = newly_met(book, completions.get(learner.id, []), awards.get(learner.id, []), now)
@@ -142,7 +144,7 @@ def start_apply(session: Session, *, version_id: int, actor: str, now: datetime)
             started_at=now,
             updated_at=now,
             cursor=0,
-            learners_total=remap_repository.count_learners(session),
+            learners_total=learner_repository.count_learners(session),
             learners_done=0,
             learners_awarded=0,
             credentials_issued=0,
@@ -166,7 +168,7 @@ def emails_by_learner(
 ) -> dict[int, str]:
     """Match addresses given to a run to learners by the keyed hash (nothing is stored)."""
     by_hash = {learner_service.hash_email(e, settings=settings): e for e in emails}
-    found = remap_repository.learners_by_hash(session, list(by_hash))
+    found = learner_repository.ids_by_email_hash(session, list(by_hash))
     return {learner_id: by_hash[digest] for digest, learner_id in found.items()}
 
 
@@ -194,10 +196,10 @@ def apply_batch(
         raise ApplyNotCurrent(
             f"The run applies version {run.skill_map_version_id}, which is no longer current."
         )
-    learners = remap_repository.learners_after(session, after_id=run.cursor, limit=batch)
+    learners = learner_repository.learners_after(session, after_id=run.cursor, limit=batch)
     ids = [learner.id for learner in learners]
-    completions = remap_repository.completions_of(session, ids)
-    awards = remap_repository.awards_of(session, ids)
+    completions = provider_repository.completions_of_learners(session, ids)
+    awards = repository.for_learners(session, ids)
     for learner in learners:
         met = newly_met(
             current.rules, completions.get(learner.id, []), awards.get(learner.id, []), now

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards.models import Award, AwardCompletion
+from badge_issuer.providers.models import Completion, Provider
 
 
 def get_by_uuid(session: Session, uuid: str) -> Award | None:
@@ -17,6 +19,15 @@ def get_by_uuid(session: Session, uuid: str) -> Award | None:
 
 def for_learner(session: Session, learner_id: int) -> Sequence[Award]:
     return session.scalars(select(Award).where(Award.learner_id == learner_id)).all()
+
+
+def for_learners(session: Session, learner_ids: Sequence[int]) -> dict[int, list[Award]]:
+    """The awards of these learners (wallet copies have no learner), by learner id."""
+    found: dict[int, list[Award]] = defaultdict(list)
+    for row in session.scalars(select(Award).where(Award.learner_id.in_(learner_ids))):
+        if row.learner_id is not None:
+            found[row.learner_id].append(row)
+    return found
 
 
 def copies_of(session: Session, award_id: int) -> Sequence[Award]:
@@ -52,8 +63,6 @@ def list_page(
     now: datetime,
 ) -> Sequence[Award]:
     """Awards by id, filtered by achievement, provider (of any evidence) and state."""
-    from badge_issuer.providers.models import Completion
-
     query = select(Award).where(Award.id > after_id).order_by(Award.id).limit(limit)
     if achievement_id:
         query = query.where(Award.achievement_id == achievement_id)
@@ -73,6 +82,66 @@ def list_page(
             Award.revoked_at.is_(None), (Award.valid_until.is_(None)) | (Award.valid_until > now)
         )
     return session.scalars(query).all()
+
+
+def callback_targets(session: Session, completion_ids: Sequence[int]) -> list[tuple[str, int]]:
+    """Providers with a callback URL among these completions: (provider id, latest completion)."""
+    if not completion_ids:
+        return []
+    rows = session.execute(
+        select(Completion.provider_id, Completion.id, Completion.completed_at)
+        .join(Provider, Provider.id == Completion.provider_id)
+        .where(Completion.id.in_(completion_ids), Provider.callback_url.is_not(None))
+        .order_by(Completion.completed_at, Completion.id)
+    )
+    latest: dict[str, int] = {}
+    for provider_id, completion_id, _completed_at in rows:
+        latest[provider_id] = completion_id  # ordered by time: the last one wins
+    return sorted(latest.items())
+
+
+def completion_ids_of(session: Session, award_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(AwardCompletion.completion_id).where(AwardCompletion.award_id == award_id)
+        )
+    )
+
+
+def revoked_indexes(session: Session, *, status_list_id: int) -> Sequence[int]:
+    """Return the indexes of the list's awards that are revoked: its bits set to 1."""
+    query = select(Award.status_index).where(
+        Award.status_list_id == status_list_id, Award.revoked_at.is_not(None)
+    )
+    return session.scalars(query).all()
+
+
+def award_for_update(session: Session, credential_uuid: str) -> Award | None:
+    """Return the award with this uuid, row-locked so concurrent revocations queue."""
+    query = select(Award).where(Award.uuid == credential_uuid).with_for_update()
+    return session.scalars(query).first()
+
+
+def unrevoked_awards_signed_by(
+    session: Session, *, signing_key_id: int, limit: int
+) -> Sequence[Award]:
+    """Return the next `limit` unrevoked awards whose proof `signing_key_id` made."""
+    query = (
+        select(Award)
+        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
+        .order_by(Award.id)
+        .limit(limit)
+    )
+    return session.scalars(query).all()
+
+
+def count_unrevoked_awards_signed_by(session: Session, *, signing_key_id: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(Award)
+        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
+    )
+    return int(session.scalar(query) or 0)
 
 
 def all_uuids(session: Session) -> Sequence[str]:

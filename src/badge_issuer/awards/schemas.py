@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints
+from pydantic import AfterValidator, BaseModel, Field, HttpUrl, StringConstraints
 
+from badge_issuer.kit.schemas import InboundSchema
 from badge_issuer.learners.identity import email_problem, normalise_email
 
 ShortCode = Annotated[
@@ -39,15 +40,13 @@ Narrative = Annotated[
 ]
 
 
-class DirectAwardCreate(BaseModel):
+class DirectAwardCreate(InboundSchema):
     """Award an achievement directly, e.g. for proven practical experience."""
-
-    model_config = ConfigDict(extra="forbid")
 
     achievement_id: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     email: Email
     narrative: Narrative
-    evidence_urls: Annotated[list[HttpUrl], Field(max_length=10)] = []
+    evidence_urls: list[HttpUrl] = Field(default=[], max_length=10)
     region: ShortCode | None = None
     category: ShortCode | None = None
 
@@ -55,7 +54,9 @@ class DirectAwardCreate(BaseModel):
 CredentialState = Literal["valid", "expired", "revoked"]
 
 
-class CredentialSummaryRead(BaseModel):
+# A credential this service issued, as the admin listing shows it (a docstring would change the
+# OpenAPI description).
+class IssuedCredentialRead(BaseModel):
     uuid: str
     url: str
     achievement_id: str

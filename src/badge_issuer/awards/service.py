@@ -14,9 +14,9 @@ from badge_issuer.awards.issuing import AwardRequest, credential_url, issue
 from badge_issuer.awards.models import Award, AwardSource
 from badge_issuer.awards.schemas import (
     CredentialState,
-    CredentialSummaryRead,
     DirectAwardCreate,
     HeldAchievement,
+    IssuedCredentialRead,
     LearnerProgressRead,
     ProgressRead,
 )
@@ -34,8 +34,8 @@ def state_of(award: Award, now: datetime) -> CredentialState:
     return "valid"
 
 
-def summary(award: Award, *, settings: Settings, now: datetime) -> CredentialSummaryRead:
-    return CredentialSummaryRead(
+def summary(award: Award, *, settings: Settings, now: datetime) -> IssuedCredentialRead:
+    return IssuedCredentialRead(
         uuid=award.uuid,
         url=credential_url(settings, award.uuid),
         achievement_id=award.achievement_id,

@@ -1,4 +1,4 @@
-"""Assemble the unsigned OpenBadgeCredential the service issues (CONTRACT.md section 3).
+"""Assemble the unsigned OpenBadgeCredential the service issues (../shared/CONTRACT.md section 3).
 
 Pure: every input, ids and times included, is passed in; the result is the JSON-LD dict that
 `proofs.data_integrity.sign_credential` signs.

@@ -17,7 +17,6 @@ from xml.sax.saxutils import escape
 from badge_issuer.images._label_wrap import clean_label, truncate, wrap_label
 
 SIZE = 512
-_CENTRE = SIZE / 2
 FONT_FAMILY = (
     "'Noto Sans CJK JP', 'Noto Sans JP', 'Hiragino Sans', 'Hiragino Kaku Gothic ProN', "
     "'Yu Gothic', Meiryo, 'Noto Sans', 'DejaVu Sans', sans-serif"

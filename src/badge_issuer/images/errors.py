@@ -72,12 +72,12 @@ class SvgNamespaceConflict(MalformedSvg):
     title = "SVG binds the openbadges prefix to another namespace"
 
 
-class CredentialNotFound(BakedImageError):
+class NoBakedCredential(BakedImageError):
     slug = "credential-not-baked"
     title = "Image carries no Open Badges 3.0 credential"
 
 
-class LegacyBadgeNotSupported(CredentialNotFound):
+class LegacyBadgeNotSupported(NoBakedCredential):
     slug = "legacy-badge-not-supported"
     title = "Image carries an Open Badges 2.0 assertion, not an OB 3.0 credential"
 

@@ -24,10 +24,10 @@ from badge_issuer.images.credential_text import (
     parse_credential_text,
 )
 from badge_issuer.images.errors import (
-    CredentialNotFound,
     LegacyBadgeNotSupported,
     MalformedPng,
     MultipleCredentials,
+    NoBakedCredential,
 )
 from badge_issuer.images.limits import DEFAULT_LIMITS, ImageLimits
 from badge_issuer.images.unbaked import ImageFormat, UnbakedCredential
@@ -57,7 +57,7 @@ def unbake_png(image: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> Unbaked
                 "the PNG has an 'openbadges' chunk (Open Badges 2.0 assertion), "
                 "not an 'openbadgecredential' chunk (OB 3.0 credential)"
             )
-        raise CredentialNotFound("the PNG has no 'openbadgecredential' text chunk")
+        raise NoBakedCredential("the PNG has no 'openbadgecredential' text chunk")
     if len(carriers) > 1:
         raise MultipleCredentials(
             f"the PNG has {len(carriers)} 'openbadgecredential' chunks; OB 3.0 allows one"

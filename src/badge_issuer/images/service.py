@@ -30,6 +30,7 @@ from badge_issuer.images.store_errors import AchievementImageNotUploaded, BadgeP
 from badge_issuer.images.svg_wrapper import svg_wrapping_png
 from badge_issuer.images.unbaked import ImageFormat, UnbakedCredential
 from badge_issuer.images.uploads import UPLOAD_LIMITS, check_achievement_image
+from badge_issuer.kit.http import etag_of
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.errors import AchievementNotFound, NoSkillMap
 
@@ -123,7 +124,7 @@ def achievement_image(session: Session, *, achievement_id: str) -> ServedImage:
     if names is None:
         raise AchievementNotFound(f"No achievement `{achievement_id}` in the skill map.")
     svg = _default_badge(achievement_id, names)
-    return ServedImage(svg, ImageFormat.SVG.media_type, _etag(svg), f"{achievement_id}.svg")
+    return ServedImage(svg, ImageFormat.SVG.media_type, etag_of(svg), f"{achievement_id}.svg")
 
 
 def credential_image(
@@ -143,7 +144,7 @@ def credential_image(
         [_BAKING_REVISION, image_format.value, _sha256(award.document.encode()), _sha256(artwork)]
     )
     filename = f"{award.achievement_id}.{image_format.value}"
-    return ServedImage(baked, image_format.media_type, _etag(revision.encode()), filename)
+    return ServedImage(baked, image_format.media_type, etag_of(revision), filename)
 
 
 def credential_from_upload(body: bytes, content_type: str) -> UnbakedCredential:
@@ -257,7 +258,3 @@ def _default_badge(achievement_id: str, names: BadgeNames) -> bytes:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def _etag(data: bytes) -> str:
-    return f'"{_sha256(data)[:32]}"'

@@ -28,10 +28,10 @@ from badge_issuer.images.credential_text import (
     svg_safe_json,
 )
 from badge_issuer.images.errors import (
-    CredentialNotFound,
     LegacyBadgeNotSupported,
     MalformedSvg,
     MultipleCredentials,
+    NoBakedCredential,
     SvgNamespaceConflict,
     UnsafeSvg,
     UnsupportedCredentialFormat,
@@ -78,7 +78,7 @@ def unbake_svg(image: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> Unbaked
                 "the SVG has an <openbadges:assertion> (Open Badges 2.0), "
                 "not an <openbadges:credential> (OB 3.0)"
             )
-        raise CredentialNotFound("the SVG has no <openbadges:credential> element")
+        raise NoBakedCredential("the SVG has no <openbadges:credential> element")
     if len(carriers) > 1:
         raise MultipleCredentials(
             f"the SVG has {len(carriers)} <openbadges:credential> elements; OB 3.0 allows one"

@@ -27,7 +27,7 @@ def add(session: Session, issuer: Issuer) -> Issuer:
 
 
 def slugs_by_id(session: Session) -> dict[int, str]:
-    return {row.id: row.slug for row in session.execute(select(Issuer.id, Issuer.slug))}
+    return dict(session.execute(select(Issuer.id, Issuer.slug)).tuples().all())
 
 
 def all_issuers(session: Session) -> Sequence[Issuer]:

@@ -18,9 +18,10 @@ from pydantic import (
 
 from badge_issuer.issuers.didweb import SLUG_PATTERN, issuer_did, issuer_path
 from badge_issuer.issuers.models import Issuer
+from badge_issuer.kit.schemas import InboundSchema
 
 # C0 controls and DEL: pyld and RDFC-1.0 escape them differently, so proofs over them would not
-# verify elsewhere (FINDINGS 1). Names also refuse line breaks and tabs.
+# verify elsewhere (../shared/FINDINGS.md #1). Names also refuse line breaks and tabs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -62,12 +63,6 @@ Description = Annotated[
 ]
 HttpUrlText = Annotated[str, StringConstraints(max_length=500), AfterValidator(_absolute_http_url)]
 Email = Annotated[str, StringConstraints(max_length=320), AfterValidator(_email)]
-
-
-class InboundSchema(BaseModel):
-    """Request bodies: unknown fields are errors, surrounding whitespace is dropped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class IssuerBase(InboundSchema):

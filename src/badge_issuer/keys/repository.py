@@ -9,7 +9,6 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from badge_issuer.awards.models import Award
 from badge_issuer.keys.models import KeyState, SigningKey
 
 
@@ -95,23 +94,21 @@ def retire_active(session: Session, *, issuer_id: int, now: datetime) -> Sequenc
     return session.scalars(statement).all()
 
 
-def unrevoked_awards_signed_by(
-    session: Session, *, signing_key_id: int, limit: int
-) -> Sequence[Award]:
-    """Return the next `limit` unrevoked awards whose proof `signing_key_id` made."""
-    query = (
-        select(Award)
-        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
-        .order_by(Award.id)
-        .limit(limit)
+def state_counts(session: Session) -> Sequence[tuple[int, str, int]]:
+    """Return (issuer_id, state, number of keys) for every issuer and key state present."""
+    rows = session.execute(
+        select(SigningKey.issuer_id, SigningKey.state, func.count())
+        .group_by(SigningKey.issuer_id, SigningKey.state)
+        .order_by(SigningKey.issuer_id, SigningKey.state)
     )
-    return session.scalars(query).all()
+    return [(int(issuer_id), str(state), int(count)) for issuer_id, state, count in rows]
 
 
-def count_unrevoked_awards_signed_by(session: Session, *, signing_key_id: int) -> int:
-    query = (
-        select(func.count())
-        .select_from(Award)
-        .where(Award.signing_key_id == signing_key_id, Award.revoked_at.is_(None))
+def active_since(session: Session) -> Sequence[tuple[int, datetime]]:
+    """Return (issuer_id, activation time) of every issuer's active key."""
+    rows = session.execute(
+        select(SigningKey.issuer_id, SigningKey.activated_at).where(
+            SigningKey.state == KeyState.ACTIVE.value, SigningKey.activated_at.is_not(None)
+        )
     )
-    return int(session.scalar(query) or 0)
+    return [(int(issuer_id), activated) for issuer_id, activated in rows if activated]

@@ -8,8 +8,9 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from badge_issuer.issuers.didweb import verification_method_id
-from badge_issuer.issuers.schemas import InboundSchema, no_control_characters
+from badge_issuer.issuers.schemas import no_control_characters
 from badge_issuer.keys.models import KeyState, SigningKey
+from badge_issuer.kit.schemas import InboundSchema
 
 Reason = Annotated[
     str, StringConstraints(min_length=1, max_length=500), AfterValidator(no_control_characters)

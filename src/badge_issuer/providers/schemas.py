@@ -17,6 +17,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from badge_issuer.kit.schemas import InboundSchema
 from badge_issuer.learners import identity
 from badge_issuer.providers.models import ProviderStatus
 
@@ -24,12 +25,6 @@ _SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _SHORT_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 _NO_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EARLIEST_COMPLETION = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-class Inbound(BaseModel):
-    """Every request body: unknown fields are errors, surrounding whitespace is dropped."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def _email(value: str) -> str:
@@ -90,14 +85,14 @@ CompletionTime = Annotated[
 ]
 
 
-class LearnerIn(Inbound):
+class LearnerIn(InboundSchema):
     email: EmailText = Field(description="Matched across providers; stored only as a keyed hash.")
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     region: ShortCode | None = Field(None, description="Short code, e.g. `01-kitami`.")
     category: ShortCode | None = Field(None, description="Short code, e.g. `worker-non-it`.")
 
 
-class CompletionIn(Inbound):
+class CompletionIn(InboundSchema):
     """The body of a completion webhook, and one row of a bulk import."""
 
     learner: LearnerIn
@@ -131,13 +126,13 @@ class CompletionResult(BaseModel):
     progress: list[ProgressSummary]
 
 
-class ProviderCreate(Inbound):
+class ProviderCreate(InboundSchema):
     id: ProviderId = Field(description="Slug used in the webhook URL, e.g. `manabi-portal`.")
     name: ProviderName
     callback_url: HttpUrlText | None = None
 
 
-class ProviderUpdate(Inbound):
+class ProviderUpdate(InboundSchema):
     name: ProviderName | None = None
     status: ProviderStatus | None = None
     callback_url: HttpUrlText | None = None
@@ -158,7 +153,7 @@ class ProviderCreated(ProviderRead):
     secret: str = Field(description="The webhook signing secret (`whsec_…`); shown only once.")
 
 
-class SecretRotate(Inbound):
+class SecretRotate(InboundSchema):
     overlap_seconds: Annotated[int, Field(ge=0, le=30 * 86400)] = Field(
         86400, description="How long the previous secrets keep verifying."
     )

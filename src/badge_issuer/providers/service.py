@@ -15,8 +15,6 @@ from badge_issuer.providers.errors import ProviderExists, ProviderNotFound
 from badge_issuer.providers.models import Provider, ProviderSecret, ProviderStatus
 from badge_issuer.providers.schemas import ProviderCreate, ProviderUpdate
 
-DEFAULT_OVERLAP = timedelta(hours=24)
-
 
 def get_provider(session: Session, *, provider_id: str) -> Provider:
     """Return the provider or raise ProviderNotFound."""

@@ -8,7 +8,7 @@ import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from standardwebhooks.webhooks import Webhook
 
@@ -47,11 +47,13 @@ def read_headers(
         or len(signature) > MAX_SIGNATURE_HEADER
     ):
         raise WebhookRejected("The webhook headers are malformed.")
-    sent_at = datetime.fromtimestamp(int(timestamp), tz=UTC)
-    if abs(now - sent_at) > timedelta(seconds=tolerance_seconds):
+    # Compared as numbers first: a timestamp such as 999999999999 (year 33658) is outside what
+    # a datetime can hold, and is simply too far from the clock.
+    if abs(now.timestamp() - int(timestamp)) > tolerance_seconds:
         raise WebhookRejected(
             f"webhook-timestamp is more than {tolerance_seconds} s away from the server's clock."
         )
+    sent_at = datetime.fromtimestamp(int(timestamp), tz=UTC)
     return SignedHeaders(webhook_id=webhook_id, timestamp=sent_at, signature=signature)
 
 

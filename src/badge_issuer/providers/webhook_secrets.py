@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 import secrets
 
+from sqlalchemy.orm import Session
+
 from badge_issuer.config import Settings
 from badge_issuer.keys import material
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.kek import KeyEncryptionKey
+from badge_issuer.providers import repository
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
 SECRET_BYTES = 32
@@ -38,3 +41,21 @@ def wrap(kek: KeyEncryptionKey, secret: str, *, provider_id: str, secret_row_id:
 def unwrap(kek: KeyEncryptionKey, wrapped: bytes, *, provider_id: str, secret_row_id: int) -> str:
     plain = kek.unwrap(wrapped, associated_data=associated_data(provider_id, secret_row_id))
     return plain.decode("ascii")
+
+
+def rewrap_all(session: Session, *, old: KeyEncryptionKey, new: KeyEncryptionKey) -> int:
+    """Move every provider secret to `new`; return how many moved."""
+    count = 0
+    for secret in repository.all_secrets(session):
+        if secret.kek_fingerprint == new.fingerprint:
+            continue
+        secret.wrapped_secret = material.rewrap(
+            old,
+            new,
+            secret.wrapped_secret,
+            associated_data=associated_data(secret.provider_id, secret.id),
+            label=f"webhook secret {secret.id} of provider {secret.provider_id!r}",
+        )
+        secret.kek_fingerprint = new.fingerprint
+        count += 1
+    return count

@@ -5,7 +5,6 @@ from __future__ import annotations
 import structlog
 from sqlalchemy.orm import Session
 
-from badge_issuer import bootstrap
 from badge_issuer.config import Settings
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.kit.files import read_bounded
@@ -16,7 +15,6 @@ from badge_issuer.skillmap.source import DEFAULT_MAX_BYTES, SourceFormat
 log = structlog.get_logger(__name__)
 
 
-@bootstrap.register
 def load_configured_skill_map(session: Session, settings: Settings) -> None:
     """Store the configured file as a new version unless it equals the current one."""
     if settings.skill_map is None:

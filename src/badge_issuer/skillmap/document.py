@@ -1,4 +1,4 @@
-"""The skill map file format (CONTRACT.md section 6) as typed, immutable pydantic models.
+"""The skill map file format (../shared/CONTRACT.md section 6) as typed, immutable pydantic models.
 
 These models check shape and types only. Cross-references, duplicates, cycles and impossible
 numbers are checked by `validation`, so that every problem in a file is reported at once.
@@ -172,11 +172,6 @@ def rule_children(rule: Rule) -> tuple[Rule, ...]:
     if isinstance(rule, NOfRule):
         return rule.of
     return ()
-
-
-def rule_kind(rule: Rule) -> RuleKind:
-    """Return the kind key of a rule ("course", "all_of", ...)."""
-    return _MODEL_KINDS[type(rule)]
 
 
 class AchievementHeader(_Entry):

@@ -28,7 +28,7 @@ from badge_issuer.skillmap.document import (
     rule_children,
 )
 from badge_issuer.skillmap.rulebook import AchievementNode, CourseNode, GroupNode, Node, RuleBook
-from badge_issuer.skillmap.rules import Completion, RuleProbe, evaluate
+from badge_issuer.skillmap.rules import CompletedCourse, RuleProbe, evaluate
 
 RequirementKind = Literal["course", "achievement", "all_of", "any_of", "n_of"]
 _FAR = 10_000  # "cannot be reached by courses alone" (e.g. a revoked prerequisite)
@@ -258,7 +258,7 @@ def _status(requirement: Requirement, met: int, required: int) -> Words:
 
 def learner_progress(
     book: RuleBook,
-    completions: Iterable[Completion],
+    completions: Iterable[CompletedCourse],
     *,
     held: Collection[str] = (),
     blocked: Collection[str] = (),

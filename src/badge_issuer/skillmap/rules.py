@@ -27,7 +27,7 @@ _AFTER_ALL = 1 << 62
 
 
 @dataclass(frozen=True, slots=True)
-class Completion:
+class CompletedCourse:
     """A course a learner completed, as far as rules care."""
 
     completion_id: str
@@ -47,11 +47,11 @@ class Completion:
 
 
 @dataclass(frozen=True, slots=True)
-class Award:
+class MetAchievement:
     """An achievement newly met, with the completions and held achievements that met it."""
 
     achievement_id: str
-    completions: tuple[Completion, ...]  # by completed_at, then completion_id
+    completions: tuple[CompletedCourse, ...]  # by completed_at, then completion_id
     prerequisites: tuple[str, ...]  # achievements the rule relied on, in rule order
     last_completed_at: datetime | None  # latest evidence completion (not the award time)
 
@@ -69,7 +69,7 @@ class Progress:
 class Evaluation:
     """Awards in dependency order, and progress for every achievement neither held nor awarded."""
 
-    awards: tuple[Award, ...]
+    awards: tuple[MetAchievement, ...]
     progress: tuple[Progress, ...]
 
 
@@ -79,11 +79,11 @@ class _Witness:
 
     start: int
     finish: int
-    completions: tuple[Completion, ...]
+    completions: tuple[CompletedCourse, ...]
     prerequisites: tuple[str, ...]
 
 
-def _order_key(completion: Completion) -> tuple[int, str, str, str, float]:
+def _order_key(completion: CompletedCourse) -> tuple[int, str, str, str, float]:
     score = -1.0 if completion.score is None else completion.score
     return (instant(completion.completed_at), completion.completion_id, *completion.key, score)
 
@@ -100,13 +100,15 @@ class _Learner:
     """Completions indexed by course (sorted by time) and the achievements held so far."""
 
     times: dict[CourseKey, list[int]]
-    completions: dict[CourseKey, list[Completion]]
+    completions: dict[CourseKey, list[CompletedCourse]]
     held: set[str] = field(default_factory=set)
     # Each (course, min_score) answer over all time, by the node's slot, worked out once.
     course_answers: list[_Witness | _Unknown | None] = field(default_factory=list)
 
     @classmethod
-    def index(cls, book: RuleBook, completions: Iterable[Completion], held: set[str]) -> _Learner:
+    def index(
+        cls, book: RuleBook, completions: Iterable[CompletedCourse], held: set[str]
+    ) -> _Learner:
         relevant = sorted((c for c in completions if c.key in book.course_keys), key=_order_key)
         learner = cls({}, {}, held, [_UNKNOWN] * book.course_slots)
         for completion in relevant:
@@ -242,15 +244,15 @@ def _decide(achievement_id: str, node: Node, learner: _Learner) -> _Witness | Pr
     return Progress(achievement_id, min(count, required), required)
 
 
-def _award(achievement_id: str, witness: _Witness) -> Award:
+def _award(achievement_id: str, witness: _Witness) -> MetAchievement:
     completions = tuple(sorted(set(witness.completions), key=_order_key))
     last_completed_at = max((c.completed_at for c in completions), key=instant, default=None)
     prerequisites = tuple(dict.fromkeys(witness.prerequisites))
-    return Award(achievement_id, completions, prerequisites, last_completed_at)
+    return MetAchievement(achievement_id, completions, prerequisites, last_completed_at)
 
 
 def evaluate(
-    book: RuleBook, completions: Iterable[Completion], *, held: Collection[str] = ()
+    book: RuleBook, completions: Iterable[CompletedCourse], *, held: Collection[str] = ()
 ) -> Evaluation:
     """Return the achievements newly met by these completions, and progress toward the rest.
 
@@ -258,7 +260,7 @@ def evaluate(
     them. An award can unlock another in the same evaluation (bronze, then silver at once).
     """
     learner = _Learner.index(book, completions, set(held))
-    awards: list[Award] = []
+    awards: list[MetAchievement] = []
     progress: list[Progress] = []
     for achievement_id, node in book.order:  # prerequisites come first
         if achievement_id in learner.held:
@@ -281,7 +283,7 @@ class RuleProbe:
     """
 
     def __init__(
-        self, book: RuleBook, completions: Iterable[Completion], *, held: Collection[str] = ()
+        self, book: RuleBook, completions: Iterable[CompletedCourse], *, held: Collection[str] = ()
     ) -> None:
         self._learner = _Learner.index(book, completions, set(held))
 
@@ -289,7 +291,7 @@ class RuleProbe:
         """Whether the node is met at any time (a window must hold somewhere)."""
         return _satisfy(node, _BEFORE_ALL, _AFTER_ALL, self._learner) is not None
 
-    def completion(self, node: CourseNode) -> Completion | None:
+    def completion(self, node: CourseNode) -> CompletedCourse | None:
         """The earliest completion of the course that reaches its min_score, or None."""
         witness = _course(node, _BEFORE_ALL, _AFTER_ALL, self._learner)
         return witness.completions[0] if witness is not None else None

@@ -1,13 +1,12 @@
-"""Queries over status lists and the revoked awards that set their bits."""
+"""Queries over status lists."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from badge_issuer.awards.models import Award
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.status.models import StatusList
 
@@ -67,20 +66,16 @@ def add(session: Session, status_list: StatusList) -> StatusList:
     return status_list
 
 
-def revoked_indexes(session: Session, *, status_list_id: int) -> Sequence[int]:
-    """Return the indexes of the list's awards that are revoked: its bits set to 1."""
-    query = select(Award.status_index).where(
-        Award.status_list_id == status_list_id, Award.revoked_at.is_not(None)
-    )
-    return session.scalars(query).all()
-
-
-def award_for_update(session: Session, credential_uuid: str) -> Award | None:
-    """Return the award with this uuid, row-locked so concurrent revocations queue."""
-    query = select(Award).where(Award.uuid == credential_uuid).with_for_update()
-    return session.scalars(query).first()
-
-
 def all_public_ids(session: Session) -> Sequence[str]:
     """Return the public id of every status list, oldest first."""
     return session.scalars(select(StatusList.public_id).order_by(StatusList.id)).all()
+
+
+def usage_by_issuer(session: Session) -> Sequence[tuple[int, int, int]]:
+    """Return (issuer_id, entries handed out, entries the lists hold) for every issuer."""
+    rows = session.execute(
+        select(StatusList.issuer_id, func.sum(StatusList.allocated), func.sum(StatusList.size))
+        .group_by(StatusList.issuer_id)
+        .order_by(StatusList.issuer_id)
+    )
+    return [(int(issuer), int(used or 0), int(size or 0)) for issuer, used, size in rows]

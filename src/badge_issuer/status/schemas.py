@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from badge_issuer.kit.schemas import InboundSchema
 
 
-class RevocationCreate(BaseModel):
+class RevocationCreate(InboundSchema):
     """Why the credential is revoked: kept privately, never published."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: Annotated[str, Field(min_length=1, max_length=500)]
 

@@ -69,6 +69,13 @@ class CredentialNotVerified(BadRequest):
     title = "The credential did not verify"
 
 
+class PresentationNotVerified(BadRequest):
+    """The presentation did not verify; the body carries the VC API verification result."""
+
+    slug = "presentation-not-verified"
+    title = "The presentation did not verify"
+
+
 class VcApiBodyTooLarge(PayloadTooLarge):
     slug = "vc-api-body-too-large"
     title = "Request body too large"

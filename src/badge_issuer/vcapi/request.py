@@ -21,7 +21,7 @@ from badge_issuer.vcapi.problem_details import (
     json_pointer,
     problem,
 )
-from badge_issuer.vcapi.schemas import IssueRequest, VerifyRequest
+from badge_issuer.vcapi.schemas import IssueRequest, VerifyPresentationRequest, VerifyRequest
 from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
 
 # The credential plus room for the options around it.
@@ -98,6 +98,11 @@ def parse_issue_request(body: bytes) -> IssueRequest:
 def parse_verify_request(body: bytes) -> VerifyRequest:
     """Return the verify request in `body`, or raise MalformedRequest."""
     return _validated(VerifyRequest, body)
+
+
+def parse_verify_presentation_request(body: bytes) -> VerifyPresentationRequest:
+    """Return the presentation verify request in `body`, or raise MalformedRequest."""
+    return _validated(VerifyPresentationRequest, body)
 
 
 def unknown_options(options: BaseModel) -> list[ProblemDetail]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from badge_issuer.credentials.proofs.result import DATA_LOSS_DETECTION_ERROR
-from badge_issuer.vcapi.generic_verify import validity_property
 from badge_issuer.vcapi.problem_details import (
     CRYPTOGRAPHIC_SECURITY_ERROR,
     MALFORMED_VALUE_ERROR,
@@ -23,14 +22,18 @@ from badge_issuer.vcapi.problem_details import (
     json_pointer,
     problem,
 )
+from badge_issuer.verification.presentation import PresentationReport, embedded_credentials
 from badge_issuer.verification.report import Check, CheckName, VerificationReport
+from badge_issuer.verification.rules_generic import validity_property
 
 ROOT = "/verifiableCredential"
+PRESENTATION_ROOT = "/verifiablePresentation"
 
 _FAILURE_TYPES = {
     CheckName.JSON: PARSING_ERROR,
     CheckName.CONTEXTS: PARSING_ERROR,
     CheckName.TYPES: MALFORMED_VALUE_ERROR,
+    CheckName.DATA_MODEL: MALFORMED_VALUE_ERROR,
     CheckName.SCHEMA: MALFORMED_VALUE_ERROR,
     CheckName.UNDEFINED_TERMS: DATA_LOSS_DETECTION_ERROR,
     CheckName.PROOF: CRYPTOGRAPHIC_SECURITY_ERROR,
@@ -38,6 +41,8 @@ _FAILURE_TYPES = {
     CheckName.KEY_NOT_REVOKED: CRYPTOGRAPHIC_SECURITY_ERROR,
     CheckName.VALID_FROM: RANGE_ERROR,
     CheckName.VALID_UNTIL: RANGE_ERROR,
+    CheckName.PRESENTATION: MALFORMED_VALUE_ERROR,
+    CheckName.HOLDER: CRYPTOGRAPHIC_SECURITY_ERROR,
 }
 _PROPERTIES = {
     CheckName.CONTEXTS: "@context",
@@ -46,6 +51,8 @@ _PROPERTIES = {
     CheckName.ISSUER_KEY: "issuer",
     CheckName.KEY_NOT_REVOKED: "proof",
     CheckName.REVOCATION: "credentialStatus",
+    CheckName.HOLDER: "holder",
+    CheckName.CREDENTIALS: "verifiableCredential",
 }
 
 
@@ -68,14 +75,14 @@ class VerificationResult:
         }
 
 
-def _pointer(document: Any, check: str) -> str:
+def _pointer(document: Any, check: str, root: str) -> str:
     name = _PROPERTIES.get(CheckName(check)) if check in set(CheckName) else None
     if isinstance(document, Mapping) and name is None:
         name = validity_property(document, check)
-    return json_pointer(ROOT, name) if name else ROOT
+    return json_pointer(root, name) if name else root
 
 
-def _problem_of(check: Check, document: Any, type_base: str) -> ProblemDetail:
+def _problem_of(check: Check, document: Any, type_base: str, root: str = ROOT) -> ProblemDetail:
     """Return the ProblemDetails of a failed or warning check."""
     if check.problem_type:
         type_uri, title = check.problem_type, None
@@ -86,7 +93,7 @@ def _problem_of(check: Check, document: Any, type_base: str) -> ProblemDetail:
         type_uri, title = f"{type_base}verification-{outcome}", f"{check.check} check {outcome}"
     return problem(
         type_uri,
-        pointer=_pointer(document, check.check),
+        pointer=_pointer(document, check.check, root),
         detail=check.detail,
         title=title,
         check=check.check,
@@ -94,16 +101,64 @@ def _problem_of(check: Check, document: Any, type_base: str) -> ProblemDetail:
 
 
 def verification_result(
-    report: VerificationReport, document: Any, *, type_base: str
+    report: VerificationReport | PresentationReport,
+    document: Any,
+    *,
+    type_base: str,
+    root: str = ROOT,
 ) -> VerificationResult:
     """Map a verification report to the VC API result; `type_base` types our own problems."""
     return VerificationResult(
         verified=report.verified,
         checks=tuple(check.check for check in report.checks if check.status == "passed"),
         warnings=tuple(
-            _problem_of(check, document, type_base)
+            _problem_of(check, document, type_base, root)
             for check in report.checks
             if check.status == "warning"
         ),
-        errors=tuple(_problem_of(check, document, type_base) for check in report.problems),
+        errors=tuple(_problem_of(check, document, type_base, root) for check in report.problems),
     )
+
+
+@dataclass(frozen=True)
+class PresentationResult:
+    """The presentation's own result, the authenticated holder, and each credential's result."""
+
+    presentation: VerificationResult
+    holder: str | None
+    credentials: tuple[VerificationResult, ...]
+
+    @property
+    def verified(self) -> bool:
+        return self.presentation.verified and all(c.verified for c in self.credentials)
+
+    @property
+    def errors(self) -> tuple[ProblemDetail, ...]:
+        return self.presentation.errors
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the result's members (also the extension members of a failure problem)."""
+        return {
+            **self.presentation.as_json(),
+            "verified": self.verified,
+            "holder": self.holder,
+            "credentialResults": [credential.as_json() for credential in self.credentials],
+        }
+
+
+def presentation_result(
+    report: PresentationReport, document: Any, *, type_base: str
+) -> PresentationResult:
+    """Map a presentation report to the VC API result (pointers under /verifiablePresentation)."""
+    embedded = embedded_credentials(document) if isinstance(document, Mapping) else []
+    credentials = tuple(
+        verification_result(
+            credential,
+            embedded[index] if index < len(embedded) else None,
+            type_base=type_base,
+            root=json_pointer(PRESENTATION_ROOT, "verifiableCredential", index),
+        )
+        for index, credential in enumerate(report.credentials)
+    )
+    own = verification_result(report, document, type_base=type_base, root=PRESENTATION_ROOT)
+    return PresentationResult(own, report.holder, credentials)

@@ -8,10 +8,8 @@ eddsa-rdfc-2022 issuers do), since its proof cannot be expressed otherwise.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from badge_issuer.credentials.jsonld.loader import StaticDocumentLoader
@@ -26,56 +24,37 @@ from badge_issuer.vcapi.problem_details import (
     pointer_of_path,
     problem,
 )
+from badge_issuer.verification.checks_data_model import TYPED_MEMBERS, data_model_problems
 from badge_issuer.verification.checks_document import json_check
+from badge_issuer.verification.data_model import (
+    DATA_INTEGRITY_V2_CONTEXT,
+    VALIDITY_PROPERTIES,
+    VC_V1_CONTEXT,
+    VC_V2_CONTEXT,
+    DataModel,
+    as_list,
+    data_model_of,
+    parse_date_time_stamp,
+)
+from badge_issuer.verification.ob3_schema import schema_problems
+from badge_issuer.verification.rules import is_open_badge
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-VC_V1_CONTEXT = "https://www.w3.org/2018/credentials/v1"
-DATA_INTEGRITY_V2_CONTEXT = "https://w3id.org/security/data-integrity/v2"
+__all__ = [
+    "DATA_INTEGRITY_V2_CONTEXT",
+    "VC_V1_CONTEXT",
+    "VC_V2_CONTEXT",
+    "DataModel",
+    "credential_problems",
+    "data_model_of",
+    "jsonld_problem_details",
+    "jsonld_problems",
+    "parse_date_time_stamp",
+    "with_proof_context",
+]
+
 ROOT = "/credential"
 
-# XML Schema dateTime with a time zone (a dateTimeStamp), as VC 2.0 requires for its dates.
-_DATE_TIME_STAMP = re.compile(
-    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$"
-)
-
 Problems = Iterator[ProblemDetail]
-
-
-class DataModel(StrEnum):
-    """The VC Data Model version a credential declares by its first context."""
-
-    V1_1 = "1.1"
-    V2_0 = "2.0"
-
-
-# The properties that open and close the validity period, per data model.
-VALIDITY_PROPERTIES = {
-    DataModel.V2_0: ("validFrom", "validUntil"),
-    DataModel.V1_1: ("issuanceDate", "expirationDate"),
-}
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def data_model_of(document: Mapping[str, Any]) -> DataModel | None:
-    """Return the data model named by the first @context, or None."""
-    contexts = _as_list(document.get("@context"))
-    first = contexts[0] if contexts and isinstance(contexts[0], str) else None
-    if first == VC_V2_CONTEXT:
-        return DataModel.V2_0
-    return DataModel.V1_1 if first == VC_V1_CONTEXT else None
-
-
-def parse_date_time_stamp(value: Any) -> datetime | None:
-    """Return the moment of an XML Schema dateTimeStamp string, else None."""
-    if not isinstance(value, str) or not _DATE_TIME_STAMP.match(value):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def _malformed(pointer: str, detail: str) -> ProblemDetail:
@@ -91,7 +70,7 @@ def _context_problems(document: Mapping[str, Any], known: Collection[str]) -> Pr
     if not isinstance(contexts, list | str) or contexts == []:
         yield _malformed(pointer, "@context must be a URL or a non-empty array")
         return
-    contexts = _as_list(contexts)
+    contexts = as_list(contexts)
     based = contexts[0] in (VC_V2_CONTEXT, VC_V1_CONTEXT)
     if not based:
         detail = f"the first @context must be {VC_V2_CONTEXT} (VC 2.0) or {VC_V1_CONTEXT} (VC 1.1)"
@@ -108,7 +87,7 @@ def _context_problems(document: Mapping[str, Any], known: Collection[str]) -> Pr
 
 
 def _type_problems(document: Mapping[str, Any]) -> Problems:
-    types = _as_list(document.get("type"))
+    types = as_list(document.get("type"))
     if not all(isinstance(item, str) for item in types) or "VerifiableCredential" not in types:
         detail = "type must be a string or an array of strings including VerifiableCredential"
         yield _malformed(json_pointer(ROOT, "type"), detail)
@@ -120,7 +99,7 @@ def _subject_problems(document: Mapping[str, Any]) -> Problems:
     if subjects is None or subjects == []:
         yield _malformed(pointer, "the credential has no credentialSubject")
         return
-    for index, subject in enumerate(_as_list(subjects)):
+    for index, subject in enumerate(as_list(subjects)):
         at = json_pointer(pointer, index) if isinstance(subjects, list) else pointer
         if not isinstance(subject, Mapping) or not subject:
             yield _malformed(at, "a credentialSubject is an object with at least one claim")
@@ -167,6 +146,22 @@ def _proof_problems(document: Mapping[str, Any]) -> Problems:
         yield _malformed(json_pointer(ROOT, "proof"), detail)
 
 
+def _member_problems(document: Mapping[str, Any]) -> Problems:
+    """The verifier's data-model MUSTs on typed members and related resources (same rules)."""
+    for path, detail in data_model_problems(document):
+        if path.startswith((*TYPED_MEMBERS, "relatedResource")):
+            yield _malformed(pointer_of_path(ROOT, path), detail)
+
+
+def _open_badge_problems(document: Mapping[str, Any]) -> Problems:
+    """An Open Badges credential is signed only if it meets the OB 3.0 schema exactly."""
+    if not is_open_badge(document):
+        return
+    for found in schema_problems(document):
+        path, _, detail = found.partition(": ")
+        yield _malformed(pointer_of_path(ROOT, path), f"OB 3.0 schema: {detail}")
+
+
 def credential_problems(
     document: Mapping[str, Any], *, known_contexts: Collection[str]
 ) -> list[ProblemDetail]:
@@ -181,6 +176,8 @@ def credential_problems(
         _issuer_problems,
         _id_problems,
         _proof_problems,
+        _member_problems,
+        _open_badge_problems,
     ]
     problems = list(_context_problems(document, known_contexts))
     for rule in rules:
@@ -192,7 +189,7 @@ def credential_problems(
 
 def with_proof_context(document: Mapping[str, Any]) -> dict[str, Any]:
     """Return the credential, its VC 1.1 contexts completed with Data Integrity v2 if needed."""
-    contexts = _as_list(document.get("@context"))
+    contexts = as_list(document.get("@context"))
     if data_model_of(document) is not DataModel.V1_1 or DATA_INTEGRITY_V2_CONTEXT in contexts:
         return dict(document)
     return {**document, "@context": [*contexts, DATA_INTEGRITY_V2_CONTEXT]}

@@ -63,6 +63,24 @@ class VerifyRequest(_Inbound):
     options: VerifyOptions = Field(default_factory=VerifyOptions)
 
 
+class VerifyPresentationOptions(_Options):
+    """The challenge and domain the verifier gave the holder; the proof must carry both."""
+
+    challenge: str | None = Field(default=None, max_length=_MAX_OPTION_TEXT)
+    domain: str | None = Field(default=None, max_length=_MAX_OPTION_TEXT)
+
+
+class VerifyPresentationRequest(_Inbound):
+    """`POST /presentations/verify`: a signed presentation (Data Integrity proof)."""
+
+    verifiable_presentation: dict[str, Any] = Field(
+        description="The presentation, signed for `authentication` (eddsa-rdfc-2022 or "
+        "Ed25519Signature2020 over a did:key or an allow-listed did:web); unsigned ones are "
+        "refused. Each embedded credential gets the checks of `POST /credentials/verify`."
+    )
+    options: VerifyPresentationOptions = Field(default_factory=VerifyPresentationOptions)
+
+
 class _Outbound(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, serialize_by_alias=True, validate_by_name=True
@@ -93,6 +111,26 @@ class VerifyResponse(BaseModel):
     checks: list[str] = Field(description="The checks that passed.")
     warnings: list[ProblemDetailRead]
     errors: list[ProblemDetailRead]
+
+
+class CredentialResultRead(BaseModel):
+    """The verification result of one embedded credential."""
+
+    verified: bool
+    checks: list[str]
+    warnings: list[ProblemDetailRead]
+    errors: list[ProblemDetailRead]
+
+
+class VerifyPresentationResponse(_Outbound):
+    """The result of a presentation that verified: its checks, holder and credentials."""
+
+    verified: bool
+    checks: list[str] = Field(description="The presentation's checks that passed.")
+    warnings: list[ProblemDetailRead]
+    errors: list[ProblemDetailRead]
+    holder: str | None = Field(description="The DID the proof authenticated.")
+    credential_results: list[CredentialResultRead]
 
 
 class IssuerIdentityRead(_Outbound):

@@ -21,17 +21,26 @@ from badge_issuer.vcapi.errors import (
     CredentialNotVerified,
     CredentialRejected,
     InvalidVcApiRequest,
+    PresentationNotVerified,
     UnsupportedOption,
 )
-from badge_issuer.vcapi.generic_verify import verify_generic_credential
 from badge_issuer.vcapi.problem_details import MALFORMED_VALUE_ERROR, json_pointer, problem
-from badge_issuer.vcapi.results import VerificationResult, verification_result
-from badge_issuer.vcapi.schemas import IssueOptions, IssueRequest, VerifyOptions, VerifyRequest
-from badge_issuer.verification.checks_document import CREDENTIAL_TYPES, issuer_id
-from badge_issuer.verification.checks_proof import proof_method_ids
-from badge_issuer.verification.checks_status import status_list_urls
-from badge_issuer.verification.resolver import PrefetchedResolver, ServiceResolver
-from badge_issuer.verification.verify import verify_credential as verify_open_badge
+from badge_issuer.vcapi.results import (
+    PresentationResult,
+    VerificationResult,
+    presentation_result,
+    verification_result,
+)
+from badge_issuer.vcapi.schemas import (
+    IssueOptions,
+    IssueRequest,
+    VerifyOptions,
+    VerifyPresentationRequest,
+    VerifyRequest,
+)
+from badge_issuer.verification import service as verification_service
+from badge_issuer.verification.checks_document import issuer_id
+from badge_issuer.verification.rules import is_open_badge, rules_for
 
 log = structlog.get_logger(__name__)
 
@@ -52,6 +61,14 @@ def parse_verify_request(body: bytes) -> VerifyRequest:
     """Return the verify request in a raw body, or raise InvalidVcApiRequest (422)."""
     try:
         return request.parse_verify_request(body)
+    except request.MalformedRequest as error:
+        raise InvalidVcApiRequest.of(error.problems) from None
+
+
+def parse_verify_presentation_request(body: bytes) -> VerifyPresentationRequest:
+    """Return the presentation verify request in a raw body, or raise InvalidVcApiRequest."""
+    try:
+        return request.parse_verify_presentation_request(body)
     except request.MalformedRequest as error:
         raise InvalidVcApiRequest.of(error.problems) from None
 
@@ -160,34 +177,46 @@ def _check_verify_options(options: VerifyOptions) -> None:
         raise UnsupportedOption.of(problems)
 
 
-def is_open_badge(credential: Mapping[str, Any]) -> bool:
-    """Return whether the credential says it is an Open Badges 3.0 credential."""
-    types = credential.get("type")
-    types = types if isinstance(types, list) else [types]
-    return any(name in types for name in CREDENTIAL_TYPES)
-
-
-def verify_credential(
+def verify_credential_request(
     session: Session, *, body: VerifyRequest, settings: Settings, now: datetime
 ) -> VerificationResult:
     """Verify a credential; raise CredentialNotVerified (400, with the result) if it fails.
 
-    Open Badges get exactly the checks of `POST /verify`; other credentials the same checks at
-    the VC Data Model level (VC 1.1 included, no OB schema).
+    The engine's rule set follows the credential: Open Badges get exactly the checks of
+    `POST /verify`, other credentials the data-model-level checks (VC 1.1 included).
     """
     _check_verify_options(body.options)
     credential = body.verifiable_credential
-    resolver = PrefetchedResolver(
-        ServiceResolver(session, settings=settings, now=now),
-        methods=proof_method_ids(credential),
-        lists=status_list_urls(credential),
+    report = verification_service.verify_document(
+        session, document=credential, rules=rules_for(credential), settings=settings, now=now
     )
-    if is_open_badge(credential):
-        report = verify_open_badge(credential, now=now, resolver=resolver)
-    else:
-        report = verify_generic_credential(credential, now=now, resolver=resolver)
     result = verification_result(report, credential, type_base=settings.problem_type_base)
     if not result.verified:
         failed = ", ".join(dict.fromkeys(error.check or "?" for error in result.errors))
         raise CredentialNotVerified(f"Failed checks: {failed}.", **result.as_json())
+    return result
+
+
+def verify_presentation_request(
+    session: Session, *, body: VerifyPresentationRequest, settings: Settings, now: datetime
+) -> PresentationResult:
+    """Verify a presentation; raise PresentationNotVerified (400, with the result) if it fails."""
+    problems = request.unknown_options(body.options)
+    if problems:
+        raise UnsupportedOption.of(problems)
+    presentation = body.verifiable_presentation
+    report = verification_service.verify_presentation(
+        session,
+        presentation=presentation,
+        challenge=body.options.challenge,
+        domain=body.options.domain,
+        settings=settings,
+        now=now,
+    )
+    result = presentation_result(report, presentation, type_base=settings.problem_type_base)
+    if not result.verified:
+        failed = ", ".join(dict.fromkeys(error.check or "?" for error in result.errors))
+        raise PresentationNotVerified(
+            f"Failed checks: {failed or 'credentials'}.", **result.as_json()
+        )
     return result

@@ -12,16 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer, default_canonicalizer
+from badge_issuer.credentials.jsonld.rdfc import CanonicalizationLimitExceeded
 from badge_issuer.credentials.jsonld.strict import JsonLdProblem, find_problems
 from badge_issuer.credentials.proofs.data_integrity import verify_credential_proof
 from badge_issuer.credentials.proofs.result import (
     DATA_LOSS_DETECTION_ERROR,
+    PROOF_TRANSFORMATION_ERROR,
     PROOF_VERIFICATION_ERROR,
-    ProofCheck,
+    Check,
     ProofResult,
 )
+from badge_issuer.credentials.proofs.verification_methods import ASSERTION_METHOD
 from badge_issuer.verification.checks_keys import KeyCache
-from badge_issuer.verification.report import Check, CheckName
+from badge_issuer.verification.report import CheckName
 
 _DOCUMENT_STRICTNESS = "document-json-ld"
 _MAX_LISTED = 5
@@ -58,14 +61,32 @@ def undefined_terms_check(problems: list[JsonLdProblem] | tuple[JsonLdProblem, .
 
 
 def data_integrity_checks(
-    document: Mapping[str, Any], keys: KeyCache, canonicalizer: Canonicalizer | None = None
+    document: Mapping[str, Any],
+    keys: KeyCache,
+    canonicalizer: Canonicalizer | None = None,
+    *,
+    purpose: str = ASSERTION_METHOD,
+    challenge: str | None = None,
+    domain: str | None = None,
 ) -> ProofOutcome:
-    """Verify the credential's Data Integrity proofs and its strictness."""
+    """Verify the document's Data Integrity proofs for `purpose`, and its strictness."""
     canonicalizer = canonicalizer or default_canonicalizer()
     method_ids = proof_method_ids(document)
     try:
         result = verify_credential_proof(
-            document, keys.ed25519_resolver(), canonicalizer=canonicalizer
+            document,
+            keys.ed25519_resolver(),
+            expected_proof_purpose=purpose,
+            expected_challenge=challenge,
+            expected_domain=domain,
+            canonicalizer=canonicalizer,
+        )
+    except CanonicalizationLimitExceeded as error:
+        # A poison graph: refused within the work limit, reported like any other bad proof.
+        return ProofOutcome(
+            Check.skipped(CheckName.UNDEFINED_TERMS, "the proof could not be processed"),
+            Check.failed(CheckName.PROOF, str(error), PROOF_TRANSFORMATION_ERROR),
+            method_ids,
         )
     except Exception as error:
         unsecured = {key: value for key, value in document.items() if key != "proof"}
@@ -76,11 +97,11 @@ def data_integrity_checks(
             method_ids,
         )
     return ProofOutcome(
-        _strictness(result, document, canonicalizer), _proof_check(result), method_ids
+        _strictness(result, document, canonicalizer), _proof_check(result, purpose), method_ids
     )
 
 
-def _is_strictness(check: ProofCheck) -> bool:
+def _is_strictness(check: Check) -> bool:
     return check.check.rpartition(".")[2] == _DOCUMENT_STRICTNESS
 
 
@@ -98,7 +119,7 @@ def _strictness(
     return Check.passed(CheckName.UNDEFINED_TERMS, reported[0].detail)
 
 
-def _proof_check(result: ProofResult) -> Check:
+def _proof_check(result: ProofResult, purpose: str) -> Check:
     """Fold the suite's sub-checks (type, value, purpose, method, signature) into one check."""
     checks = [check for check in result.checks if not _is_strictness(check)]
     failed = [check for check in checks if check.status == "failed"]
@@ -108,5 +129,10 @@ def _proof_check(result: ProofResult) -> Check:
         problem = failed[0].problem_type if failed else PROOF_VERIFICATION_ERROR
         return Check.failed(CheckName.PROOF, "; ".join(details) or "no proof verified", problem)
     methods = ", ".join(method.id for method in result.verification_methods)
-    detail = f"eddsa-rdfc-2022 DataIntegrityProof for assertionMethod verifies with {methods}"
+    suites = ", ".join(
+        dict.fromkeys(
+            c.detail for c in checks if c.check.endswith("proof-type") and c.status == "passed"
+        )
+    )
+    detail = f"{suites} proof for {purpose} verifies with {methods}"
     return Check.passed(CheckName.PROOF, "; ".join([detail, *warnings]))

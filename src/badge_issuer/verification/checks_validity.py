@@ -15,9 +15,11 @@ def parse_datetime(value: Any) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(value)
-    except ValueError:
+        # In UTC from here on: years 1 and 9999 with an offset fall outside what Python can
+        # represent (OverflowError), which is a bad date, not a server error.
+        return moment.astimezone(UTC) if moment.tzinfo is not None else None
+    except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo is not None else None
 
 
 def _stamp(moment: datetime) -> str:
@@ -32,7 +34,9 @@ def valid_from_check(
     raw = document.get("validFrom")
     start = parse_datetime(raw)
     if raw is not None and start is None:
-        return Check.failed(name, f"validFrom {raw!r} is not a date-time with a time zone")
+        return Check.failed(
+            name, f"validFrom {raw!r} is not a date-time with a time zone in years 1-9999"
+        )
     starts = [moment for moment in (start, not_before) if moment is not None]
     if not starts:
         return Check.warning(name, "the credential gives no validFrom")
@@ -50,7 +54,9 @@ def valid_until_check(
     raw = document.get("validUntil")
     end = parse_datetime(raw)
     if raw is not None and end is None:
-        return Check.failed(name, f"validUntil {raw!r} is not a date-time with a time zone")
+        return Check.failed(
+            name, f"validUntil {raw!r} is not a date-time with a time zone in years 1-9999"
+        )
     ends = [moment for moment in (end, expires) if moment is not None]
     if not ends:
         return Check.passed(name, "the credential does not expire")

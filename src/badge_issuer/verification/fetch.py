@@ -125,7 +125,7 @@ def fetch_json(url: str, policy: FetchPolicy) -> Any:
         connection.close()
     try:
         return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # ValueError: JSON, UTF-8, or a 5,000-digit number
         raise FetchRefused(f"{url} did not answer with JSON") from None
 
 

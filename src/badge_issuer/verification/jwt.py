@@ -85,7 +85,7 @@ def _b64url(segment: str) -> bytes:
 def _json_object(segment: str, what: str) -> Mapping[str, Any]:
     try:
         value = json.loads(_b64url(segment))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):  # ValueError: JSON, UTF-8, or a 5,000-digit number
         raise MalformedJwt(f"the JWS {what} is not JSON") from None
     if not isinstance(value, dict):
         raise MalformedJwt(f"the JWS {what} is not a JSON object")
@@ -145,6 +145,14 @@ def jws_proof_check(
 ) -> tuple[Check, tuple[str, ...]]:
     """Check the JWS signature with the key its `kid` names; return the check and that key id."""
     name = CheckName.PROOF
+    if "crit" in jws.header:
+        # RFC 7515 section 4.1.11: a recipient that does not understand every extension `crit`
+        # lists must reject the JWS. This verifier understands none.
+        detail = (
+            f"the JWS header's crit {jws.header['crit']!r} lists extensions this verifier "
+            "does not understand (RFC 7515 section 4.1.11)"
+        )
+        return Check.failed(name, detail, MALFORMED_PROOF_ERROR), ()
     alg = jws.header.get("alg")
     if alg not in ALGORITHMS:
         detail = f"VC-JWT alg {alg!r} is not accepted (only {', '.join(ALGORITHMS)})"

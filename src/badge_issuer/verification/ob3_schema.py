@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+from badge_issuer.verification.data_model import VC_V2_CONTEXT as VC_V2_CONTEXT
+
 _OB_CONTEXT = re.compile(r"^https://purl\.imsglobal\.org/spec/ob/v3p0/context(-3\.\d\.\d)*\.json$")
 # RFC 3339 date-time: the `format` of validFrom, validUntil, awardedDate.
 _DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
@@ -70,10 +71,31 @@ def _object(path: str, value: Any) -> Problems:
         yield f"{path}: must be an object"
 
 
+class SchemaOnly(str):
+    """A difference from the 1EdTech JSON Schema that the VC Data Model and JSON-LD allow.
+
+    1EdTech's validator reports these as warnings (it falls back to the lenient JSON-LD
+    schema): one value where the schema wants an array (a single `proof` object, as vc.js
+    signs, or one `type` string).
+    """
+
+    __slots__ = ()
+
+
+def _single(path: str) -> SchemaOnly:
+    return SchemaOnly(
+        f"{path}: is one value where the 1EdTech schema wants an array "
+        "(the VC Data Model allows either)"
+    )
+
+
 def _type_array(*alternatives: str) -> Rule:
     """A `type` that is an array of strings containing one of `alternatives`."""
 
     def rule(value: Any, path: str) -> Problems:
+        if isinstance(value, str):
+            yield _single(path)
+            value = [value]
         if not isinstance(value, list) or not value:
             yield f"{path}: must be a non-empty array"
             return
@@ -88,7 +110,8 @@ def _type_array(*alternatives: str) -> Rule:
 def _array_of(rule: Rule) -> Rule:
     def each(value: Any, path: str) -> Problems:
         if not isinstance(value, list):
-            yield f"{path}: must be an array"
+            yield _single(path)
+            yield from rule(value, path)
             return
         for index, item in enumerate(value):
             yield from rule(item, _at(path, index))
@@ -128,6 +151,9 @@ def _credential(node: Any, path: str) -> Problems:
     yield from _optional(node, path, "proof", _array_of(_proof))
     yield from _optional(node, path, "credentialStatus", _credential_status)
     yield from _optional(node, path, "evidence", _array_of(_evidence))
+    yield from _optional(node, path, "termsOfUse", _array_of(_typed(("type",))))
+    yield from _optional(node, path, "refreshService", _typed(("id", "type")))
+    yield from _optional(node, path, "credentialSchema", _array_of(_typed(("id", "type"))))
 
 
 def _credential_type(value: Any, path: str) -> Problems:
@@ -221,3 +247,17 @@ def _evidence(node: Any, path: str) -> Problems:
     if isinstance(node, Mapping):
         yield from _required(node, path, ("type",))
         yield from _optional(node, path, "type", _type_array("Evidence"))
+
+
+def _typed(required: tuple[str, ...]) -> Rule:
+    """An object with these required members and a string `type` (TermsOfUse, RefreshService,
+    CredentialSchema in the canonical schema)."""
+
+    def rule(node: Any, path: str) -> Problems:
+        yield from _object(path, node)
+        if isinstance(node, Mapping):
+            yield from _required(node, path, required)
+            for key in required:
+                yield from _optional(node, path, key, _string)
+
+    return rule

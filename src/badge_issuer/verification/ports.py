@@ -1,4 +1,4 @@
-"""What the pure verifier asks of the outside world: keys and status lists, by id or URL.
+"""What the pure verifier asks of the outside world: keys, status lists, known issuers.
 
 The verifier never fetches or queries anything itself; a `Resolver` does (from this service's
 database, a did:key, or an allow-listed host) and raises `ResolutionError` saying why not.
@@ -15,8 +15,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from badge_issuer.credentials.didkey import resolve_did_key
 from badge_issuer.credentials.proofs.verification_methods import (
     ASSERTION_METHOD,
+    KeyResolutionError,
     VerificationMethod,
 )
 
@@ -65,6 +67,46 @@ class ResolvedStatusList:
     trusted: bool = False
 
 
+@dataclass(frozen=True)
+class KnownIssuer:
+    """An issuer the operator's registry knows: one of this service's, or a listed partner.
+
+    `name` is the registry's name for it, the only issuer name a report vouches for.
+    """
+
+    id: str
+    name: str
+    source: str
+
+
+def did_key_resolved(verification_method: str) -> ResolvedKey:
+    """Resolve a did:key verification method offline, or raise ResolutionError."""
+    try:
+        method = resolve_did_key(verification_method)
+    except KeyResolutionError as error:
+        raise ResolutionError(str(error)) from None
+    return ResolvedKey(
+        id=method.id,
+        controller=method.controller,
+        public_key=Ed25519PublicKey.from_public_bytes(method.public_key),
+        relationships=method.relationships,
+        source="did:key",
+    )
+
+
+class DidKeyResolver:
+    """Resolves did:key methods offline and nothing else (no database, no network)."""
+
+    def resolve_key(self, verification_method: str) -> ResolvedKey:
+        return did_key_resolved(verification_method)
+
+    def resolve_status_list(self, url: str) -> ResolvedStatusList:
+        raise ResolutionError(f"{url}: status lists are not resolved offline")
+
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        return None
+
+
 class Resolver(Protocol):
     """Supplies keys and status lists to the verifier."""
 
@@ -74,4 +116,8 @@ class Resolver(Protocol):
 
     def resolve_status_list(self, url: str) -> ResolvedStatusList:
         """Return the status list credential at `url`, or raise ResolutionError."""
+        ...
+
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        """Return the registry's entry for an issuer id, or None if it is not known."""
         ...

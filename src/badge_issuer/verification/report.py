@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
 
-CheckStatus = Literal["passed", "failed", "warning"]
-NOT_CHECKED = "not checked: "
+# The one Check type of every layer lives with the proof suites (the lowest layer using it).
+from badge_issuer.credentials.proofs.result import NOT_CHECKED as NOT_CHECKED
+from badge_issuer.credentials.proofs.result import Check as Check
+from badge_issuer.credentials.proofs.result import CheckStatus as CheckStatus
 
 
 class CheckName(StrEnum):
     """Every check a report can hold, in the order they run."""
 
     BAKED_IMAGE = "baked-image"
+    WORK_LIMIT = "work-limit"
     JSON = "json"
     CONTEXTS = "contexts"
     TYPES = "types"
+    DATA_MODEL = "data-model"
     SCHEMA = "schema"
     UNDEFINED_TERMS = "undefined-terms"
     PROOF = "proof"
@@ -26,6 +29,12 @@ class CheckName(StrEnum):
     VALID_FROM = "valid-from"
     VALID_UNTIL = "valid-until"
     REVOCATION = "revocation"
+    ISSUER_RECOGNIZED = "issuer-recognized"
+    RECIPIENT = "recipient"
+    # Presentations.
+    PRESENTATION = "presentation"
+    HOLDER = "holder"
+    CREDENTIALS = "credentials"
 
 
 class Format(StrEnum):
@@ -36,39 +45,15 @@ class Format(StrEnum):
 
 
 @dataclass(frozen=True)
-class Check:
-    """The outcome of one named check; `problem_type` is a VC Data Integrity / status error URI."""
-
-    check: str
-    status: CheckStatus
-    detail: str
-    problem_type: str | None = None
-
-    @classmethod
-    def passed(cls, check: str, detail: str) -> Check:
-        return cls(check, "passed", detail)
-
-    @classmethod
-    def failed(cls, check: str, detail: str, problem_type: str | None = None) -> Check:
-        return cls(check, "failed", detail, problem_type)
-
-    @classmethod
-    def warning(cls, check: str, detail: str) -> Check:
-        return cls(check, "warning", detail)
-
-    @classmethod
-    def skipped(cls, check: str, reason: str) -> Check:
-        """A check that could not run because an earlier one failed (a warning, never a pass)."""
-        return cls(check, "warning", NOT_CHECKED + reason)
-
-
-@dataclass(frozen=True)
 class CredentialSummary:
     """What an employer reads first: which credential, from whom, for what, valid when."""
 
     id: str | None = None
     issuer: str | None = None
+    # The registry's name for a recognized issuer; None otherwise (never the credential's own).
     issuer_name: str | None = None
+    # What the credential calls its issuer: a claim, shown as such.
+    claimed_issuer_name: str | None = None
     achievement_name: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
@@ -94,6 +79,14 @@ class VerificationReport:
     @property
     def verified(self) -> bool:
         return bool(self.checks) and all(check.status != "failed" for check in self.checks)
+
+    @property
+    def recognized_issuer(self) -> bool:
+        """Whether the issuer is in the registry and the credential is its valid signature."""
+        return any(
+            check.check == CheckName.ISSUER_RECOGNIZED and check.status == "passed"
+            for check in self.checks
+        )
 
     @property
     def problems(self) -> tuple[Check, ...]:

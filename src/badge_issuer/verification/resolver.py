@@ -14,26 +14,36 @@ from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import status_lists as publication
 from badge_issuer.config import Settings
-from badge_issuer.credentials.didkey import DID_KEY_PREFIX, resolve_did_key
+from badge_issuer.credentials.didkey import DID_KEY_PREFIX
 from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
-from badge_issuer.credentials.proofs.verification_methods import KeyResolutionError
+from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.origins import origin_of_url, own_did_prefixes
 from badge_issuer.keys import service as key_service
-from badge_issuer.status import publication
 from badge_issuer.verification.did_documents import (
     DID_WEB_PREFIX,
     did_web_url,
     key_from_did_document,
 )
 from badge_issuer.verification.fetch import FetchPolicy, fetch_json
-from badge_issuer.verification.ports import ResolutionError, ResolvedKey, ResolvedStatusList
+from badge_issuer.verification.ports import (
+    KnownIssuer,
+    ResolutionError,
+    ResolvedKey,
+    ResolvedStatusList,
+    did_key_resolved,
+)
+from badge_issuer.verification.trust_list import TrustListInvalid, read_trust_list
 
 Fetcher = Callable[[str], Any]
 THIS_SERVICE = "this service"
+TRUST_LIST = "the trust list of partner issuers"
+log = structlog.get_logger(__name__)
 
 
 class ServiceResolver:
@@ -76,18 +86,24 @@ class ServiceResolver:
             raise ResolutionError(f"{url} is not a status list of this service")
         return ResolvedStatusList(url=url, document=_object(self._fetch(url), url))
 
-    def _did_key(self, verification_method: str) -> ResolvedKey:
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        """Return this service's issuer, or the trust list's entry, for an issuer id."""
+        own = issuer_service.get_issuer_by_did(self._session, issuer_id, self._settings)
+        if own is not None:
+            return KnownIssuer(id=issuer_id, name=own.name, source=THIS_SERVICE)
+        if self._settings.trusted_issuers is None:
+            return None
         try:
-            method = resolve_did_key(verification_method)
-        except KeyResolutionError as error:
-            raise ResolutionError(str(error)) from None
-        return ResolvedKey(
-            id=method.id,
-            controller=method.controller,
-            public_key=Ed25519PublicKey.from_public_bytes(method.public_key),
-            relationships=method.relationships,
-            source="did:key",
-        )
+            partners = read_trust_list(self._settings.trusted_issuers)
+        except TrustListInvalid as error:
+            # Fail safe: an unreadable list recognizes nobody (and says so in the log).
+            log.error("verification.trust_list.unreadable", error=str(error))
+            return None
+        name = partners.get(issuer_id)
+        return KnownIssuer(id=issuer_id, name=name, source=TRUST_LIST) if name else None
+
+    def _did_key(self, verification_method: str) -> ResolvedKey:
+        return did_key_resolved(verification_method)
 
     def _own_key(self, verification_method: str) -> ResolvedKey:
         local = key_service.resolve_local_verification_method(
@@ -139,11 +155,22 @@ class PrefetchedResolver:
     """
 
     def __init__(
-        self, inner: ServiceResolver, *, methods: Iterable[str], lists: Iterable[str]
+        self,
+        inner: ServiceResolver,
+        *,
+        methods: Iterable[str],
+        lists: Iterable[str],
+        issuers: Iterable[str] = (),
     ) -> None:
         self._inner = inner
         self._keys = {method: _attempt(inner.resolve_key, method) for method in methods}
         self._lists = {url: _attempt(inner.resolve_status_list, url) for url in lists}
+        self._issuers = {issuer: inner.recognize_issuer(issuer) for issuer in issuers}
+
+    def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
+        if issuer_id in self._issuers:
+            return self._issuers[issuer_id]
+        return self._inner.recognize_issuer(issuer_id)
 
     def resolve_key(self, verification_method: str) -> ResolvedKey:
         known = self._keys.get(verification_method)

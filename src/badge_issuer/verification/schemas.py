@@ -35,7 +35,14 @@ class CredentialSummaryRead(BaseModel):
 
     id: str | None
     issuer: str | None
-    issuer_name: str | None
+    issuer_name: str | None = Field(
+        description="The registry's name for a recognized issuer; null for any other issuer "
+        "(the credential's own claim is `claimedIssuerName`)."
+    )
+    claimed_issuer_name: str | None = Field(
+        default=None,
+        description="The name the credential gives its issuer: a claim nobody checked.",
+    )
     achievement_name: str | None
     valid_from: str | None
     valid_until: str | None
@@ -52,6 +59,10 @@ class VerificationReportRead(BaseModel):
     """The verification report: `verified` is true when no check failed."""
 
     verified: bool
+    recognized_issuer: bool = Field(
+        description="The issuer is one of this service's issuers or a listed partner, and the "
+        "credential carries its valid signature (check `issuer-recognized`)."
+    )
     format: Literal["ldp_vc", "vc-jwt"] = Field(description="How the credential was presented.")
     checks: list[CheckRead]
     credential: CredentialSummaryRead
@@ -65,6 +76,7 @@ class VerificationReportRead(BaseModel):
         summary = report.credential
         return cls(
             verified=report.verified,
+            recognized_issuer=report.recognized_issuer,
             format=report.format.value,
             checks=[
                 CheckRead(check=c.check, status=c.status, detail=c.detail) for c in report.checks
@@ -73,6 +85,7 @@ class VerificationReportRead(BaseModel):
                 id=summary.id,
                 issuer=summary.issuer,
                 issuer_name=summary.issuer_name,
+                claimed_issuer_name=summary.claimed_issuer_name,
                 achievement_name=summary.achievement_name,
                 valid_from=summary.valid_from,
                 valid_until=summary.valid_until,

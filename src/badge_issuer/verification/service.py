@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
+import structlog
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository as award_repository
@@ -14,7 +17,9 @@ from badge_issuer.awards.errors import CredentialNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.images import service as image_service
-from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
+from badge_issuer.verification import presentation as presentation_rules
+from badge_issuer.verification.budget import BudgetExceeded, cpu_budget
+from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES, issuer_id
 from badge_issuer.verification.checks_proof import proof_method_ids
 from badge_issuer.verification.checks_status import status_list_urls
 from badge_issuer.verification.errors import (
@@ -23,7 +28,8 @@ from badge_issuer.verification.errors import (
     UnsupportedCredentialType,
 )
 from badge_issuer.verification.jwt import MalformedJwt, parse_compact_jws
-from badge_issuer.verification.report import Check, CheckName, VerificationReport
+from badge_issuer.verification.presentation import PresentationReport, embedded_credentials
+from badge_issuer.verification.report import Check, CheckName, Format, VerificationReport
 from badge_issuer.verification.resolver import Fetcher, PrefetchedResolver, ServiceResolver
 from badge_issuer.verification.submission import (
     MalformedSubmission,
@@ -32,9 +38,17 @@ from badge_issuer.verification.submission import (
     media_type_of,
     parse_submission,
 )
-from badge_issuer.verification.verify import verify_credential, verify_jwt
+from badge_issuer.verification.verify import (
+    DataModelRules,
+    over_budget_report,
+    verify_credential,
+    verify_jwt,
+)
 
 IMAGE_MEDIA_TYPES = frozenset({"image/png", "image/svg+xml"})
+# CPU one verification may spend (CONTRACT section 8: about a second per request at most).
+WORK_BUDGET_SECONDS = 0.6
+log = structlog.get_logger(__name__)
 
 
 def verify_submission(
@@ -69,17 +83,59 @@ def verify_submission(
         ServiceResolver(session, settings=settings, now=now, fetch=fetch), submission
     )
     if submission.token is not None:
+        token = submission.token
         try:
-            return verify_jwt(submission.token, now=now, resolver=resolver, email=submission.email)
+            parse_compact_jws(token)
         except MalformedJwt as error:
             raise NotACredential(str(error)) from None
-    return verify_credential(
+        return _budgeted(
+            lambda: verify_jwt(token, now=now, resolver=resolver, email=submission.email),
+            None,
+            Format.VC_JWT,
+        )
+    return _budgeted(
+        lambda: verify_credential(
+            submission.document,
+            now=now,
+            resolver=resolver,
+            email=submission.email,
+            duplicate_keys=submission.duplicate_keys,
+        ),
         submission.document,
-        now=now,
-        resolver=resolver,
-        email=submission.email,
-        duplicate_keys=submission.duplicate_keys,
+        Format.LDP_VC,
     )
+
+
+def verify_document(
+    session: Session,
+    *,
+    document: Any,
+    rules: DataModelRules,
+    settings: Settings,
+    now: datetime,
+    fetch: Fetcher | None = None,
+) -> VerificationReport:
+    """Verify a credential object with a rule set: pre-fetch, then the engine within budget."""
+    resolver = prefetched_resolver(
+        ServiceResolver(session, settings=settings, now=now, fetch=fetch), [document]
+    )
+    return _budgeted(
+        lambda: verify_credential(document, now=now, resolver=resolver, rules=rules),
+        document,
+        Format.LDP_VC,
+    )
+
+
+def _budgeted(
+    work: Callable[[], VerificationReport], document: Any, format: Format
+) -> VerificationReport:
+    """Run the engine within the per-request CPU budget; past it, a failed work-limit check."""
+    try:
+        with cpu_budget(WORK_BUDGET_SECONDS):
+            return work()
+    except BudgetExceeded:
+        log.warning("verification.work_limit", seconds=WORK_BUDGET_SECONDS)
+        return over_budget_report(document, format, WORK_BUDGET_SECONDS)
 
 
 def _verify_baked_image(
@@ -109,19 +165,81 @@ def _verify_baked_image(
 
 
 def _prefetched(resolver: ServiceResolver, submission: Submission) -> PrefetchedResolver:
-    """Resolve the keys and status lists the submitted credential names, up front."""
-    document = submission.document
-    if submission.token is not None:
-        try:
-            jws = parse_compact_jws(submission.token)
-        except MalformedJwt:
-            return PrefetchedResolver(resolver, methods=(), lists=())
-        document = jws.credential
-        kid = jws.header.get("kid")
-        methods: tuple[str, ...] = (kid,) if isinstance(kid, str) and "#" in kid[1:] else ()
-    else:
-        methods = proof_method_ids(document) if isinstance(document, Mapping) else ()
-    return PrefetchedResolver(resolver, methods=methods, lists=status_list_urls(document))
+    """Resolve the keys, status lists and issuer the submitted credential names, up front."""
+    return prefetched_resolver(resolver, [submission.token or submission.document])
+
+
+def prefetched_resolver(resolver: ServiceResolver, documents: Sequence[Any]) -> PrefetchedResolver:
+    """The one pre-fetching resolver: every key, status list and issuer the documents name.
+
+    `documents` are credentials (objects or VC-JWTs) or presentations; a presentation's
+    embedded credentials (and the VC-JWTs of enveloped ones) are included. Resolving up front
+    lets the CPU-bound checks run after the database work.
+    """
+    methods: list[str] = []
+    lists: list[str] = []
+    issuers: list[str] = []
+    for document in _with_embedded(documents):
+        credential = document
+        if isinstance(document, str):
+            try:
+                jws = parse_compact_jws(document)
+            except MalformedJwt:
+                continue
+            kid = jws.header.get("kid")
+            methods += [kid] if isinstance(kid, str) and "#" in kid[1:] else []
+            credential = jws.credential
+        elif isinstance(document, Mapping):
+            methods += proof_method_ids(document)
+        if isinstance(credential, Mapping):
+            lists += status_list_urls(credential)
+            issuer = issuer_id(credential)
+            issuers += [issuer] if issuer else []
+    return PrefetchedResolver(
+        resolver,
+        methods=dict.fromkeys(methods),
+        lists=dict.fromkeys(lists),
+        issuers=dict.fromkeys(issuers),
+    )
+
+
+def _with_embedded(documents: Sequence[Any]) -> list[Any]:
+    found: list[Any] = []
+    for document in documents:
+        found.append(document)
+        if isinstance(document, Mapping):
+            found += embedded_credentials(document)
+    return found
+
+
+def verify_presentation(
+    session: Session,
+    *,
+    presentation: Any,
+    challenge: str | None,
+    domain: str | None,
+    settings: Settings,
+    now: datetime,
+    fetch: Fetcher | None = None,
+) -> PresentationReport:
+    """Verify a presentation (DID authentication, and the credentials it carries).
+
+    The entry point for exchanges (wallets): `report.holder` is the DID whose key signed the
+    presentation for `authentication` with this `challenge` and `domain`, set only when the
+    whole report verified; `report.checks` say why not otherwise. Never raises for bad input.
+    """
+    resolver = prefetched_resolver(
+        ServiceResolver(session, settings=settings, now=now, fetch=fetch), [presentation]
+    )
+    try:
+        with cpu_budget(WORK_BUDGET_SECONDS):
+            return presentation_rules.verify_presentation(
+                presentation, challenge=challenge, domain=domain, now=now, resolver=resolver
+            )
+    except BudgetExceeded:
+        log.warning("verification.work_limit", seconds=WORK_BUDGET_SECONDS)
+        report = over_budget_report(None, Format.LDP_VC, WORK_BUDGET_SECONDS)
+        return PresentationReport(report.checks, None, ())
 
 
 def stored_award(session: Session, *, credential_uuid: str) -> Award:
@@ -137,14 +255,32 @@ def stored_award(session: Session, *, credential_uuid: str) -> Award:
 
 
 def verify_stored(
-    session: Session, *, credential_uuid: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    credential_uuid: str,
+    settings: Settings,
+    now: datetime,
+    email: str | None = None,
 ) -> VerificationReport:
-    """Verify one of this service's credentials as stored, exactly as an employer would."""
+    """Verify one of this service's credentials as stored, exactly as an employer would.
+
+    The stable entry point for pages showing a verdict: the report of `POST /verify` for the
+    stored credential with uuid `credential_uuid` (CredentialNotFound, 404, if there is none);
+    with `email`, also the `recipient` check (a mismatch makes the report unverified).
+    """
     award = stored_award(session, credential_uuid=credential_uuid)
     return verify_submission(
         session,
-        body=award.document.encode("utf-8"),
+        body=_wrapped(award.document, email),
         content_type="application/json",
         settings=settings,
         now=now,
     )
+
+
+def _wrapped(document: str, email: str | None) -> bytes:
+    """The stored credential as a POST /verify body, wrapped with the email when there is one."""
+    if email is None:
+        return document.encode("utf-8")
+    wrapper = '{"verifiableCredential":' + document + ',"email":' + json.dumps(email) + "}"
+    return wrapper.encode("utf-8")

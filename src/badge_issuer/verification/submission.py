@@ -89,7 +89,9 @@ def _load_json(body: bytes) -> tuple[Any, tuple[str, ...]]:
 
     try:
         value = json.loads(body, object_pairs_hook=pairs, parse_constant=refuse_constant)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except MalformedSubmission:
+        raise
+    except ValueError as error:  # not JSON, not UTF-8, or a number of more than 4,300 digits
         raise MalformedSubmission(f"the body is not JSON: {error}") from None
     except RecursionError:
         raise MalformedSubmission("the body is nested too deeply") from None

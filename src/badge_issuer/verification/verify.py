@@ -7,13 +7,14 @@ earlier one failed is a warning that says so. `verified` is true when no check f
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from badge_issuer.credentials.identity import EMAIL_IDENTITY_TYPE, credential_matches_email
 from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer, default_canonicalizer
 from badge_issuer.credentials.jsonld.strict import find_problems
+from badge_issuer.verification.checks_data_model import data_model_check
 from badge_issuer.verification.checks_document import (
     contexts_check,
     issuer_id,
@@ -21,6 +22,11 @@ from badge_issuer.verification.checks_document import (
     schema_check,
     summarise,
     types_check,
+)
+from badge_issuer.verification.checks_issuer import (
+    claimed_issuer_name,
+    issuer_recognized_check,
+    recipient_check,
 )
 from badge_issuer.verification.checks_keys import KeyCache, issuer_key_check, key_not_revoked_check
 from badge_issuer.verification.checks_proof import (
@@ -61,7 +67,12 @@ class DataModelRules:
 
 
 def _ob3_document_checks(document: Mapping[str, Any], known: Collection[str]) -> list[Check]:
-    return [contexts_check(document, known=known), types_check(document), schema_check(document)]
+    return [
+        contexts_check(document, known=known),
+        types_check(document),
+        data_model_check(document),
+        schema_check(document),
+    ]
 
 
 def _ob3_validity(
@@ -76,7 +87,21 @@ def _ob3_validity(
 OPEN_BADGES = DataModelRules(
     document_checks=_ob3_document_checks,
     validity=_ob3_validity,
-    check_names=tuple(name for name in CheckName if name is not CheckName.BAKED_IMAGE),
+    check_names=(
+        CheckName.JSON,
+        CheckName.CONTEXTS,
+        CheckName.TYPES,
+        CheckName.DATA_MODEL,
+        CheckName.SCHEMA,
+        CheckName.UNDEFINED_TERMS,
+        CheckName.PROOF,
+        CheckName.ISSUER_KEY,
+        CheckName.KEY_NOT_REVOKED,
+        CheckName.VALID_FROM,
+        CheckName.VALID_UNTIL,
+        CheckName.REVOCATION,
+        CheckName.ISSUER_RECOGNIZED,
+    ),
 )
 
 
@@ -175,14 +200,41 @@ def _verify(
         outcome = strategy(document, keys, issuer)
         checks += [outcome.undefined_terms, outcome.proof]
         method_ids = outcome.method_ids
+    issuer_key = issuer_key_check(method_ids, issuer, keys)
     checks += [
-        issuer_key_check(method_ids, issuer, keys),
+        issuer_key,
         key_not_revoked_check(method_ids, keys),
         *rules.validity(document, now, jws),
         revocation_check(document, issuer=issuer, keys=keys, now=now),
     ]
+    known = resolver.recognize_issuer(issuer) if issuer is not None else None
+    signed = issuer_key.status == "passed" and _passed(checks, CheckName.PROOF)
+    claimed = claimed_issuer_name(document)
+    checks.append(issuer_recognized_check(issuer, known, claimed, signed_by_issuer=signed))
     recipient = recipient_match(document, email) if email is not None else None
-    return report_of(checks, format=format, credential=summarise(document), recipient=recipient)
+    if recipient is not None:
+        checks.append(recipient_check(recipient))
+    summary = replace(
+        summarise(document), issuer_name=known.name if known is not None and signed else None
+    )
+    return report_of(checks, format=format, credential=summary, recipient=recipient)
+
+
+def _passed(checks: Sequence[Check], name: CheckName) -> bool:
+    return any(check.check == name and check.status == "passed" for check in checks)
+
+
+def over_budget_report(document: Any, format: Format, seconds: float) -> VerificationReport:
+    """The report of a document whose verification needed more CPU than one request may use."""
+    detail = (
+        f"verifying this document needs more than {seconds:g} s of CPU, the limit per request; "
+        "it is refused (documents built to exhaust verifiers look like this)"
+    )
+    return report_of(
+        [Check.failed(CheckName.WORK_LIMIT, detail)],
+        format=format,
+        credential=summarise(document),
+    )
 
 
 def recipient_match(document: Mapping[str, Any], email: str) -> RecipientMatch:

@@ -84,3 +84,75 @@ def serialize_quad(quad: Mapping[str, Any]) -> str:
     if graph is not None:
         line += " " + serialize_term(graph)
     return line + " .\n"
+
+
+class NQuadsSyntaxError(ValueError):
+    """The text is not N-Quads."""
+
+
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_IRIREF = rf'<(?:[^\x00-\x20<>"{{}}|^`\\]|{_UCHAR})*>'
+_LABEL_CHAR = r"A-Za-z0-9_\-\u00B7-\U000EFFFF"
+_BNODE = rf"_:[{_LABEL_CHAR}](?:[{_LABEL_CHAR}.]*[{_LABEL_CHAR}])?"
+_LITERAL = (
+    rf'"(?:[^"\\\n\r]|\\[tbnrf"\'\\]|{_UCHAR})*"(?:@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*|\^\^{_IRIREF})?'
+)
+_TERM = re.compile(rf"\s*({_IRIREF}|{_BNODE}|{_LITERAL})")
+_END = re.compile(r"\s*\.\s*(?:#.*)?$")
+_ESCAPE = re.compile(rf'{_UCHAR}|\\[tbnrf"\'\\]')
+_ECHAR_VALUES = {
+    "t": "\t",
+    "b": "\b",
+    "n": "\n",
+    "r": "\r",
+    "f": "\f",
+    '"': '"',
+    "'": "'",
+    "\\": "\\",
+}
+
+
+def _unescape(text: str) -> str:
+    def one(match: re.Match[str]) -> str:
+        escape = match.group()
+        if escape[1] in "uU":
+            return chr(int(escape[2:], 16))
+        return _ECHAR_VALUES[escape[1]]
+
+    return _ESCAPE.sub(one, text)
+
+
+def _canonical_term(token: str) -> str:
+    """Return a parsed N-Quads term in canonical form (escapes normalised, xsd:string dropped)."""
+    if token.startswith("<"):
+        return "<" + escape_iri(_unescape(token[1:-1])) + ">"
+    if token.startswith("_:"):
+        return token
+    end = token.rindex('"')
+    literal = '"' + escape_literal(_unescape(token[1:end])) + '"'
+    suffix = token[end + 1 :]
+    if suffix.startswith("^^"):
+        datatype = _unescape(suffix[3:-1])
+        return literal if datatype == XSD_STRING else literal + "^^<" + escape_iri(datatype) + ">"
+    return literal + suffix
+
+
+def parse_nquads(text: str) -> list[tuple[str, str, str, str]]:
+    """Parse N-Quads into (subject, predicate, object, graph) canonical terms ("" = default)."""
+    quads = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        terms: list[str] = []
+        position = 0
+        while len(terms) < 4 and (match := _TERM.match(line, position)) is not None:
+            terms.append(match.group(1))
+            position = match.end()
+        if len(terms) < 3 or _END.match(line, position) is None:
+            raise NQuadsSyntaxError(f"line {number} is not an N-Quads statement")
+        canonical = [_canonical_term(term) for term in terms]
+        quads.append(
+            (canonical[0], canonical[1], canonical[2], canonical[3] if len(canonical) == 4 else "")
+        )
+    return quads

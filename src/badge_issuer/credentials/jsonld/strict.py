@@ -143,6 +143,11 @@ def find_problems(
             )
     except jsonld.JsonLdError as error:
         return [JsonLdProblem("invalid-json-ld", "$", _error_message(error))]
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as error:
+        # pyld raises plain Python errors for some malformed input (a relative context IRI
+        # without a base raises ValueError): still a document it cannot process, not a crash.
+        detail = f"the JSON-LD cannot be processed ({type(error).__name__}: {error})"
+        return [JsonLdProblem("invalid-json-ld", "$", detail)]
     problems = list(_node_list_problems(expanded, "", document))
     problems.extend(_dropped_problems(dropped, document))
     return problems

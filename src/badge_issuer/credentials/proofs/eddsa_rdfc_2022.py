@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +31,7 @@ from badge_issuer.credentials.proofs.result import (
     MALFORMED_PROOF_ERROR,
     MISMATCHED_PROOF_PURPOSE_ERROR,
     PROOF_VERIFICATION_ERROR,
-    ProofCheck,
+    Check,
     SuiteVerification,
 )
 from badge_issuer.credentials.proofs.signer import Signer
@@ -43,6 +44,31 @@ from badge_issuer.credentials.proofs.verification_methods import (
 CRYPTOSUITE = "eddsa-rdfc-2022"
 PROOF_TYPE = "DataIntegrityProof"
 SIGNATURE_LENGTH = 64
+
+
+@dataclass(frozen=True)
+class SuiteId:
+    """How a proof names its suite: `type`, and `cryptosuite` for DataIntegrityProof.
+
+    Ed25519Signature2020 (the CCG suite wallets still use) runs exactly these algorithms
+    (RDFC-1.0 of the document and of the proof options, SHA-256 of each, Ed25519) under its own
+    proof type and without a `cryptosuite` member, so both suites share this module.
+    """
+
+    proof_type: str
+    cryptosuite: str | None
+
+    def names(self, options: Mapping[str, Any]) -> bool:
+        """Return whether proof options name this suite."""
+        return options.get("type") == self.proof_type and options.get("cryptosuite") == (
+            self.cryptosuite
+        )
+
+    def __str__(self) -> str:
+        return f"{self.proof_type} with {self.cryptosuite}" if self.cryptosuite else self.proof_type
+
+
+EDDSA_RDFC_2022 = SuiteId(PROOF_TYPE, CRYPTOSUITE)
 
 # XML Schema 1.1 dateTime lexical form; the timezone is optional, as section 3.2.5 allows.
 _XSD_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})?$")
@@ -75,35 +101,38 @@ def format_created(moment: datetime) -> str:
 
 
 def proof_options(
-    signer: Signer, created: datetime, proof_purpose: str = "assertionMethod"
+    signer: Signer,
+    created: datetime,
+    proof_purpose: str = "assertionMethod",
+    *,
+    suite: SuiteId = EDDSA_RDFC_2022,
 ) -> dict[str, Any]:
     """Return the proof options of a new proof by `signer` at `created`."""
+    names = {"type": suite.proof_type}
+    if suite.cryptosuite is not None:
+        names["cryptosuite"] = suite.cryptosuite
     return {
-        "type": PROOF_TYPE,
-        "cryptosuite": CRYPTOSUITE,
+        **names,
         "created": format_created(created),
         "verificationMethod": signer.verification_method,
         "proofPurpose": proof_purpose,
     }
 
 
-def _is_this_suite(options: Mapping[str, Any]) -> bool:
-    """Return whether options name DataIntegrityProof with this cryptosuite."""
-    return options.get("type") == PROOF_TYPE and options.get("cryptosuite") == CRYPTOSUITE
-
-
 def transformation(
     unsecured_document: Mapping[str, Any],
     options: Mapping[str, Any],
     canonicalizer: Canonicalizer,
+    *,
+    suite: SuiteId = EDDSA_RDFC_2022,
 ) -> CanonicalForm:
     """Transform a document to canonical N-Quads (section 3.2.3, Transformation).
 
     Returns the canonical form together with any strict JSON-LD problems, which signing refuses
     and verification reports.
     """
-    if not _is_this_suite(options):
-        raise ProofTransformationError(f"options are not {PROOF_TYPE} with {CRYPTOSUITE}")
+    if not suite.names(options):
+        raise ProofTransformationError(f"options are not {suite}")
     return canonicalizer.canonical_form(unsecured_document)
 
 
@@ -118,14 +147,16 @@ def proof_configuration(
     unsecured_document: Mapping[str, Any],
     options: Mapping[str, Any],
     canonicalizer: Canonicalizer,
+    *,
+    suite: SuiteId = EDDSA_RDFC_2022,
 ) -> CanonicalForm:
     """Canonicalize the proof options with the document's @context (section 3.2.5).
 
     Returns the canonical form together with any strict JSON-LD problems of the options.
     """
     proof_config = dict(options)
-    if not _is_this_suite(proof_config):
-        raise ProofGenerationError(f"proof options are not {PROOF_TYPE} with {CRYPTOSUITE}")
+    if not suite.names(proof_config):
+        raise ProofGenerationError(f"proof options are not {suite}")
     if "created" in proof_config and not is_xsd_datetime(proof_config["created"]):
         raise ProofGenerationError(f"created {proof_config['created']!r} is not a dateTime")
     proof_config.pop("proofValue", None)
@@ -155,6 +186,8 @@ def create_proof(
     options: Mapping[str, Any],
     signer: Signer,
     canonicalizer: Canonicalizer,
+    *,
+    suite: SuiteId = EDDSA_RDFC_2022,
 ) -> dict[str, Any]:
     """Return a DataIntegrityProof over the document (section 3.2.1, Create Proof).
 
@@ -163,8 +196,8 @@ def create_proof(
     if options.get("verificationMethod") != signer.verification_method:
         raise ProofGenerationError("verificationMethod must be the signer's verification method")
     proof = dict(options)
-    proof_config = proof_configuration(unsecured_document, options, canonicalizer)
-    transformed = transformation(unsecured_document, options, canonicalizer)
+    proof_config = proof_configuration(unsecured_document, options, canonicalizer, suite=suite)
+    transformed = transformation(unsecured_document, options, canonicalizer, suite=suite)
     problems = [*transformed.problems, *proof_config.problems]
     if problems or transformed.nquads is None or proof_config.nquads is None:
         raise JsonLdRejected(problems)
@@ -180,6 +213,7 @@ def verify_proof(
     resolve_key: KeyResolver,
     expected_proof_purpose: str,
     canonicalizer: Canonicalizer,
+    suite: SuiteId = EDDSA_RDFC_2022,
 ) -> SuiteVerification:
     """Verify one proof over a document without proofs (section 3.2.2, Verify Proof).
 
@@ -190,12 +224,12 @@ def verify_proof(
     method, method_checks = _resolve_method(proof_options, resolve_key, expected_proof_purpose)
     checks = [value_check, _created_check(proof_options), *method_checks]
     try:
-        transformed = transformation(unsecured_document, proof_options, canonicalizer)
-        proof_config = proof_configuration(unsecured_document, proof_options, canonicalizer)
-    except (ProofTransformationError, ProofGenerationError) as error:
-        checks.append(
-            ProofCheck.failed("signature", f"not checked: {error}", MALFORMED_PROOF_ERROR)
+        transformed = transformation(unsecured_document, proof_options, canonicalizer, suite=suite)
+        proof_config = proof_configuration(
+            unsecured_document, proof_options, canonicalizer, suite=suite
         )
+    except (ProofTransformationError, ProofGenerationError) as error:
+        checks.append(Check.failed("signature", f"not checked: {error}", MALFORMED_PROOF_ERROR))
         return SuiteVerification(tuple(checks), None)
     checks.append(_strict_check("document-json-ld", transformed))
     checks.append(_strict_check("proof-options-json-ld", proof_config))
@@ -210,57 +244,55 @@ def _signature_check(
     proof_config: CanonicalForm,
     proof_bytes: bytes | None,
     method: VerificationMethod | None,
-) -> ProofCheck:
+) -> Check:
     """Hash and verify the signature, or say which earlier failure prevents it."""
     if transformed.nquads is None or proof_config.nquads is None:
         detail = "not checked: the document or proof options are not processable JSON-LD"
-        return ProofCheck.failed("signature", detail, PROOF_VERIFICATION_ERROR)
+        return Check.failed("signature", detail, PROOF_VERIFICATION_ERROR)
     if proof_bytes is None or method is None:
         reason = "proofValue" if proof_bytes is None else "verification method"
         detail = f"not checked: no usable {reason}"
-        return ProofCheck.failed("signature", detail, PROOF_VERIFICATION_ERROR)
+        return Check.failed("signature", detail, PROOF_VERIFICATION_ERROR)
     hash_data = hashing(transformed.nquads, proof_config.nquads)
     if not proof_verification(hash_data, proof_bytes, method.public_key):
         detail = f"Ed25519 signature does not verify with {method.id}"
-        return ProofCheck.failed("signature", detail, PROOF_VERIFICATION_ERROR)
-    return ProofCheck.passed("signature", f"Ed25519 signature verifies with {method.id}")
+        return Check.failed("signature", detail, PROOF_VERIFICATION_ERROR)
+    return Check.passed("signature", f"Ed25519 signature verifies with {method.id}")
 
 
-def _decode_proof_value(value: object) -> tuple[bytes | None, ProofCheck]:
+def _decode_proof_value(value: object) -> tuple[bytes | None, Check]:
     """Decode proofValue (multibase base58-btc) into the 64 signature bytes."""
     if not isinstance(value, str):
-        return None, ProofCheck.failed(
-            "proof-value", "proofValue is missing", MALFORMED_PROOF_ERROR
-        )
+        return None, Check.failed("proof-value", "proofValue is missing", MALFORMED_PROOF_ERROR)
     try:
         proof_bytes = decode_base58btc(value)
     except InvalidMultikey as error:
-        return None, ProofCheck.failed("proof-value", str(error), MALFORMED_PROOF_ERROR)
+        return None, Check.failed("proof-value", str(error), MALFORMED_PROOF_ERROR)
     if len(proof_bytes) != SIGNATURE_LENGTH:
         detail = f"proofValue decodes to {len(proof_bytes)} bytes, not 64"
-        return None, ProofCheck.failed("proof-value", detail, MALFORMED_PROOF_ERROR)
-    return proof_bytes, ProofCheck.passed("proof-value", "64-byte base58-btc signature")
+        return None, Check.failed("proof-value", detail, MALFORMED_PROOF_ERROR)
+    return proof_bytes, Check.passed("proof-value", "64-byte base58-btc signature")
 
 
-def _created_check(options: Mapping[str, Any]) -> ProofCheck:
+def _created_check(options: Mapping[str, Any]) -> Check:
     """Check that `created`, when present, is an XML Schema dateTime."""
     if "created" not in options:
-        return ProofCheck.passed("proof-created", "no creation time given")
+        return Check.passed("proof-created", "no creation time given")
     if not is_xsd_datetime(options["created"]):
         detail = f"created {options['created']!r} is not a dateTime"
-        return ProofCheck.failed("proof-created", detail, MALFORMED_PROOF_ERROR)
-    return ProofCheck.passed("proof-created", f"created {options['created']}")
+        return Check.failed("proof-created", detail, MALFORMED_PROOF_ERROR)
+    return Check.passed("proof-created", f"created {options['created']}")
 
 
 def _resolve_method(
     options: Mapping[str, Any], resolve_key: KeyResolver, expected_purpose: str
-) -> tuple[VerificationMethod | None, list[ProofCheck]]:
+) -> tuple[VerificationMethod | None, list[Check]]:
     """Check the proof purpose, resolve the verification method and its relationship."""
     purpose = options.get("proofPurpose")
     checks = [
-        ProofCheck.passed("proof-purpose", f"proofPurpose is {purpose}")
+        Check.passed("proof-purpose", f"proofPurpose is {purpose}")
         if purpose == expected_purpose
-        else ProofCheck.failed(
+        else Check.failed(
             "proof-purpose",
             f"proofPurpose is {purpose!r}, expected {expected_purpose!r}",
             MISMATCHED_PROOF_PURPOSE_ERROR,
@@ -269,36 +301,32 @@ def _resolve_method(
     method_id = options.get("verificationMethod")
     if not isinstance(method_id, str):
         detail = "verificationMethod is missing"
-        checks.append(ProofCheck.failed("verification-method", detail, INVALID_VERIFICATION_METHOD))
+        checks.append(Check.failed("verification-method", detail, INVALID_VERIFICATION_METHOD))
         return None, checks
     try:
         method = resolve_key(method_id)
     except KeyResolutionError as error:
-        checks.append(
-            ProofCheck.failed("verification-method", str(error), INVALID_VERIFICATION_METHOD)
-        )
+        checks.append(Check.failed("verification-method", str(error), INVALID_VERIFICATION_METHOD))
         return None, checks
-    checks.append(ProofCheck.passed("verification-method", f"{method_id} resolved"))
+    checks.append(Check.passed("verification-method", f"{method_id} resolved"))
     checks.append(_relationship_check(method, purpose))
     return method, checks
 
 
-def _relationship_check(method: VerificationMethod, purpose: object) -> ProofCheck:
+def _relationship_check(method: VerificationMethod, purpose: object) -> Check:
     """Check that the method's controller authorises it for the proof purpose."""
     if purpose in method.relationships:
-        return ProofCheck.passed(
-            "verification-relationship", f"{method.id} is authorised for {purpose}"
-        )
-    return ProofCheck.failed(
+        return Check.passed("verification-relationship", f"{method.id} is authorised for {purpose}")
+    return Check.failed(
         "verification-relationship",
         f"{method.id} is not authorised for {purpose!r}",
         INVALID_RELATIONSHIP_FOR_VERIFICATION_METHOD,
     )
 
 
-def _strict_check(name: str, form: CanonicalForm) -> ProofCheck:
+def _strict_check(name: str, form: CanonicalForm) -> Check:
     """Report strict JSON-LD problems (data that canonicalization would lose) as one check."""
     if not form.problems:
-        return ProofCheck.passed(name, "every term and type is defined and every IRI is absolute")
+        return Check.passed(name, "every term and type is defined and every IRI is absolute")
     detail = "; ".join(str(problem) for problem in form.problems)
-    return ProofCheck.failed(name, detail, DATA_LOSS_DETECTION_ERROR)
+    return Check.failed(name, detail, DATA_LOSS_DETECTION_ERROR)

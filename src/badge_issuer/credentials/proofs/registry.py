@@ -1,4 +1,8 @@
-"""The cryptosuites this service can create and verify, registered by cryptosuite name."""
+"""The proof suites this service can create and verify, registered by the names a proof carries.
+
+A Data Integrity proof names its suite by `cryptosuite` (`type` is `DataIntegrityProof`); the
+older Linked Data suites name it by `type` alone (no `cryptosuite`).
+"""
 
 from __future__ import annotations
 
@@ -8,18 +12,21 @@ from datetime import datetime
 from typing import Any
 
 from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer
-from badge_issuer.credentials.proofs import eddsa_rdfc_2022
+from badge_issuer.credentials.proofs import ed25519_signature_2020, eddsa_rdfc_2022
 from badge_issuer.credentials.proofs.result import SuiteVerification
 from badge_issuer.credentials.proofs.signer import Signer
 
 
 class UnknownCryptosuite(LookupError):
-    """No registered cryptosuite has this name."""
+    """No registered suite has this name."""
 
 
 @dataclass(frozen=True)
 class Cryptosuite:
-    """A Data Integrity cryptosuite: how it builds proof options, creates and verifies proofs."""
+    """A proof suite: how it builds proof options, creates and verifies proofs.
+
+    `name` is the `cryptosuite` value, or the proof type for suites that have none.
+    """
 
     name: str
     proof_type: str
@@ -37,12 +44,22 @@ EDDSA_RDFC_2022 = Cryptosuite(
     create_proof=eddsa_rdfc_2022.create_proof,
     verify_proof=eddsa_rdfc_2022.verify_proof,
 )
+ED25519_SIGNATURE_2020 = Cryptosuite(
+    name=ed25519_signature_2020.PROOF_TYPE,
+    proof_type=ed25519_signature_2020.PROOF_TYPE,
+    proof_options=ed25519_signature_2020.proof_options,
+    create_proof=ed25519_signature_2020.create_proof,
+    verify_proof=ed25519_signature_2020.verify_proof,
+)
 
-_SUITES: dict[str, Cryptosuite] = {EDDSA_RDFC_2022.name: EDDSA_RDFC_2022}
+_SUITES: dict[str, Cryptosuite] = {
+    EDDSA_RDFC_2022.name: EDDSA_RDFC_2022,
+    ED25519_SIGNATURE_2020.name: ED25519_SIGNATURE_2020,
+}
 
 
 def register(suite: Cryptosuite) -> None:
-    """Register a cryptosuite under its name, refusing to replace another one."""
+    """Register a suite under its name, refusing to replace another one."""
     existing = _SUITES.get(suite.name)
     if existing is not None and existing is not suite:
         raise ValueError(f"cryptosuite {suite.name!r} is already registered")
@@ -50,12 +67,23 @@ def register(suite: Cryptosuite) -> None:
 
 
 def suite_for(name: object) -> Cryptosuite:
-    """Return the cryptosuite registered under `name`."""
+    """Return the suite registered under `name` (a cryptosuite, or a legacy proof type)."""
     if not isinstance(name, str) or name not in _SUITES:
         raise UnknownCryptosuite(f"cryptosuite {name!r} is not supported")
     return _SUITES[name]
 
 
+def suite_of_proof(proof: Mapping[str, Any]) -> Cryptosuite:
+    """Return the suite a proof names: its `cryptosuite`, else (legacy suites) its `type`."""
+    if "cryptosuite" in proof:
+        return suite_for(proof.get("cryptosuite"))
+    proof_type = proof.get("type")
+    suite = _SUITES.get(proof_type) if isinstance(proof_type, str) else None
+    if suite is None or suite.name != suite.proof_type:
+        raise UnknownCryptosuite(f"proof type {proof.get('type')!r} is not supported")
+    return suite
+
+
 def registered_names() -> frozenset[str]:
-    """Return the names of the registered cryptosuites."""
+    """Return the names of the registered suites."""
     return frozenset(_SUITES)

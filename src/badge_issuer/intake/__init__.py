@@ -1,0 +1,1 @@
+"""Completion intake: signed webhooks and bulk imports become completions, then awards."""

@@ -1,0 +1,149 @@
+"""The completion webhook: authenticate, deduplicate by webhook id, record, answer.
+
+The webhook id is claimed by inserting the WebhookDelivery row first, in a savepoint: of
+concurrent deliveries of one webhook, one inserts and the others hit the unique constraint
+(on PostgreSQL after waiting for the winner to commit) and replay the winner's stored answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from badge_issuer.config import Settings
+from badge_issuer.intake import service as intake
+from badge_issuer.providers import repository, signatures
+from badge_issuer.providers import service as provider_service
+from badge_issuer.providers.errors import WebhookIdReused, WebhookRejected
+from badge_issuer.providers.models import Provider, ProviderStatus, WebhookDelivery
+from badge_issuer.providers.schemas import CompletionIn
+
+_UNVERIFIED = "The webhook signature does not verify for this provider."
+_IN_PROGRESS = 0  # status of a claimed delivery until its answer is stored (same transaction)
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookAnswer:
+    status_code: int
+    body: dict[str, Any]
+
+
+def receive_completion(
+    session: Session,
+    *,
+    provider_id: str,
+    webhook_id: str | None,
+    timestamp: str | None,
+    signature: str | None,
+    body: bytes,
+    settings: Settings,
+    now: datetime,
+) -> WebhookAnswer:
+    """Verify a signed completion webhook and record it once; replays get the first answer."""
+    headers = signatures.read_headers(
+        webhook_id=webhook_id,
+        timestamp=timestamp,
+        signature=signature,
+        now=now,
+        tolerance_seconds=settings.webhook_tolerance_seconds,
+    )
+    provider = _authenticate(session, provider_id, headers, body, settings=settings, now=now)
+    digest = hashlib.sha256(body).hexdigest()
+    stored = repository.get_delivery(session, provider.id, headers.webhook_id)
+    if stored is not None:
+        return _replay(stored, digest)
+    completion = parse_completion(body)
+    delivery = _claim(session, provider.id, headers.webhook_id, digest, now=now)
+    if isinstance(delivery, WebhookAnswer):
+        return delivery
+    outcome = intake.record_completion(
+        session,
+        provider_id=provider.id,
+        completion=completion,
+        courses=intake.known_courses(session),
+        settings=settings,
+        now=now,
+    )
+    return _store_answer(session, delivery, outcome)
+
+
+def _store_answer(
+    session: Session, delivery: WebhookDelivery, outcome: intake.RecordOutcome
+) -> WebhookAnswer:
+    """Keep the answer on the delivery row, so replays get exactly this."""
+    answer = WebhookAnswer(
+        status_code=201 if outcome.is_new else 200,
+        body=outcome.result().model_dump(mode="json"),
+    )
+    delivery.status_code = answer.status_code
+    delivery.response = answer.body
+    delivery.completion_id = outcome.completion_id
+    session.flush()
+    return answer
+
+
+def parse_completion(body: bytes) -> CompletionIn:
+    """Validate a webhook body; every invalid field is listed in a 422 problem."""
+    try:
+        return CompletionIn.model_validate_json(body)
+    except ValidationError as exc:
+        raise intake.invalid_completion(exc) from None
+
+
+def _authenticate(
+    session: Session,
+    provider_id: str,
+    headers: signatures.SignedHeaders,
+    body: bytes,
+    *,
+    settings: Settings,
+    now: datetime,
+) -> Provider:
+    # Unknown, suspended and badly signed all get the same answer: ids cannot be probed.
+    provider = repository.get_provider(session, provider_id) if len(provider_id) <= 64 else None
+    if provider is None or provider.status != ProviderStatus.ACTIVE:
+        raise WebhookRejected(_UNVERIFIED)
+    secrets = provider_service.live_secrets(
+        session, provider_id=provider.id, settings=settings, now=now
+    )
+    if not signatures.signature_matches(secrets, headers, body):
+        raise WebhookRejected(_UNVERIFIED)
+    return provider
+
+
+def _replay(stored: WebhookDelivery, digest: str) -> WebhookAnswer:
+    if stored.body_sha256 != digest:
+        raise WebhookIdReused(
+            f"webhook-id {stored.webhook_id!r} was first used with a different body; "
+            "send a new id for a new event."
+        )
+    return WebhookAnswer(status_code=200, body=stored.response)
+
+
+def _claim(
+    session: Session, provider_id: str, webhook_id: str, digest: str, *, now: datetime
+) -> WebhookDelivery | WebhookAnswer:
+    """Insert the delivery row, or replay the answer of whoever inserted it first."""
+    delivery = WebhookDelivery(
+        provider_id=provider_id,
+        webhook_id=webhook_id,
+        body_sha256=digest,
+        status_code=_IN_PROGRESS,
+        response={},
+        received_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(delivery)
+    except IntegrityError:
+        winner = repository.get_delivery(session, provider_id, webhook_id)
+        if winner is None:
+            raise
+        return _replay(winner, digest)
+    return delivery

@@ -1,0 +1,1 @@
+"""The transactional outbox: learner mail and provider callbacks, delivered at least once."""

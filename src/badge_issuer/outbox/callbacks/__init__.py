@@ -1,0 +1,1 @@
+"""Provider callbacks: `award.created` and `credential.revoked`, signed with Standard Webhooks."""

@@ -1,0 +1,259 @@
+"""Outbox use cases: enqueue in the caller's transaction, claim, record outcomes, list, retry.
+
+Like every service, these functions `flush()` and never commit: `enqueue` runs inside the
+transaction of the award or revocation it announces, so the job exists if and only if that
+transaction commits. The dispatcher commits claims and outcomes in its own short transactions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from badge_issuer.config import Settings
+from badge_issuer.keys import sealing
+from badge_issuer.outbox import repository, schedule
+from badge_issuer.outbox.errors import DeliveryNotFound, DeliveryNotRetryable
+from badge_issuer.outbox.models import (
+    AttemptOutcome,
+    Channel,
+    JobState,
+    OutboxAttempt,
+    OutboxJob,
+)
+
+SEAL_PURPOSE = "outbox-recipient"
+_ERROR_LENGTH = 500
+
+
+def new_event_id() -> str:
+    """A Standard Webhooks message id (`msg_` + 32 hex digits)."""
+    return "msg_" + uuid.uuid4().hex
+
+
+def enqueue(
+    session: Session,
+    *,
+    channel: Channel,
+    event_type: str,
+    payload: dict[str, Any],
+    recipient: str | None,
+    settings: Settings,
+    now: datetime,
+    target: str | None = None,
+) -> OutboxJob:
+    """Add a job to the caller's transaction; the recipient address is stored sealed."""
+    event_id = new_event_id()
+    sealed = (
+        sealing.seal(settings, recipient, purpose=SEAL_PURPOSE, record=event_id)
+        if recipient is not None
+        else None
+    )
+    job = OutboxJob(
+        event_id=event_id,
+        channel=channel,
+        event_type=event_type,
+        target=target,
+        payload=payload,
+        sealed_recipient=sealed,
+        state=JobState.PENDING,
+        attempts=0,
+        schedule_offset=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(job)
+    session.flush()
+    return job
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    """A job a worker now owns for one attempt (until its lease ends)."""
+
+    job_id: int
+    event_id: str
+    channel: str
+    event_type: str
+    target: str | None
+    payload: dict[str, Any]
+    attempt: int
+    created_at: datetime
+    recipient: str | None = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryResult:
+    """What one attempt achieved. `give_up` dead-letters at once (nothing left to deliver to)."""
+
+    delivered: bool
+    status_code: int | None = None
+    error: str | None = None
+    give_up: bool = False
+
+
+def claim(
+    session: Session,
+    *,
+    owner: str,
+    lease: timedelta,
+    limit: int,
+    settings: Settings,
+    now: datetime,
+) -> list[ClaimedJob]:
+    """Take up to `limit` due jobs for one attempt each: number the attempt, lease the job."""
+    claimed: list[ClaimedJob] = []
+    for job in repository.lock_due(session, now=now, limit=limit):
+        job.attempts += 1
+        job.lease_owner = owner
+        job.lease_until = now + lease
+        session.add(
+            OutboxAttempt(
+                job_id=job.id,
+                number=job.attempts,
+                worker=owner,
+                started_at=now,
+                outcome=AttemptOutcome.STARTED,
+            )
+        )
+        recipient = (
+            sealing.open_sealed(
+                settings, job.sealed_recipient, purpose=SEAL_PURPOSE, record=job.event_id
+            )
+            if job.sealed_recipient is not None
+            else None
+        )
+        claimed.append(
+            ClaimedJob(
+                job_id=job.id,
+                event_id=job.event_id,
+                channel=job.channel,
+                event_type=job.event_type,
+                target=job.target,
+                payload=dict(job.payload),
+                attempt=job.attempts,
+                created_at=job.created_at,
+                recipient=recipient,
+            )
+        )
+    session.flush()
+    return claimed
+
+
+def record(
+    session: Session,
+    *,
+    claimed: ClaimedJob,
+    owner: str,
+    result: DeliveryResult,
+    jitter: float,
+    delays: tuple[timedelta, ...],
+    now: datetime,
+) -> str | None:
+    """Record an attempt's outcome; return the job's new state (None if the lease was lost)."""
+    error = result.error[:_ERROR_LENGTH] if result.error else None
+    attempt = repository.attempt(session, claimed.job_id, claimed.attempt)
+    if attempt is not None:
+        attempt.finished_at = now
+        attempt.outcome = AttemptOutcome.DELIVERED if result.delivered else AttemptOutcome.FAILED
+        attempt.status_code = result.status_code
+        attempt.error = error
+    job = repository.get_for_update(session, claimed.job_id)
+    if job is None or job.lease_owner != owner or job.attempts != claimed.attempt:
+        # Our lease ran out and another worker took the job: its attempt decides.
+        session.flush()
+        return None
+    job.lease_owner = None
+    job.lease_until = None
+    if result.delivered:
+        job.state = JobState.DELIVERED
+        job.delivered_at = now
+        job.last_error = None
+        job.sealed_recipient = None  # accepted: the address is no longer needed
+    else:
+        job.last_error = error
+        retry_at = schedule.next_attempt_at(
+            job.attempts - job.schedule_offset, now=now, jitter=jitter, delays=delays
+        )
+        if retry_at is None or result.give_up:
+            job.state = JobState.DEAD
+        else:
+            job.next_attempt_at = retry_at
+    session.flush()
+    return job.state
+
+
+def retry(session: Session, *, job_id: int, now: datetime) -> OutboxJob:
+    """Make a pending or dead-lettered job due now, with a fresh retry schedule."""
+    job = repository.get_for_update(session, job_id)
+    if job is None:
+        raise DeliveryNotFound(f"No delivery {job_id}.")
+    if job.state == JobState.DELIVERED:
+        raise DeliveryNotRetryable("This delivery was accepted by its receiver.")
+    if job.lease_until is not None and job.lease_until > now:
+        raise DeliveryNotRetryable("An attempt is running now; retry after it ends.")
+    job.state = JobState.PENDING
+    job.next_attempt_at = now
+    job.schedule_offset = job.attempts
+    job.lease_owner = None
+    job.lease_until = None
+    session.flush()
+    return job
+
+
+def get_job(session: Session, *, job_id: int) -> OutboxJob:
+    job = repository.get(session, job_id)
+    if job is None:
+        raise DeliveryNotFound(f"No delivery {job_id}.")
+    return job
+
+
+def list_jobs(
+    session: Session,
+    *,
+    channel: str | None = None,
+    state: str | None = None,
+    target: str | None = None,
+    after: int = 0,
+    limit: int = 100,
+) -> Sequence[OutboxJob]:
+    """Jobs newest first, filtered."""
+    return repository.list_jobs(
+        session, channel=channel, state=state, target=target, after=after, limit=limit
+    )
+
+
+def attempts_by_job(session: Session, jobs: Sequence[OutboxJob]) -> dict[int, list[OutboxAttempt]]:
+    grouped: dict[int, list[OutboxAttempt]] = {job.id: [] for job in jobs}
+    for attempt in repository.attempts_of(session, [job.id for job in jobs]):
+        grouped[attempt.job_id].append(attempt)
+    return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStats:
+    """The queue of one channel: for metrics and readiness dashboards."""
+
+    channel: str
+    pending: int
+    oldest_pending_age_seconds: float
+    dead: int
+
+
+def queue_stats(session: Session, *, now: datetime) -> list[QueueStats]:
+    """Pending depth, age of the oldest pending job, and dead-lettered count per channel."""
+    depth = {
+        channel: (count, oldest) for channel, count, oldest in repository.pending_depth(session)
+    }
+    dead = dict(repository.count_dead(session))
+    stats = []
+    for channel in Channel:
+        count, oldest = depth.get(channel, (0, None))
+        age = max(0.0, (now - oldest).total_seconds()) if oldest is not None else 0.0
+        stats.append(QueueStats(channel, count, age, dead.get(channel, 0)))
+    return stats

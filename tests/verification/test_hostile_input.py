@@ -1,0 +1,206 @@
+"""Bad input never answers 5xx: huge numbers, out-of-range dates, JWT crit, poison graphs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from badge_issuer.credentials.proofs.data_integrity import sign_credential
+from badge_issuer.skillmap.source import SourceError, parse_source
+from badge_issuer.verification.budget import BudgetExceeded, cpu_budget
+from badge_issuer.verification.ports import DidKeyResolver
+from badge_issuer.verification.verify import verify_credential, verify_jwt
+from tests.verification.factories import did_key_credential, did_key_signer
+
+HUGE = "9" * 5000
+NOW = datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
+KNOWS = "https://schema.org/knows"
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _credential() -> dict[str, Any]:
+    return did_key_credential(did_key_signer(), now=NOW)
+
+
+def _statuses(report: dict[str, Any]) -> dict[str, str]:
+    return {check["check"]: check["status"] for check in report["checks"]}
+
+
+def clique(document: dict[str, Any], size: int) -> dict[str, Any]:
+    """The credential, proof kept, with its evidence replaced by a blank-node clique."""
+    ids = [f"_:n{index}" for index in range(size)]
+    evidence = [
+        {"id": node, "type": ["Evidence"], KNOWS: [{"id": other} for other in ids if other != node]}
+        for node in ids
+    ]
+    return {**document, "evidence": evidence}
+
+
+class TestHugeNumbers:
+    def test_a_5000_digit_number_in_a_verify_body_is_a_422(self, client: TestClient) -> None:
+        body = json.dumps(_credential())[:-1] + f', "n": {HUGE}}}'
+        answer = client.post("/verify", content=body, headers={"content-type": "application/json"})
+        assert answer.status_code == 422
+        assert answer.headers["content-type"] == "application/problem+json"
+
+    def test_a_5000_digit_number_in_a_vc_api_body_is_a_422(self, client: TestClient) -> None:
+        body = '{"verifiableCredential": {"n": ' + HUGE + "}}"
+        answer = client.post(
+            "/credentials/verify", content=body, headers={"content-type": "application/json"}
+        )
+        assert answer.status_code == 422
+
+    def test_a_5000_digit_number_in_a_vc_jwt_header_is_refused(self, client: TestClient) -> None:
+        header = _b64url(('{"alg": "EdDSA", "n": ' + HUGE + "}").encode())
+        token = f"{header}.{_b64url(b'{}')}.{_b64url(b'x')}"
+        answer = client.post(
+            "/verify", content=token, headers={"content-type": "application/vc+jwt"}
+        )
+        assert answer.status_code == 422
+
+    @pytest.mark.parametrize("text", [f"n: {HUGE}\n", '{"n": ' + HUGE + "}"])
+    def test_a_5000_digit_number_in_a_skill_map_is_a_source_error(self, text: str) -> None:
+        with pytest.raises(SourceError):
+            parse_source(text)
+
+    def test_a_huge_float_is_a_report_not_an_error(self, client: TestClient) -> None:
+        body = json.dumps(_credential())[:-1] + ', "n": 1e999999}'
+        answer = client.post("/verify", content=body, headers={"content-type": "application/json"})
+        assert answer.status_code in {200, 422}
+        if answer.status_code == 200:
+            assert answer.json()["verified"] is False
+
+
+class TestOutOfRangeDates:
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "0001-01-01T00:00:00+01:00",
+            "9999-12-31T23:59:59-01:00",
+            "9999-12-31T23:59:59Z",
+            "10000-01-01T00:00:00Z",
+            "2026-02-30T00:00:00Z",
+        ],
+    )
+    @pytest.mark.parametrize("member", ["validFrom", "validUntil"])
+    def test_a_date_at_the_edge_of_time_is_a_report(
+        self, client: TestClient, member: str, value: str
+    ) -> None:
+        document = {**_credential(), member: value}
+        answer = client.post("/verify", json=document)
+        assert answer.status_code == 200
+        assert answer.json()["verified"] is False
+
+    def test_vc_api_dates_at_the_edge_of_time_are_a_result(self, client: TestClient) -> None:
+        document = {**_credential(), "validFrom": "0001-01-01T00:00:00+01:00"}
+        answer = client.post("/credentials/verify", json={"verifiableCredential": document})
+        assert answer.status_code == 400
+        assert answer.json()["verified"] is False
+
+
+class TestJwtCrit:
+    def _token(self, header: dict[str, Any]) -> str:
+        signer = did_key_signer()
+        credential = {k: v for k, v in _credential().items() if k != "proof"}
+        header = {"alg": "EdDSA", "kid": signer.verification_method, **header}
+        payload = {"vc": credential, "iss": credential["issuer"]["id"]}
+        signing_input = (
+            _b64url(json.dumps(header).encode()) + "." + _b64url(json.dumps(payload).encode())
+        )
+        return signing_input + "." + _b64url(signer.sign(signing_input.encode("ascii")))
+
+    def test_a_jws_without_crit_verifies(self) -> None:
+        report = verify_jwt(self._token({}), now=NOW, resolver=DidKeyResolver())
+        assert report.check("proof").status == "passed"
+
+    @pytest.mark.parametrize("crit", [["exp"], ["urn:example:ext"], [], "b64"])
+    def test_crit_extensions_not_understood_are_refused(self, crit: Any) -> None:
+        report = verify_jwt(self._token({"crit": crit}), now=NOW, resolver=DidKeyResolver())
+        assert report.check("proof").status == "failed"
+        assert "RFC 7515" in report.check("proof").detail
+        assert not report.verified
+
+
+class TestPoisonGraphs:
+    @pytest.mark.parametrize("size", [8, 10])
+    def test_a_clique_in_the_evidence_is_refused_within_a_second(self, size: int) -> None:
+        poisoned = clique(_credential(), size)
+        started = time.process_time()
+        report = verify_credential(poisoned, now=NOW, resolver=DidKeyResolver())
+        spent = time.process_time() - started
+        assert not report.verified
+        assert "poison graph" in report.check("proof").detail
+        assert spent < 1.0
+
+    def test_the_poisoned_credential_is_refused_over_http(self, client: TestClient) -> None:
+        poisoned = clique(_credential(), 8)
+        report = client.post("/verify", json=poisoned).json()
+        assert _statuses(report)["proof"] == "failed"
+        answer = client.post("/credentials/verify", json={"verifiableCredential": poisoned})
+        assert answer.status_code == 400
+        assert "proof" in {error["check"] for error in answer.json()["errors"]}
+
+    # The budget's exception can first land in a garbage-collector callback (hypothesis installs
+    # one), which reports it as unraisable and goes on; the watchdog then raises it again.
+    @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+    def test_expensive_expansion_is_stopped_by_the_cpu_budget(self, client: TestClient) -> None:
+        document = _credential()
+        ids = [f"_:n{index}" for index in range(2500)]
+        document["evidence"] = [
+            {"id": node, "type": ["Evidence"], KNOWS: {"id": ids[(i + 1) % len(ids)]}}
+            for i, node in enumerate(ids)
+        ]
+        report = client.post("/verify", json=document).json()
+        assert report["verified"] is False
+        assert [check["check"] for check in report["checks"]] == ["work-limit"]
+
+    def test_a_genuine_credential_is_well_within_the_budget(self) -> None:
+        document = sign_credential(
+            {k: v for k, v in _credential().items() if k != "proof"}, did_key_signer(), NOW
+        )
+        with cpu_budget(0.6):
+            assert verify_credential(document, now=NOW, resolver=DidKeyResolver()).verified
+
+
+def _spin(seconds: float) -> None:
+    with cpu_budget(seconds):
+        while True:
+            pass
+
+
+def _spin_catching_exceptions(seconds: float, caught: list[Exception]) -> None:
+    with cpu_budget(seconds):
+        try:
+            while True:
+                pass
+        except Exception as error:
+            caught.append(error)
+
+
+class TestCpuBudget:
+    def test_the_budget_interrupts_pure_python_work(self) -> None:
+        started = time.thread_time()
+        with pytest.raises(BudgetExceeded):
+            _spin(0.05)
+        assert time.thread_time() - started < 0.5
+
+    def test_except_exception_does_not_swallow_it(self) -> None:
+        caught: list[Exception] = []
+        with pytest.raises(BudgetExceeded):
+            _spin_catching_exceptions(0.05, caught)
+        assert caught == []
+
+    def test_nothing_is_raised_after_the_block(self) -> None:
+        with cpu_budget(0.05):
+            total = sum(range(1000))
+        time.sleep(0.05)
+        assert total == 499500
