@@ -7,12 +7,12 @@ from typing import Any
 
 from badge_issuer.admin.scopes import Scope
 from tests.admin.factories import bearer, make_token
-from tests.awards.service_harness import Harness
-from tests.shared_data import shared_path
+from tests.harness import Harness
+from tests.shared_data import example_path
 
 
 def _replay(harness: Harness) -> None:
-    lines = shared_path("examples", "completions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = example_path("completions.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines:
         event = json.loads(line)
         assert harness.post_completion(event["provider"], event["body"]).status_code == 201

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
-from tests.awards.service_harness import Harness
-from tests.shared_data import shared_path
+from tests.harness import Harness
+from tests.shared_data import example_path
 
-REVISION = Path(__file__).resolve().parents[2] / "examples" / "skill-map-2027.yaml"
+REVISION = example_path("skill-map-2027.yaml")
 EMAILS = ["sato.hanako@example.jp", "takahashi.ken@example.jp"]
 
 
 def _replay(harness: Harness) -> None:
-    lines = shared_path("examples", "completions.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = example_path("completions.jsonl").read_text(encoding="utf-8").splitlines()
     for line in lines:
         event = json.loads(line)
         assert harness.post_completion(event["provider"], event["body"]).status_code == 201

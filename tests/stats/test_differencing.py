@@ -26,7 +26,7 @@ from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.stats import periods as calendar
 from badge_issuer.stats.query import Period
 from tests.admin.factories import bearer, make_token
-from tests.shared_data import shared_path
+from tests.shared_data import example_path
 from tests.stats.attacker import UNBOUNDED, Cell, Constraint, exposed
 from tests.stats.conftest import NOW
 from tests.stats.factories import AwardFactory
@@ -74,7 +74,7 @@ def seeded(app: FastAPI) -> None:
     for session in session_scope(app.state.session_factory):
         factory = AwardFactory(session, NOW)
         factory.issuer("default")
-        source = shared_path("examples", "skill-map.yaml").read_text(encoding="utf-8") + LABELS
+        source = example_path("skill-map.yaml").read_text(encoding="utf-8") + LABELS
         checked = skillmap_service.check(
             session, source=source, fmt="yaml", allow_unknown_providers=True
         )
