@@ -180,6 +180,11 @@ class TestDifferencingAttack:
         targets = _small_groups(truth, constraints)
         assert targets, "the data must hold small groups to attack"
         pinned = [sorted(t) for t in targets if exposed(truth, constraints, t)]
+        print(  # the must-show transcript (pytest -s)
+            f"\nattack on {achievement}: {len(constraints)} published figures from "
+            f"{len(GROUPINGS) * len(PERIODS)} requests over {len(truth)} finest cells; "
+            f"{len(targets)} groups of 1..{MIN_CELL - 1} learners tried; pinned: {len(pinned)}"
+        )
         assert pinned == []
 
     def test_the_same_attack_finds_the_student_when_figures_are_exact(
@@ -188,7 +193,9 @@ class TestDifferencingAttack:
         """The attacker is strong enough: on unrounded figures it exposes the issue's student."""
         constraints, truth = _attack(client, headers, BRONZE, exact=True)
         student = frozenset(c for c in truth if c[:2] == ("01-kitami", "student-high-school"))
-        assert exposed(truth, constraints, student)
+        found = exposed(truth, constraints, student)
+        print(f"\ncontrol, exact figures: the 01-kitami student pinned: {found}")
+        assert found
 
     def test_repeating_a_query_or_asking_another_way_gives_the_same_numbers(
         self, client: TestClient, headers: dict[str, str]

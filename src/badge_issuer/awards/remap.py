@@ -196,7 +196,10 @@ def apply_batch(
         raise ApplyNotCurrent(
             f"The run applies version {run.skill_map_version_id}, which is no longer current."
         )
-    learners = learner_repository.learners_after(session, after_id=run.cursor, limit=batch)
+    # One learner more than the batch: whether any is left, so the run that visits the last
+    # learner ends there (no extra empty call to find out).
+    fetched = learner_repository.learners_after(session, after_id=run.cursor, limit=batch + 1)
+    learners = fetched[:batch]
     ids = [learner.id for learner in learners]
     completions = provider_repository.completions_of_learners(session, ids)
     awards = repository.for_learners(session, ids)
@@ -229,7 +232,7 @@ def apply_batch(
     run.updated_at = now
     if learners:
         run.cursor = learners[-1].id
-    if len(learners) < batch:
+    if len(fetched) <= batch:
         run.state = ApplyState.DONE
         run.finished_at = now
         audit.record(
