@@ -94,17 +94,30 @@ def store_version(
 
 
 def load_current(session: Session) -> CurrentSkillMap | None:
-    """Return the current map, parsed and compiled (cached per version)."""
-    version = repository.current(session)
-    if version is None:
+    """Return the current map, parsed and compiled (cached per version).
+
+    One transaction sees one current map: the answer is kept in the session for the rest of its
+    transaction (a completion asks several times), and a version change in it forgets it.
+    """
+    transaction = session.get_transaction()
+    seen = session.info.get(repository.CURRENT_IN_TRANSACTION)
+    if transaction is not None and seen is not None and seen[0] is transaction:
+        return seen[1]  # type: ignore[no-any-return]
+    current = _load_current(session)
+    transaction = session.get_transaction()  # the query above began it if none was open
+    if transaction is not None:
+        session.info[repository.CURRENT_IN_TRANSACTION] = (transaction, current)
+    return current
+
+
+def _load_current(session: Session) -> CurrentSkillMap | None:
+    key = repository.current_key(session)
+    if key is None:
         return None
-    key = (version.id, version.content_hash)
     cached = _compiled.get(key)
     if cached is None:
-        skill_map = SkillMap.model_validate(version.content)
-        cached = CurrentSkillMap(
-            version.id, version.content_hash, skill_map, compile_rules(skill_map)
-        )
+        skill_map = SkillMap.model_validate(repository.content(session, key[0]))
+        cached = CurrentSkillMap(key[0], key[1], skill_map, compile_rules(skill_map))
         _compiled[key] = cached
     return cached
 
