@@ -26,7 +26,8 @@ from sqlalchemy import create_engine, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import load  # noqa: E402  (bench/load.py: the provider, skill map, floor and PostgreSQL helpers)
+# bench/load.py: the provider, skill map, floor and PostgreSQL helpers.
+import load
 
 
 def _rows_file(folder: Path, rows: int) -> Path:
@@ -105,8 +106,10 @@ def main() -> int:
                 load.throwaway_postgres.stop(server)
     sign_ms, _ = load.ed25519_floor()
     print(f"floor (this process): Ed25519 sign {sign_ms:.3f} ms ({1000 / sign_ms:.0f}/s)")
-    print(f"{'backend':<10} {'rows':>6} {'batch':>5} {'seconds':>7} {'rows/s':>7} {'floor':>7} "
-          f"{'awards':>6} {'load':>4}")
+    print(
+        f"{'backend':<10} {'rows':>6} {'batch':>5} {'seconds':>7} {'rows/s':>7} {'floor':>7} "
+        f"{'awards':>6} {'load':>4}"
+    )
     print(*lines, sep="\n")
     print("seconds: the whole import process. floor: Ed25519 signatures/s per imported row/s.")
     return 0

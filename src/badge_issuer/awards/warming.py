@@ -50,8 +50,13 @@ _ROUNDS = 3
 # with a score, with and without a certificate URL, and one to three courses without a score
 # (flows._evidence: a score only with one course). Rarer shapes are learned on first use.
 _CERTIFICATE = "https://lms.example/certificates/probe"
-_VARIANTS = ((1, 90.0, None), (1, 90.0, _CERTIFICATE), (1, None, None), (2, None, None))
-_VARIANTS += ((3, None, None),)
+_VARIANTS: tuple[tuple[int, float | None, str | None], ...] = (
+    (1, 90.0, None),
+    (1, 90.0, _CERTIFICATE),
+    (1, None, None),
+    (2, None, None),
+    (3, None, None),
+)
 
 _warmed: set[tuple[int, str]] = set()
 _guard = threading.Lock()

@@ -111,15 +111,33 @@ def load_current(session: Session) -> CurrentSkillMap | None:
 
 
 def _load_current(session: Session) -> CurrentSkillMap | None:
+    # Two small columns; the document is read only when this process has not compiled it yet.
     key = repository.current_key(session)
     if key is None:
         return None
     cached = _compiled.get(key)
     if cached is None:
-        skill_map = SkillMap.model_validate(repository.content(session, key[0]))
-        cached = CurrentSkillMap(key[0], key[1], skill_map, compile_rules(skill_map))
-        _compiled[key] = cached
+        cached = _compile(key, repository.content(session, key[0]))
     return cached
+
+
+def load_version(session: Session, version_id: int) -> CurrentSkillMap | None:
+    """Return a stored version (current or not), parsed and compiled (cached), or None."""
+    version = repository.get(session, version_id)
+    return None if version is None else _compiled_version(version)
+
+
+def _compiled_version(version: SkillMapVersion) -> CurrentSkillMap:
+    key = (version.id, version.content_hash)
+    cached = _compiled.get(key)
+    return cached if cached is not None else _compile(key, version.content)
+
+
+def _compile(key: tuple[int, str], content: object) -> CurrentSkillMap:
+    skill_map = SkillMap.model_validate(content)
+    compiled = CurrentSkillMap(key[0], key[1], skill_map, compile_rules(skill_map))
+    _compiled[key] = compiled
+    return compiled
 
 
 def current_course_ids(session: Session) -> set[tuple[str, str]] | None:
