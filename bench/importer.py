@@ -61,6 +61,9 @@ def _env(database_url: str, work: Path) -> dict[str, str]:
 def measure(backend: str, database_url: str, work: Path, args: argparse.Namespace) -> str:
     env = _env(database_url, work)
     load.cli(env, "db", "upgrade")
+    # The default issuer and its key, as `serve` prepares them at start.
+    prepare = "from badge_issuer import bootstrap, config; bootstrap.prepare(config.get_settings())"
+    subprocess.run([sys.executable, "-c", prepare], env=env, check=True, capture_output=True)
     load.cli(env, "provider", "create", "--id", load.PROVIDER, "--name", "Load LMS")
     load.cli(env, "skillmap", "load", str(load.skill_map_file(work)))
     rows = _rows_file(work, args.rows)
