@@ -16,7 +16,7 @@ from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDe
 from badge_issuer.learners.identity import MAX_EMAIL_LENGTH
 from badge_issuer.mybadges import views
 from badge_issuer.mybadges.limits import SignInLimits
-from badge_issuer.pages.documentation import HTML_PAGE
+from badge_issuer.pages.documentation import HTML_PAGE, problems_or_pages
 from badge_issuer.problems import problem_responses
 
 router = APIRouter(tags=["my badges"])
@@ -34,8 +34,6 @@ def _page(status: int, description: str) -> Responses:
 
 REDIRECT: Responses = {303: {"description": "On to the next page (a session cookie may be set)."}}
 FOREIGN = _page(403, "A POST from another site's page (Origin / Sec-Fetch-Site) is refused.")
-# A body over the size limit, or a body that is not a form, is a problem before the form is read.
-FORM_PROBLEMS = problem_responses(413, 422)
 
 
 def _limits(request: Request) -> SignInLimits:
@@ -67,9 +65,10 @@ def sign_in_form(request: Request) -> HTMLResponse:
     responses={
         **HTML_PAGE,
         **FOREIGN,
-        **FORM_PROBLEMS,
-        **_page(422, "The address cannot be an email: the form again, with why."),
-        **_page(429, "Too many sign-in requests from this client or for this address."),
+        # 400/429: a page for an implausible address or too many requests (this route's own
+        # limits); problem+json for an unreadable body or the per-client POST limit.
+        **problem_responses(413, 422),
+        **problems_or_pages(400, 429),
     },
 )
 def request_sign_in(

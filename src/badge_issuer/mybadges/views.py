@@ -148,7 +148,7 @@ def request_sign_in(
         email_hash = service.email_key(email, settings=settings)
     except service.EmailImplausible:
         error = _("Enter the email address your badges were issued to, like name@example.jp.")
-        return sign_in_form(request, error=error, status_code=422)
+        return sign_in_form(request, error=error, status_code=400)
     client = request.client.host if request.client else "unknown"
     wait = limits.wait_seconds(client=f"client:{client}", email_hash=email_hash)
     if wait:
