@@ -98,7 +98,7 @@ class TestTheMailedLink:
             assert opened.status_code == 200
             assert f'action="{path}"' in opened.text
             assert opened.headers["cache-control"] == "no-store"
-            assert opened.headers["referrer-policy"] == "no-referrer"
+            assert opened.headers["referrer-policy"] == "same-origin"
         cookie = use_link(harness.client, path)
         page = me(harness.client, cookie)
         assert page.status_code == 200
@@ -179,9 +179,20 @@ class TestRateLimits:
 class TestOtherSites:
     def test_a_post_from_another_sites_page_is_refused(self, harness: Harness) -> None:
         earn_bronze(harness, SATO)
-        for headers in ({"origin": "https://evil.example"}, {"sec-fetch-site": "cross-site"}):
+        for headers in (
+            {"origin": "https://evil.example"},
+            {"sec-fetch-site": "cross-site"},
+            {"origin": "null", "sec-fetch-site": "cross-site"},
+        ):
             refused = ask(harness.client, SATO, **headers)
             assert refused.status_code == 403
+        # A page with Referrer-Policy no-referrer makes the browser send Origin: null.
+        assert (
+            ask(
+                harness.client, SATO, origin="null", **{"sec-fetch-site": "same-origin"}
+            ).status_code
+            == 200
+        )
         assert ask(harness.client, SATO, origin="http://localhost:8000").status_code == 200
 
     def test_a_one_time_link_posted_from_another_site_is_not_used(

@@ -28,8 +28,9 @@ from badge_issuer.wallet import claims
 from badge_issuer.wallet.errors import ClaimLinkInvalid, CredentialNotClaimable
 
 ME_PATH = "/me"
-# Private pages: never stored by a cache; token URLs never leak through Referer.
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+# Private pages: never stored by a cache; token URLs never leak to another site through Referer
+# (`same-origin` rather than `no-referrer`, so the pages' own forms still send their Origin).
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin"}
 _SAFE_FETCH_SITES = {"same-origin", "none"}
 
 
@@ -70,9 +71,14 @@ def message_page(
 
 
 def from_this_site(request: Request, settings: Settings) -> bool:
-    """Whether a POST comes from this service's own pages (see the module docstring)."""
+    """Whether a POST comes from this service's own pages (see the module docstring).
+
+    Browsers send `Origin: null` from a page whose Referrer-Policy is `no-referrer` (the claim
+    page's): then, as without `Origin`, `Sec-Fetch-Site` decides. Clients sending neither
+    (programs, not browsers) carry no cookie a forged form could ride on.
+    """
     origin = request.headers.get("origin")
-    if origin is not None:
+    if origin is not None and origin != "null":
         return origin.rstrip("/") in settings.known_origins
     return request.headers.get("sec-fetch-site", "same-origin") in _SAFE_FETCH_SITES
 
