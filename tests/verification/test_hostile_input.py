@@ -204,3 +204,64 @@ class TestCpuBudget:
             total = sum(range(1000))
         time.sleep(0.05)
         assert total == 499500
+
+
+LARGEST_BODY = 1_048_576  # the default BADGE_ISSUER_MAX_BODY_BYTES
+
+
+def _costly_svg(size: int) -> bytes:
+    """A baked SVG of `size` bytes made of tiny elements: the most XML work per byte."""
+    credential = json.dumps(_credential())
+    head = (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0">'
+        f"<openbadges:credential><![CDATA[{credential}]]></openbadges:credential>"
+    )
+    element = '<g><rect width="1" height="1"/></g>'
+    count = (size - len(head) - len("</svg>")) // len(element)
+    return (head + element * count + "</svg>").encode("utf-8")
+
+
+class TestImageUnbakingBudget:
+    """Unbaking an uploaded image is bounded too: XML of tiny elements costs ~0.3 s per MiB.
+
+    Within the default 1 MiB body limit that stays well under the budget; an operator who
+    raises the limit (images may be 5 MiB) still gets the budget's bound.
+    """
+
+    # As for expansion above: the exception may first land in a garbage-collector callback.
+    @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+    def test_an_image_over_the_unbaking_budget_is_a_422(
+        self, client: TestClient, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # A small budget keeps the test independent of the machine's speed (1 MiB: ~0.3 s here).
+        monkeypatch.setattr("badge_issuer.verification.service.UNBAKE_BUDGET_SECONDS", 0.05)
+        answer = client.post(
+            "/verify",
+            content=_costly_svg(LARGEST_BODY),
+            headers={"content-type": "image/svg+xml"},
+        )
+        assert answer.status_code == 422
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.json()["type"].endswith("/image-work-limit")
+
+    def test_the_largest_costly_image_costs_about_a_second_at_most(
+        self, client: TestClient
+    ) -> None:
+        started = time.process_time()
+        answer = client.post(
+            "/verify",
+            content=_costly_svg(LARGEST_BODY),
+            headers={"content-type": "image/svg+xml"},
+        )
+        spent = time.process_time() - started
+        assert answer.status_code in (200, 422), answer.text
+        # Unbaking stops at 0.4 s of CPU, verification at 0.6 s; the rest is reading the body.
+        assert spent < 1.2, spent
+
+    def test_a_simple_baked_image_is_well_within_the_budget(self, client: TestClient) -> None:
+        answer = client.post(
+            "/verify", content=_costly_svg(4096), headers={"content-type": "image/svg+xml"}
+        )
+        assert answer.status_code == 200
+        assert answer.json()["checks"][0]["check"] == "baked-image"

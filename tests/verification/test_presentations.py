@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +14,7 @@ from badge_issuer.credentials.proofs.data_integrity import sign_presentation
 from badge_issuer.keys.signer import InMemoryEd25519Signer
 from badge_issuer.verification.ports import DidKeyResolver
 from badge_issuer.verification.presentation import PresentationReport, verify_presentation
+from badge_issuer.verification.report import Format
 from tests.verification.factories import did_key_credential, did_key_signer
 
 NOW = datetime(2026, 12, 7, 7, 0, tzinfo=UTC)
@@ -142,6 +145,65 @@ class TestDidAuthentication:
         report = _verify(presentation)
         assert not report.verified
         assert "unsigned" in report.check("proof").detail
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _vc_jose(signer: InMemoryEd25519Signer, *, now: datetime = NOW) -> str:
+    """A VC-JOSE-COSE credential (`vc+jwt`, the credential is the payload) signed by a did:key."""
+    credential = {k: v for k, v in did_key_credential(signer, now=now).items() if k != "proof"}
+    header = {"alg": "EdDSA", "typ": "vc+jwt", "kid": signer.verification_method}
+    signing_input = ".".join(
+        _b64url(json.dumps(part).encode("utf-8")) for part in (header, credential)
+    )
+    return f"{signing_input}.{_b64url(signer.sign(signing_input.encode('ascii')))}"
+
+
+def _enveloped(token: str, media_type: str = "application/vc+jwt") -> dict[str, Any]:
+    return {
+        "@context": VC_V2,
+        "id": f"data:{media_type},{token}",
+        "type": "EnvelopedVerifiableCredential",
+    }
+
+
+class TestEnvelopedCredentials:
+    """VC Data Model 2.0 section 4.13: `verifiableCredential` may hold enveloped credentials."""
+
+    def test_an_enveloped_vc_jwt_is_verified_through_the_engine(self) -> None:
+        token = _vc_jose(did_key_signer())
+        presentation = did_auth(
+            "eddsa-rdfc-2022", _holder(), verifiableCredential=[_enveloped(token)]
+        )
+        report = _verify(presentation)
+        assert report.verified, [c for c in report.checks if c.status == "failed"]
+        (embedded,) = report.credentials
+        assert embedded.format is Format.VC_JWT
+        assert embedded.verified, embedded.problems
+
+    def test_a_tampered_enveloped_vc_jwt_fails_the_presentation(self) -> None:
+        header, payload, signature = _vc_jose(did_key_signer()).split(".")
+        forged = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        forged["credentialSubject"]["achievement"]["name"] = "Forged"
+        token = f"{header}.{_b64url(json.dumps(forged).encode())}.{signature}"
+        presentation = did_auth(
+            "eddsa-rdfc-2022", _holder(), verifiableCredential=[_enveloped(token)]
+        )
+        report = _verify(presentation)
+        assert not report.verified
+        assert report.holder is None
+        assert report.credentials[0].check("proof").status == "failed"
+        assert report.check("credentials").status == "failed"
+
+    def test_an_enveloped_credential_that_is_not_a_jws_is_a_failed_report(self) -> None:
+        presentation = did_auth(
+            "eddsa-rdfc-2022", _holder(), verifiableCredential=[_enveloped("not-a-jws")]
+        )
+        report = _verify(presentation)
+        assert not report.verified
+        assert report.credentials[0].check("json").status == "failed"
 
 
 class TestPresentationMembers:

@@ -115,6 +115,25 @@ MUTATIONS: dict[str, Mutation] = {
     "evidence without type": _set([{"name": "x"}], "evidence"),
     "evidence type lacks Evidence": _set([{"type": ["Proof"]}], "evidence"),
     "name is a number": _set(3, "name"),
+    # The canonical schema's TermsOfUse, RefreshService and CredentialSchema (issue 15).
+    "terms of use typed": _set([{"type": "TrustFrameworkPolicy"}], "termsOfUse"),
+    "terms of use without type": _set([{"id": "https://example.org/tou"}], "termsOfUse"),
+    "terms of use type not a string": _set([{"type": ["TrustFrameworkPolicy"]}], "termsOfUse"),
+    "refresh service with id and type": _set(
+        {"id": "https://example.org/refresh", "type": "ManualRefreshService"}, "refreshService"
+    ),
+    "refresh service without type": _set({"id": "https://example.org/refresh"}, "refreshService"),
+    "refresh service without id": _set({"type": "ManualRefreshService"}, "refreshService"),
+    "credential schema with id and type": _set(
+        [{"id": "https://example.org/schema.json", "type": "1EdTechJsonSchemaValidator2019"}],
+        "credentialSchema",
+    ),
+    "credential schema without type": _set(
+        [{"id": "https://example.org/schema.json"}], "credentialSchema"
+    ),
+    "credential schema without id": _set(
+        [{"type": "1EdTechJsonSchemaValidator2019"}], "credentialSchema"
+    ),
 }
 
 
@@ -152,6 +171,21 @@ class TestSchemaCheck:
         assert (
             "credentialSubject.identifier[0].extra: is not allowed in an IdentityObject" in problems
         )
+
+    @pytest.mark.parametrize(
+        ("case", "expected"),
+        [
+            ("terms of use without type", "termsOfUse[0].type: is required"),
+            ("refresh service without type", "refreshService.type: is required"),
+            ("refresh service without id", "refreshService.id: is required"),
+            ("credential schema without type", "credentialSchema[0].type: is required"),
+            ("credential schema without id", "credentialSchema[0].id: is required"),
+        ],
+    )
+    def test_typed_members_of_the_canonical_schema(self, case: str, expected: str) -> None:
+        document = copy.deepcopy(_credential())
+        MUTATIONS[case](document)
+        assert expected in schema_problems(document)
 
     def test_a_non_object_is_one_problem(self) -> None:
         assert schema_problems([]) == ["$: must be an object"]  # type: ignore[arg-type]

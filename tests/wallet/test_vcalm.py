@@ -12,7 +12,7 @@ import pytest
 from tests.harness import Harness
 from tests.wallet.factories import claim_links, earn_bronze
 from tests.wallet.transcript import Recorder
-from tests.wallet.wallet_client import DidKeyHolder, did_auth_presentation
+from tests.wallet.wallet_client import DidKeyHolder, did_auth_presentation, sign_presentation
 
 ORIGIN = "http://localhost:8000"
 JSON = {"Accept": "application/json"}
@@ -180,6 +180,32 @@ class TestVcapiRefusals:
             "vcapi-refusal-unsigned.md",
             "Refusal: unsigned VP",
             lambda r: did_auth_presentation(holder, challenge=None, domain=None, signed=False),
+            401,
+            "did-authentication-failed",
+        )
+
+    def test_presentation_naming_no_holder(self, harness: Harness) -> None:
+        """A valid signature alone is not enough: the credential goes to the named holder."""
+        holder = DidKeyHolder()
+
+        def anonymous(request: dict[str, Any]) -> dict[str, Any]:
+            presentation = did_auth_presentation(
+                holder, challenge=request["challenge"], domain=request["domain"], signed=False
+            )
+            del presentation["holder"]
+            return sign_presentation(
+                presentation,
+                holder,
+                suite="Ed25519Signature2020",
+                challenge=request["challenge"],
+                domain=request["domain"],
+            )
+
+        self._refusal(
+            harness,
+            "vcapi-refusal-no-holder.md",
+            "Refusal: a signed VP that names no holder",
+            anonymous,
             401,
             "did-authentication-failed",
         )

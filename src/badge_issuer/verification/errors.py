@@ -18,3 +18,8 @@ class CredentialTooLarge(PayloadTooLarge):
 class UnsupportedCredentialType(UnsupportedMediaType):
     slug = "unsupported-credential-media-type"
     title = "Unsupported credential media type"
+
+
+class ImageWorkLimit(ValidationFailed):
+    slug = "image-work-limit"
+    title = "The image costs too much to read"

@@ -24,6 +24,7 @@ from badge_issuer.verification.checks_proof import proof_method_ids
 from badge_issuer.verification.checks_status import status_list_urls
 from badge_issuer.verification.errors import (
     CredentialTooLarge,
+    ImageWorkLimit,
     NotACredential,
     UnsupportedCredentialType,
 )
@@ -48,6 +49,8 @@ from badge_issuer.verification.verify import (
 IMAGE_MEDIA_TYPES = frozenset({"image/png", "image/svg+xml"})
 # CPU one verification may spend (CONTRACT section 8: about a second per request at most).
 WORK_BUDGET_SECONDS = 0.6
+# Unbaking an uploaded image comes first and has its own share, so the two stay near a second.
+UNBAKE_BUDGET_SECONDS = 0.4
 log = structlog.get_logger(__name__)
 
 
@@ -148,7 +151,15 @@ def _verify_baked_image(
     fetch: Fetcher | None,
 ) -> VerificationReport:
     """Verify the credential baked into a PNG or SVG; the report names the image it came from."""
-    unbaked = image_service.credential_from_upload(body, content_type)
+    try:
+        with cpu_budget(UNBAKE_BUDGET_SECONDS):
+            unbaked = image_service.credential_from_upload(body, content_type)
+    except BudgetExceeded:
+        log.warning("verification.unbake_work_limit", seconds=UNBAKE_BUDGET_SECONDS)
+        raise ImageWorkLimit(
+            f"Reading the credential out of this image took more than {UNBAKE_BUDGET_SECONDS} s "
+            "of CPU; badge images are small and simple, so it is refused unread."
+        ) from None
     report = verify_submission(
         session,
         body=unbaked.credential_json.encode("utf-8"),

@@ -190,9 +190,12 @@ def post_exchange(
     if exchange.state != "active":
         raise ExchangeNotStarted("POST {} to the exchange first to get its challenge.")
     holder = didauth.authenticate_holder(
+        session,
         body["verifiablePresentation"],
         challenge=exchange.challenge,
         domain=proof_domain(settings),
+        settings=settings,
+        now=now,
     )
     credential = _issue(session, exchange, holder=holder, settings=settings, now=now)
     return {
@@ -224,5 +227,7 @@ def post_lcw_request(
     """Answer LCW's request link: a bare DID-auth VP in, the credential out."""
     exchange = _live_exchange(session, public_id, protocol=LCW, now=now)
     _lcw_domain(presentation, settings)
-    holder = didauth.authenticate_holder(presentation, challenge=exchange.challenge, domain=None)
+    holder = didauth.authenticate_holder(
+        session, presentation, challenge=exchange.challenge, domain=None, settings=settings, now=now
+    )
     return _issue(session, exchange, holder=holder, settings=settings, now=now)
