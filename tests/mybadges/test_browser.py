@@ -107,7 +107,9 @@ class TestFromTheClaimPage:
             errors.watch(page)
             page.goto(f"{site.claim_url}?lang={lang}", wait_until="load")
             _fits_the_phone(page)
-            page.screenshot(path=str(site.shots / f"my-badges-claim-page-phone-{lang}.png"), full_page=True)
+            page.screenshot(
+                path=str(site.shots / f"my-badges-claim-page-phone-{lang}.png"), full_page=True
+            )
             button = "すべてのバッジを見る" if lang == "ja" else "See all my badges"
             page.get_by_role("button", name=button).click()
             page.wait_for_url(f"{site.origin}/me?lang={lang}")
