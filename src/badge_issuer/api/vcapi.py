@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
 from badge_issuer.admin.deps import IssueAdmin
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
+from badge_issuer.kit.http import json_request_body, read_bounded_body
 from badge_issuer.problems import problem_responses
 from badge_issuer.vcapi import identities, service
 from badge_issuer.vcapi.errors import VcApiBodyTooLarge, VcApiMediaTypeUnsupported
@@ -34,15 +35,9 @@ async def read_json_body(request: Request) -> bytes:
     if media_type not in JSON_MEDIA_TYPES:
         raise VcApiMediaTypeUnsupported(f"Send application/json, not {media_type}.")
     too_large = f"A VC API request body is at most {MAX_BODY_BYTES} bytes."
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise VcApiBodyTooLarge(too_large)
-    received = bytearray()
-    async for chunk in request.stream():
-        received += chunk
-        if len(received) > MAX_BODY_BYTES:
-            raise VcApiBodyTooLarge(too_large)
-    return bytes(received)
+    return await read_bounded_body(
+        request, limit=MAX_BODY_BYTES, too_large=lambda: VcApiBodyTooLarge(too_large)
+    )
 
 
 JsonBody = Annotated[bytes, Depends(read_json_body)]
@@ -56,28 +51,8 @@ def verify_body(body: JsonBody) -> VerifyRequest:
     return service.parse_verify_request(body)
 
 
-def _inlined(schema: Any, definitions: dict[str, Any]) -> Any:
-    """Replace local `$defs` references so the schema stands alone inside an operation."""
-    if isinstance(schema, dict):
-        reference = schema.get("$ref", "")
-        if reference.startswith("#/$defs/"):
-            return _inlined(definitions[reference.removeprefix("#/$defs/")], definitions)
-        return {key: _inlined(value, definitions) for key, value in schema.items()}
-    if isinstance(schema, list):
-        return [_inlined(item, definitions) for item in schema]
-    return schema
-
-
 def verify_presentation_body(body: JsonBody) -> VerifyPresentationRequest:
     return service.parse_verify_presentation_request(body)
-
-
-def _request_body(
-    model: type[IssueRequest] | type[VerifyRequest] | type[VerifyPresentationRequest],
-) -> dict[str, Any]:
-    schema = model.model_json_schema(by_alias=True)
-    schema = _inlined(schema, schema.pop("$defs", {}))
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 
 
 @router.post(
@@ -88,7 +63,7 @@ def _request_body(
     status_code=status.HTTP_201_CREATED,
     response_model=IssueResponse,
     responses=problem_responses(400, 401, 403, 409, 413, 415, 422, 503),
-    openapi_extra=_request_body(IssueRequest),
+    openapi_extra=json_request_body(IssueRequest),
 )
 def post_credentials_issue(
     admin: IssueAdmin,
@@ -117,7 +92,7 @@ def post_credentials_issue(
     status_code=status.HTTP_200_OK,
     response_model=VerifyResponse,
     responses=problem_responses(400, 413, 415, 422),
-    openapi_extra=_request_body(VerifyRequest),
+    openapi_extra=json_request_body(VerifyRequest),
 )
 def post_credentials_verify(
     body: Annotated[VerifyRequest, Depends(verify_body)],
@@ -139,7 +114,7 @@ def post_credentials_verify(
     status_code=status.HTTP_200_OK,
     response_model=VerifyPresentationResponse,
     responses=problem_responses(400, 413, 415, 422),
-    openapi_extra=_request_body(VerifyPresentationRequest),
+    openapi_extra=json_request_body(VerifyPresentationRequest),
 )
 def post_presentations_verify(
     body: Annotated[VerifyPresentationRequest, Depends(verify_presentation_body)],

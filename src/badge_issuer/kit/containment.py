@@ -10,12 +10,11 @@ cut short), and the client gets a 500 problem when no answer had started.
 
 from __future__ import annotations
 
-import json
-
 import structlog
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from badge_issuer.kit.asgi import HttpMiddleware, send_problem
 from badge_issuer.kit.ratelimit import LogBudget, Rate
 
 log = structlog.get_logger("badge_issuer.errors")
@@ -23,17 +22,14 @@ TRACEBACKS_PER_MINUTE = 20
 DISCONNECT_LINES_PER_MINUTE = 60
 
 
-class ErrorContainmentMiddleware:
+class ErrorContainmentMiddleware(HttpMiddleware):
     def __init__(self, app: ASGIApp, *, type_base: str) -> None:
-        self.app = app
+        super().__init__(app)
         self.type_base = type_base
         self._tracebacks = LogBudget(Rate(TRACEBACKS_PER_MINUTE, 60))
         self._disconnects = LogBudget(Rate(DISCONNECT_LINES_PER_MINUTE, 60))
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def tracking_send(message: Message) -> None:
@@ -63,23 +59,15 @@ class ErrorContainmentMiddleware:
             )
 
     async def _answer_500(self, scope: Scope, send: Send) -> None:
-        body: dict[str, object] = {
-            "type": f"{self.type_base}internal-error",
-            "title": "Internal server error",
-            "status": 500,
-            "detail": "The server could not complete the request; quote the request id when "
-            "asking.",
-            "instance": scope["path"],
-        }
-        request_id = scope.get("state", {}).get("request_id")
-        headers = [(b"content-type", b"application/problem+json")]
-        if request_id:
-            body["request_id"] = request_id
-            headers.append((b"x-request-id", str(request_id).encode()))
-        payload = json.dumps(body).encode()
-        headers.append((b"content-length", str(len(payload)).encode()))
         try:
-            await send({"type": "http.response.start", "status": 500, "headers": headers})
-            await send({"type": "http.response.body", "body": payload})
+            await send_problem(
+                scope,
+                send,
+                problem_type=f"{self.type_base}internal-error",
+                title="Internal server error",
+                status=500,
+                detail="The server could not complete the request; quote the request id when "
+                "asking.",
+            )
         except OSError:
             return  # the client is gone; the error is logged already

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
-from typing import Any
 
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from badge_issuer.kit.asgi import HttpMiddleware, send_problem
+
 _CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{8,64}$")
-_PROBLEM = "application/problem+json"
 
 
-class RequestIdMiddleware:
+class RequestIdMiddleware(HttpMiddleware):
     """Bind a request id (the client's X-Request-ID if sane, else a new one) to logs and answer."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         supplied = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
         request_id = supplied if _CLIENT_REQUEST_ID.match(supplied) else uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
@@ -43,18 +36,15 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-class BodySizeLimitMiddleware:
+class BodySizeLimitMiddleware(HttpMiddleware):
     """Refuse bodies over the limit with 413 before they are read into memory."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int, type_base: str) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
         self.type_base = type_base
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
             await self._refuse(scope, send)
@@ -76,29 +66,15 @@ class BodySizeLimitMiddleware:
             await self._refuse(scope, send)
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
-        body: dict[str, Any] = {
-            "type": f"{self.type_base}payload-too-large",
-            "title": "Request body too large",
-            "status": 413,
-            "detail": f"The request body exceeds {self.max_bytes} bytes.",
-            "instance": scope["path"],
-        }
-        request_id = scope.get("state", {}).get("request_id")
-        if request_id:
-            body["request_id"] = request_id
-        payload = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", _PROBLEM.encode()),
-                    (b"content-length", str(len(payload)).encode()),
-                    (b"connection", b"close"),
-                ],
-            }
+        await send_problem(
+            scope,
+            send,
+            problem_type=f"{self.type_base}payload-too-large",
+            title="Request body too large",
+            status=413,
+            detail=f"The request body exceeds {self.max_bytes} bytes.",
+            headers=[(b"connection", b"close")],
         )
-        await send({"type": "http.response.body", "body": payload})
 
 
 class _BodyTooLarge(Exception):

@@ -9,7 +9,9 @@ public GET are answered here (204); anything else falls through to the applicati
 
 from __future__ import annotations
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from badge_issuer.kit.asgi import HttpMiddleware
 
 _PRIVATE_PREFIXES = ("/v1/admin/", "/credentials/issue", "/docs", "/redoc")
 _READ_METHODS = frozenset({"GET", "HEAD"})
@@ -21,14 +23,8 @@ def is_public_read(method: str, path: str) -> bool:
     return method in _READ_METHODS and not path.startswith(_PRIVATE_PREFIXES)
 
 
-class PublicHeadersMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class PublicHeadersMiddleware(HttpMiddleware):
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", []))
         requested = headers.get(b"access-control-request-method", b"").decode("latin-1")
         preflight = scope["method"] == "OPTIONS" and b"origin" in headers and requested

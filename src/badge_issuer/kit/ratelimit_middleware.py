@@ -14,12 +14,12 @@ keeps its own, so a global limit is the load balancer's job (README, "Limits").
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from badge_issuer.kit.asgi import send_problem
 from badge_issuer.kit.ratelimit import Rate, TokenBuckets, retry_after_seconds
 
 _WEBHOOK = re.compile(r"^/v1/providers/([^/]+)/completions/?$")
@@ -62,30 +62,15 @@ class RateLimitMiddleware:
 
     async def _refuse(self, scope: Scope, send: Send, rate: Rate, wait: float, who: str) -> None:
         retry_after = retry_after_seconds(wait)
-        body: dict[str, object] = {
-            "type": f"{self.type_base}rate-limited",
-            "title": "Too many requests",
-            "status": 429,
-            "detail": f"More than {rate.describe()} requests from {who}; "
-            f"retry after {retry_after} s.",
-            "instance": scope["path"],
-        }
-        request_id = scope.get("state", {}).get("request_id")
-        if request_id:
-            body["request_id"] = request_id
-        payload = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 429,
-                "headers": [
-                    (b"content-type", b"application/problem+json"),
-                    (b"content-length", str(len(payload)).encode()),
-                    (b"retry-after", str(retry_after).encode()),
-                ],
-            }
+        await send_problem(
+            scope,
+            send,
+            problem_type=f"{self.type_base}rate-limited",
+            title="Too many requests",
+            status=429,
+            detail=f"More than {rate.describe()} requests from {who}; retry after {retry_after} s.",
+            headers=[(b"retry-after", str(retry_after).encode())],
         )
-        await send({"type": "http.response.body", "body": payload})
 
 
 def classify(scope: Scope) -> tuple[str | None, str, str]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 
 from starlette.routing import Match
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from badge_issuer.kit.asgi import HttpMiddleware
 from badge_issuer.kit.metrics import HTTP_DURATION, HTTP_REQUESTS, WEBHOOK_DELIVERIES
 
 WEBHOOK_ROUTE = "/v1/providers/{provider_id}/completions"
@@ -15,16 +16,10 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
 _BEFORE_AUTHENTICATION = frozenset({400, 401, 404, 405, 413, 415, 429})
 
 
-class MetricsMiddleware:
+class MetricsMiddleware(HttpMiddleware):
     """Count and time each answer; label it with the route template, never the raw path."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
 
