@@ -16,11 +16,11 @@ from badge_issuer.awards.models import Award, AwardCompletion
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import verify_credential_proof
 from badge_issuer.db import create_db_engine, make_session_factory
-from badge_issuer.keys.service import local_key_resolver
 from badge_issuer.learners.models import Learner
 from badge_issuer.providers.models import Completion, WebhookDelivery
 from badge_issuer.status import service as status_service
 from badge_issuer.status.models import StatusList
+from tests.key_resolvers import local_key_resolver
 
 
 @contextmanager

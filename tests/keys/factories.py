@@ -25,6 +25,7 @@ from badge_issuer.issuers import profile
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.status.models import StatusList
+from tests.key_resolvers import local_key_resolver
 
 STATUS_LIST_SIZE = 131_072
 
@@ -154,5 +155,5 @@ def verify_with_local_keys(
     session: Session, document: dict[str, Any], *, settings: Settings
 ) -> ProofResult:
     """Verify a credential's proof, resolving keys through our own key store only."""
-    resolver = key_service.local_key_resolver(session, settings=settings)
+    resolver = local_key_resolver(session, settings=settings)
     return verify_credential_proof(document, resolver)

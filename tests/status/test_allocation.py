@@ -15,8 +15,9 @@ from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.status import service
-from badge_issuer.status.encoding import MIN_LIST_BITS, unpermute
+from badge_issuer.status.encoding import MIN_LIST_BITS
 from badge_issuer.status.models import StatusList
+from tests.status.feistel import unpermute
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 

@@ -19,8 +19,8 @@ from badge_issuer.status.encoding import (
     decode_list,
     encode_list,
     permute,
-    unpermute,
 )
+from tests.status.feistel import unpermute
 
 KEY = bytes(range(32))
 

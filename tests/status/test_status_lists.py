@@ -19,6 +19,7 @@ from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.status.encoding import MIN_LIST_BITS, bit_is_set, decode_list
 from tests.admin.factories import bearer, make_token
+from tests.key_resolvers import local_key_resolver
 from tests.verification.factories import db, make_issuer, store_award
 
 ISSUER_DID = "did:web:localhost%3A8000:issuers:sapporo"
@@ -50,7 +51,7 @@ def _revoke(app: FastAPI, client: TestClient, credential_uuid: str, reason: str 
 
 def _verify_list(app: FastAPI, settings: Settings, document: dict[str, Any]) -> bool:
     with db(app) as session:
-        resolver = key_service.local_key_resolver(session, settings=settings)
+        resolver = local_key_resolver(session, settings=settings)
         return verify_credential_proof(document, resolver).verified
 
 

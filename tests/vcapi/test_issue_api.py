@@ -15,10 +15,10 @@ from badge_issuer.audit.models import AuditEvent
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import verify_credential_proof
 from badge_issuer.issuers.didweb import issuer_did
-from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.vcapi.request import MAX_BODY_BYTES
 from tests.admin.factories import make_token
+from tests.key_resolvers import local_key_resolver
 from tests.vcapi.factories import (
     DATA_INTEGRITY_V2,
     EXAMPLES_V2,
@@ -51,7 +51,7 @@ def token(app: FastAPI) -> str:
 def _core_verifies(app: FastAPI, settings: Settings, signed: dict[str, Any]) -> bool:
     """Verify the proof with the credentials core and our own keys."""
     with db(app) as session:
-        resolver = key_service.local_key_resolver(session, settings=settings)
+        resolver = local_key_resolver(session, settings=settings)
         return verify_credential_proof(signed, resolver).verified
 
 

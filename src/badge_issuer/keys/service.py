@@ -22,13 +22,7 @@ from sqlalchemy.orm import Session
 
 from badge_issuer.audit import service as audit
 from badge_issuer.config import Settings
-from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
 from badge_issuer.credentials.proofs.signer import Signer
-from badge_issuer.credentials.proofs.verification_methods import (
-    KeyResolutionError,
-    KeyResolver,
-    VerificationMethod,
-)
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.didweb import (
     issuer_did,
@@ -326,25 +320,3 @@ def resolve_local_verification_method(
         state=state,
         revoked=state is KeyState.REVOKED,
     )
-
-
-def local_key_resolver(session: Session, *, settings: Settings) -> KeyResolver:
-    """Return a proof-suite KeyResolver over our own keys; revoked and unknown keys fail."""
-
-    def resolve(verification_method: str) -> VerificationMethod:
-        local = resolve_local_verification_method(
-            session, verification_method=verification_method, settings=settings
-        )
-        if local is None:
-            raise KeyResolutionError(f"{verification_method!r} is not a key of this service")
-        if local.revoked:
-            raise KeyResolutionError(
-                f"{verification_method!r} was revoked: it is not in its issuer's DID document"
-            )
-        return VerificationMethod(
-            id=local.verification_method,
-            controller=local.controller,
-            public_key=decode_ed25519_public_key(local.public_key_multibase),
-        )
-
-    return resolve

@@ -66,30 +66,6 @@ def permute(counter: int, *, key: bytes, size: int) -> int:
     return (left << right_bits) | right
 
 
-def unpermute(index: int, *, key: bytes, size: int) -> int:
-    """Invert `permute`: return the counter that maps to `index`."""
-    bits = _domain_bits(size)
-    if not 0 <= index < size:
-        raise ValueError(f"index {index} is outside [0, {size})")
-    # After an even number of rounds the halves have their starting widths again.
-    left_bits, right_bits = _final_widths(bits)
-    left, right = index >> right_bits, index & ((1 << right_bits) - 1)
-    for round_number in reversed(range(FEISTEL_ROUNDS)):
-        left_bits, right_bits = right_bits, left_bits
-        previous_right = left
-        previous_left = right ^ _round_value(key, round_number, previous_right, left_bits)
-        left, right = previous_left, previous_right
-    return (left << right_bits) | right
-
-
-def _final_widths(bits: int) -> tuple[int, int]:
-    """Return the (left, right) widths after all rounds of `permute`."""
-    left_bits, right_bits = bits // 2, bits - bits // 2
-    if FEISTEL_ROUNDS % 2:
-        return right_bits, left_bits
-    return left_bits, right_bits
-
-
 def build_bitstring(set_indexes: Iterable[int], *, size: int) -> bytes:
     """Return a bitstring of `size` bits (a multiple of 8) with the given indexes set to 1."""
     if size < MIN_LIST_BITS or size % 8:

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -173,23 +173,25 @@ class PrefetchedResolver:
         return self._inner.recognize_issuer(issuer_id)
 
     def resolve_key(self, verification_method: str) -> ResolvedKey:
-        known = self._keys.get(verification_method)
-        if known is None:
-            return self._inner.resolve_key(verification_method)
-        if isinstance(known, ResolutionError):
-            raise known
-        return known
+        return _recalled(self._keys, verification_method, self._inner.resolve_key)
 
     def resolve_status_list(self, url: str) -> ResolvedStatusList:
-        known = self._lists.get(url)
-        if known is None:
-            return self._inner.resolve_status_list(url)
-        if isinstance(known, ResolutionError):
-            raise known
-        return known
+        return _recalled(self._lists, url, self._inner.resolve_status_list)
 
 
 _T = TypeVar("_T")
+
+
+def _recalled(
+    known: Mapping[str, _T | ResolutionError], key: str, resolve: Callable[[str], _T]
+) -> _T:
+    """The pre-fetched answer (or its failure, raised again); what was not asked for, now."""
+    found = known.get(key)
+    if found is None:
+        return resolve(key)
+    if isinstance(found, ResolutionError):
+        raise found
+    return found
 
 
 def _attempt(resolve: Callable[[str], _T], key: str) -> _T | ResolutionError:
