@@ -217,13 +217,17 @@ def award_rows(
 def _award_columns(
     rng: random.Random, issuer: tuple[int, int, int], index: int, document_bytes: int
 ) -> tuple[Any, ...]:
-    """issuer, key, status list, index, document, issued, valid from/until, revoked."""
+    """issuer, key, status list, index, document, issued, valid from/until, revoked, learned."""
     issued = START + timedelta(seconds=rng.randrange(int((NOW - START).total_seconds())))
     expires = issued + timedelta(days=rng.randint(30, 700)) if rng.random() < 0.15 else None
     revoked = NOW - timedelta(days=1) if rng.random() < 0.03 else None
     issuer_id, key_id, list_id = issuer
     document = document_text(rng, document_bytes)
-    return (issuer_id, key_id, list_id, index, document, issued, issued, expires, revoked)
+    # Statistics count by learned_at: mostly just before issue (webhooks), a fifth imported
+    # late, up to half a year after the learning.
+    late = rng.random() < 0.2
+    learned = issued - timedelta(days=rng.randint(1, 180) if late else 0, minutes=1)
+    return (issuer_id, key_id, list_id, index, document, issued, issued, expires, revoked, learned)
 
 
 def load(engine: Engine, args: argparse.Namespace) -> None:
@@ -249,8 +253,9 @@ def load(engine: Engine, args: argparse.Namespace) -> None:
         learners = list(cursor.fetchall())
         columns = (
             "uuid, issuer_id, signing_key_id, status_list_id, status_index, document, "
-            "issued_at, valid_from, valid_until, revoked_at, learner_id, achievement_id, "
-            "skill_map_version_id, learner_region, learner_category, sequence, source"
+            "issued_at, valid_from, valid_until, revoked_at, learned_at, learner_id, "
+            "achievement_id, skill_map_version_id, learner_region, learner_category, sequence, "
+            "source"
         )
         with cursor.copy(f"COPY award ({columns}) FROM STDIN") as copy:
             for row in award_rows(args, rng, issuers, version_id, learners):
