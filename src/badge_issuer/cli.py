@@ -9,6 +9,7 @@ import typer
 
 from badge_issuer import cli_errors, kek_rotation, migrate
 from badge_issuer.admin import cli as token_cli
+from badge_issuer.awards import remap_cli
 from badge_issuer.cli_support import say
 from badge_issuer.config import get_settings
 from badge_issuer.continuity import cli as continuity_cli
@@ -24,6 +25,8 @@ app.add_typer(db_app, name="db")
 # Domain command groups: one line each.
 app.add_typer(token_cli.app, name="token")
 app.add_typer(skillmap_cli.app, name="skillmap")
+skillmap_cli.app.command("impact")(remap_cli.impact)
+skillmap_cli.app.command("apply")(remap_cli.apply)
 app.add_typer(kek_rotation.app, name="keys")
 app.add_typer(provider_cli.app, name="provider")
 app.add_typer(import_cli.app, name="import")

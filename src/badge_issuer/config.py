@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     store_emails: bool = False
     public_stats: bool = False
     stats_min_cell: Annotated[int, Field(ge=2)] = 5
+    # Names of region/category codes for statistics (YAML/JSON: {region: {code: {ja, en}},
+    # category: ...}); a skill map's `labels` section wins for codes named in both.
+    stats_labels_file: Path | None = None
     problem_type_base: str = "https://badge-issuer.example/problems/"
     max_body_bytes: Annotated[int, Field(gt=1024)] = 1_048_576
     webhook_tolerance_seconds: Annotated[int, Field(gt=0)] = 300

@@ -12,6 +12,7 @@ def metadata() -> MetaData:
     # Domain model modules are imported for their side effect of registering tables.
     import badge_issuer.admin.models
     import badge_issuer.audit.models
+    import badge_issuer.awards.apply_models
     import badge_issuer.awards.models
     import badge_issuer.images.models
     import badge_issuer.issuers.models

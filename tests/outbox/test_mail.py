@@ -167,6 +167,85 @@ class TestAwardMail:
         assert "現場での業務改善の実績" in text
 
 
+class TestWhatIsNext:
+    """The mail's "what is next": the nearest badges, the rule in words, the courses missing
+    (with the skill map's course links), in Japanese and English, text and HTML."""
+
+    def _received(self, harness: Harness, app: FastAPI, settings: Settings) -> tuple[str, str]:
+        with MailServer() as server:
+            earn_bronze(harness, LEARNER)
+            worker = dispatcher(
+                app, _with_smtp(settings, f"smtp://127.0.0.1:{server.port}"), SteppedClock()
+            )
+            assert worker.run_once() == 1
+        [received] = server.messages
+        return _parts(_parse(received.data))
+
+    def test_names_the_missing_courses_of_the_nearest_badges(
+        self, harness: Harness, app: FastAPI, settings: Settings
+    ) -> None:
+        text, html = self._received(harness, app, settings)
+        for part in (text, html):
+            ja, en = part.split("English" if part is text else '<div lang="en">', 1)
+            # Nearest first: one course to go, then two, then a badge and a course.
+            order = [
+                ja.index("ノーコード業務改善プラクティショナー", ja.index("次のバッジ")),
+                ja.index("北海道DX実践（シルバー）", ja.index("次のバッジ")),
+                ja.index("地域DXリーダー（ゴールド）", ja.index("次のバッジ")),
+            ]
+            assert order == sorted(order)
+            # The rule in words, and where the learner stands.
+            assert "「ノーコードで作る業務アプリ」を80点以上で修了" in ja
+            assert "365日以内に次の2講座をすべて修了" in ja
+            assert "[済] 「北海道DXリテラシー（ブロンズ）」を保有" in ja
+            assert "2項目のうち1項目を達成（あと1項目）" in ja
+            assert "Complete “ノーコードで作る業務アプリ” with a score of at least 80" in en
+            assert "Complete all 2 of these courses within 365 days" in en
+            assert "[done] Hold “北海道DXリテラシー（ブロンズ）”" in en
+            # The courses missing, by name and provider, with links where the map has them.
+            for words in (ja, en):
+                assert "地域企業データに基づくケーススタディ" in words
+                assert "北大MOOC" in words
+                assert "Python入門" in words
+                assert "北見ITアカデミー" in words
+                assert "地域課題解決PBL" in words
+                assert "https://kitami-it.example.jp/courses/NC201" in words
+                assert "https://mooc.hokudai.example.jp/CASE-300" in words
+                assert "https://mooc.hokudai.example.jp/CASE-310" in words
+                # Courses already done are not "missing": no link to them.
+                assert "https://manabi.example.jp/courses/DXL-101" not in words
+            assert "先に取得が必要なバッジ: 北海道DX実践（シルバー）" in ja
+            # Gold: silver's two courses and its own one.
+            assert "あと3講座の修了" in ja
+            assert "To go: 3 more courses" in en
+            assert "Badges you need first: 北海道DX実践（シルバー）" in en
+        assert '<a href="https://mooc.hokudai.example.jp/CASE-300">' in html
+
+    def test_a_learner_holding_every_badge_gets_no_next_section(
+        self, harness: Harness, app: FastAPI, settings: Settings
+    ) -> None:
+        for achievement in ("dx-case-silver", "nocode-practitioner", "regional-dx-leader-gold"):
+            response = harness.client.post(
+                "/v1/admin/credentials",
+                json={"achievement_id": achievement, "email": LEARNER, "narrative": "実務経験"},
+                headers=harness.admin,
+            )
+            assert response.status_code == 201, response.text
+        earn_bronze(harness, LEARNER)
+        with MailServer() as server:
+            worker = dispatcher(
+                app, _with_smtp(settings, f"smtp://127.0.0.1:{server.port}"), SteppedClock()
+            )
+            while worker.run_once():
+                pass
+        assert len(server.messages) == 4
+        for received in server.messages:
+            text, html = _parts(_parse(received.data))
+            for part in (text, html):
+                assert "次のバッジ" not in part
+                assert "What is next" not in part
+
+
 class TestWithoutSmtp:
     def test_development_writes_an_eml_file(
         self, harness: Harness, app: FastAPI, settings: Settings

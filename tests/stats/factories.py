@@ -18,7 +18,7 @@ from badge_issuer.keys.models import KeyState, SigningKey
 from badge_issuer.learners.models import Learner
 from badge_issuer.stats import tabulate
 from badge_issuer.stats.query import Dimension, Period, StatsQuery, Subject
-from badge_issuer.stats.table import StatsTable, Tally
+from badge_issuer.stats.table import GroupNames, StatsTable, Tally
 from badge_issuer.status.models import StatusList
 from tests.shared_data import example_path
 from tests.skillmap.factories import store_skill_map
@@ -65,6 +65,7 @@ class AwardFactory:
         achievement_id: str,
         *,
         issued_at: datetime,
+        learned_at: datetime | None = None,
         issuer: str = "default",
         valid_until: datetime | None = None,
         revoked_at: datetime | None = None,
@@ -86,6 +87,7 @@ class AwardFactory:
             status_index=rows.status_list.allocated,
             document="{}",
             issued_at=issued_at,
+            learned_at=learned_at or issued_at,
             valid_from=issued_at,
             valid_until=valid_until,
             learner_region=learner.region if region == _UNSET and learner else _set(region),
@@ -149,8 +151,9 @@ def make_table(
     totals: list[Tally] | None = None,
     min_cell: int = 5,
     names: dict[str, str] | None = None,
+    group_names: GroupNames | None = None,
 ) -> StatsTable:
-    """A finished table from raw counts, through the real ordering and suppression."""
+    """A finished table from raw counts, through the real ordering, suppression and rounding."""
     query = StatsQuery(subject, group_by=group_by, period=period)
     periods = tuple(sorted({c.period for c in cells if c.period is not None}))
     return tabulate.assemble(
@@ -161,4 +164,5 @@ def make_table(
         periods=periods,
         cells=cells,
         totals=totals or [],
+        group_names=group_names,
     )

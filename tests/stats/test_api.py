@@ -6,8 +6,6 @@ import csv
 import io
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from itertools import product
-from typing import Any
 
 import defusedxml.ElementTree as safe_xml
 import pytest
@@ -143,11 +141,9 @@ class TestFormats:
         assert counting["excludes"] == ["revoked credentials", "expired credentials"]
         assert counting["min_cell"] == 5
         assert "revoked and expired credentials are not counted" in counting["notes"][0]
-        assert {c["key"]: c["learners"] for c in body["cells"]} == {
-            BRONZE: 44,
-            SILVER: 15,
-            GOLD: None,
-        }
+        published = {c["key"]: c["learners"] for c in body["cells"]}
+        assert published[BRONZE] in _rounded(44)
+        assert (published[SILVER], published[GOLD]) == (15, None)
 
     def test_skills_say_they_come_from_the_current_skill_map(
         self, client: TestClient, stats_headers: dict[str, str]
@@ -157,7 +153,7 @@ class TestFormats:
         assert any("current skill map" in note for note in body["counting"]["notes"])
         cells = {c["label"]: c["learners"] for c in body["cells"]}
         # Silver holders here hold no bronze: data-utilisation counts both groups once each.
-        assert cells["データ活用"] == 44 + 15
+        assert cells["データ活用"] in _rounded(44 + 15)
         assert cells["Pythonプログラミング"] == 15
 
     @pytest.mark.parametrize(
@@ -201,26 +197,10 @@ class TestFormats:
         assert response.headers["vary"] == "Accept, Authorization"
 
 
-def _equations(body: dict[str, Any]) -> list[tuple[int | None, list[int | None]]]:
-    """Every (total, its cells) relation an answer publishes."""
-    cells_of: dict[tuple[str, str | None], list[int | None]] = {}
-    for cell in body["cells"]:
-        cells_of.setdefault((cell["key"], cell["period"]), []).append(cell["learners"])
-    return [(t["learners"], cells_of.get((t["key"], t["period"]), [])) for t in body["totals"]]
-
-
-def _pinned(total: int | None, shown: list[int | None]) -> list[int]:
-    """Suppressed cells whose value subtraction pins down (listed cells hold at least one)."""
-    hidden = [i for i, n in enumerate(shown) if n is None]
-    if total is None or not hidden:
-        return []
-    remainder = total - sum(n for n in shown if n is not None)
-    options: dict[int, set[int]] = {i: set() for i in hidden}
-    for values in product(range(1, remainder + 1), repeat=len(hidden)):
-        if sum(values) == remainder:
-            for i, value in zip(hidden, values, strict=True):
-                options[i].add(value)
-    return [i for i, found in options.items() if len(found) == 1]
+def _rounded(count: int) -> set[int]:
+    """What a count may be published as: rounded to a multiple of min_cell (5), down or up."""
+    low = count - count % 5
+    return {count} if count % 5 == 0 else {low, low + 5}
 
 
 @pytest.mark.usefixtures("seeded")
@@ -236,16 +216,16 @@ class TestSubtractionAttack:
         ],
     )
     @pytest.mark.parametrize("subject", ["achievements", "skills"])
-    def test_no_suppressed_cell_can_be_recovered_from_the_answer(
+    def test_every_published_figure_is_a_rounded_count_of_at_least_min_cell(
         self, client: TestClient, stats_headers: dict[str, str], subject: str, query: str
     ) -> None:
+        # The attack combining every figure of many requests is in test_differencing.py.
         body = client.get(f"/v1/stats/{subject}?{query}", headers=stats_headers).json()
         assert body["cells"], "the attack needs something to attack"
         for cell in [*body["cells"], *body["totals"]]:
             assert cell["learners"] is None or cell["learners"] >= 5
+            assert cell["learners"] is None or cell["learners"] % 5 == 0
             assert (cell["learners"] is None) == cell["suppressed"]
-        for total, shown in _equations(body):
-            assert _pinned(total, shown) == [], (subject, query, total, shown)
 
     def test_the_csv_and_the_chart_publish_nothing_more_than_the_json(
         self, client: TestClient, stats_headers: dict[str, str]
@@ -279,7 +259,9 @@ class TestSubtractionAttack:
             "01-kitami": None,
             "02-sapporo": None,
             "03-hakodate": None,
-            "04-obihiro": 7,
+            "04-obihiro": silver["04-obihiro"],
         }
+        assert silver["04-obihiro"] in _rounded(7)
         totals = {t["key"]: t["learners"] for t in body["totals"]}
-        assert totals == {BRONZE: 44, SILVER: 15, GOLD: None}
+        assert totals[BRONZE] in _rounded(44)
+        assert (totals[SILVER], totals[GOLD]) == (15, None)

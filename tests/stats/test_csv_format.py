@@ -7,7 +7,7 @@ import io
 
 from badge_issuer.stats.csv_format import render_csv
 from badge_issuer.stats.query import Dimension, Period
-from badge_issuer.stats.table import Tally
+from badge_issuer.stats.table import GroupLabel, Tally
 from tests.stats.factories import make_table
 
 BRONZE = "北海道DXリテラシー（ブロンズ）"
@@ -25,22 +25,23 @@ class TestRenderCsv:
 
     def test_parses_back_with_cells_then_totals(self) -> None:
         cells = [
-            Tally("bronze", ("01-kitami",), "2026-04", 12),
+            Tally("bronze", ("01-kitami",), "2026-04", 15),
             Tally("bronze", ("02-sapporo",), "2026-04", 3),
-            Tally("bronze", (None,), "2026-04", 6),
+            Tally("bronze", (None,), "2026-04", 7),
         ]
         table = make_table(
             cells,
             group_by=(Dimension.REGION,),
             period=Period.MONTH,
-            totals=[Tally("bronze", (), "2026-04", 21)],
+            totals=[Tally("bronze", (), "2026-04", 25)],
             names={"bronze": BRONZE},
+            group_names={"region": {"01-kitami": GroupLabel("北見", "Kitami")}},
         )
         assert _rows(render_csv(table)) == [
-            _row("cell", "01-kitami", "12", "false"),
+            _row("cell", "01-kitami", "15", "false", ja="北見", en="Kitami"),
             _row("cell", "02-sapporo", "", "true"),
             _row("cell", "", "", "true"),
-            _row("total", "", "21", "false"),
+            _row("total", "", "25", "false"),
         ]
 
     def test_defuses_values_a_spreadsheet_would_run(self) -> None:
@@ -49,12 +50,16 @@ class TestRenderCsv:
         assert _rows(render_csv(table))[0]["region"] == '\'=HYPERLINK("http://x")'
 
 
-def _row(kind: str, region: str, learners: str, suppressed: str) -> dict[str, str]:
+def _row(
+    kind: str, region: str, learners: str, suppressed: str, ja: str = "", en: str = ""
+) -> dict[str, str]:
     return {
         "kind": kind,
         "key": "bronze",
         "label": BRONZE,
         "region": region,
+        "region_ja": ja,
+        "region_en": en,
         "period": "2026-04",
         "learners": learners,
         "suppressed": suppressed,

@@ -20,8 +20,8 @@ def _spec(keys: dict[str, list[str]], **changes: object) -> repository.HolderQue
         "keys": keys,
         "group_by": (Dimension.REGION,),
         "period": Period.MONTH,
-        "issued_from": None,
-        "issued_before": None,
+        "learned_from": None,
+        "learned_before": None,
         "as_of": NOW,
         **changes,
     }

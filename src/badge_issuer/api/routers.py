@@ -6,7 +6,16 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from badge_issuer.api import audit, catalog, claims, health, oid4vci, skillmap, wallet
+from badge_issuer.api import (
+    audit,
+    catalog,
+    claims,
+    health,
+    oid4vci,
+    skillmap,
+    skillmap_apply,
+    wallet,
+)
 from badge_issuer.api import completions as completions_api
 from badge_issuer.api import credentials_admin as credentials_admin_api
 from badge_issuer.api import credentials_public as credentials_public_api
@@ -14,6 +23,7 @@ from badge_issuer.api import deliveries as deliveries_api
 from badge_issuer.api import images as images_api
 from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
+from badge_issuer.api import learners as learners_api
 from badge_issuer.api import metrics as metrics_api
 from badge_issuer.api import mybadges as mybadges_api
 from badge_issuer.api import pages as pages_api
@@ -27,6 +37,7 @@ ALL: list[APIRouter] = [
     health.router,
     audit.router,
     skillmap.router,
+    skillmap_apply.router,
     catalog.router,
     images_api.router,
     issuers_api.admin_router,
@@ -37,6 +48,7 @@ ALL: list[APIRouter] = [
     deliveries_api.router,
     completions_api.admin_router,
     credentials_admin_api.router,
+    learners_api.router,
     claims.router,
     wallet.router,
     oid4vci.router,
@@ -58,6 +70,11 @@ TAGS: list[dict[str, Any]] = [
         "name": "admin: credentials",
         "description": "Issued credentials, direct awards and learner progress "
         "(scope `credentials`).",
+    },
+    {
+        "name": "learners",
+        "description": "A learner's badges and the courses still missing for the others "
+        "(scope `providers`).",
     },
     {"name": "health", "description": "Liveness and readiness probes."},
     {

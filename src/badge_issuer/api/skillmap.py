@@ -9,12 +9,15 @@ from fastapi import APIRouter, Query, Request, status
 from badge_issuer.admin.deps import SkillMapAdmin
 from badge_issuer.api.deps import NowDep, SessionDep
 from badge_issuer.audit import service as audit
+from badge_issuer.awards import remap
 from badge_issuer.problems import UnsupportedMediaType, problem_responses
 from badge_issuer.skillmap import repository, service
 from badge_issuer.skillmap.errors import NoSkillMap
+from badge_issuer.skillmap.rulebook import compile_rules
 from badge_issuer.skillmap.schemas import (
-    SkillMapCheckResult,
+    SkillMapCheckedRead,
     SkillMapIssue,
+    SkillMapLoadedRead,
     SkillMapRead,
     SkillMapVersionRead,
 )
@@ -43,8 +46,11 @@ def _format(request: Request) -> SourceFormat:
     raise UnsupportedMediaType("Send the skill map as application/json or application/yaml.")
 
 
-def _result(checked: Any) -> SkillMapCheckResult:
-    return SkillMapCheckResult(
+_IMPACT = "Report which learners would newly earn which badges (nothing is issued)."
+
+
+def _result(checked: Any) -> SkillMapCheckedRead:
+    return SkillMapCheckedRead(
         ok=checked.ok,
         errors=[SkillMapIssue(pointer=e.path, message=e.message) for e in checked.errors],
         content_hash=checked.content_hash,
@@ -77,7 +83,7 @@ def list_skill_map_versions(
 
 @router.put(
     "",
-    response_model=SkillMapRead,
+    response_model=SkillMapLoadedRead,
     status_code=status.HTTP_201_CREATED,
     responses=problem_responses(401, 403, 413, 415, 422),
     openapi_extra=_BODY,
@@ -88,8 +94,12 @@ async def put_skill_map(
     admin: SkillMapAdmin,
     now: NowDep,
     allow_unknown_providers: bool = False,
-) -> SkillMapRead:
-    """Validate and store a new skill map version, which becomes current."""
+    impact: Annotated[bool, Query(description=_IMPACT)] = True,
+) -> SkillMapLoadedRead:
+    """Validate and store a new skill map version, which becomes current.
+
+    The answer reports which existing learners the new version would newly award (`impact`);
+    nothing is issued until `POST /v1/admin/skill-map/versions/{version_id}/apply`."""
     fmt = _format(request)
     body = await request.body()
     checked = service.check(
@@ -111,12 +121,16 @@ async def put_skill_map(
         now=now,
         details={"content_hash": version.content_hash, "label": version.label},
     )
-    return SkillMapRead.model_validate(version)
+    loaded = SkillMapLoadedRead.model_validate(version)
+    if impact and checked.skill_map is not None:
+        report = remap.impact(session, book=compile_rules(checked.skill_map), now=now)
+        loaded.impact = remap.impact_read(report)
+    return loaded
 
 
 @router.post(
     "/check",
-    response_model=SkillMapCheckResult,
+    response_model=SkillMapCheckedRead,
     responses=problem_responses(401, 403, 413, 415),
     openapi_extra=_BODY,
 )
@@ -124,13 +138,19 @@ async def check_skill_map(
     request: Request,
     session: SessionDep,
     _admin: SkillMapAdmin,
+    now: NowDep,
     allow_unknown_providers: bool = False,
-) -> SkillMapCheckResult:
-    """Validate a skill map without storing it; every error names its path."""
+    impact: Annotated[bool, Query(description=_IMPACT)] = True,
+) -> SkillMapCheckedRead:
+    """Validate a skill map without storing it; every error names its path. A valid map also
+    gets its impact: the existing learners it would newly award (nothing is issued)."""
     fmt = _format(request)
     body = await request.body()
-    return _result(
-        service.check(
-            session, source=body, fmt=fmt, allow_unknown_providers=allow_unknown_providers
-        )
+    checked = service.check(
+        session, source=body, fmt=fmt, allow_unknown_providers=allow_unknown_providers
     )
+    result = _result(checked)
+    if impact and checked.ok and checked.skill_map is not None:
+        report = remap.impact(session, book=compile_rules(checked.skill_map), now=now)
+        result.impact = remap.impact_read(report)
+    return result

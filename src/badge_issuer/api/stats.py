@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
@@ -31,17 +33,22 @@ _bearer = HTTPBearer(
 
 DESCRIPTION = """Distinct learners holding each {subject}, counted among credentials valid now
 (revoked and expired ones never count), optionally grouped by `region`, `category` and `issuer`
-(repeat `group_by`) and split by `period`: learners newly awarded in each period, or with
-`cumulative=true` learners holding it at each period's end. `from` and `to` are inclusive days
-in Japan time.{skills}
+(repeat `group_by`) and split by `period`: learners who earned it in each period, or with
+`cumulative=true` learners holding it at each period's end. A credential counts at the date of
+the latest completion that earned it (direct awards: their award date), not its issue date.
+`from` and `to` are inclusive days in Japan time. Region and category codes carry their names
+(`group_labels`, ja/en) from the skill map's `labels` or BADGE_ISSUER_STATS_LABELS_FILE.{skills}
 
 **Privacy.** No answer holds an individual's data. Cells with fewer than
 `BADGE_ISSUER_STATS_MIN_CELL` (default 5) learners are suppressed (`learners: null`,
 `suppressed: true`). Grouped answers also give a total per {subject} and period; wherever a
 total minus its published cells would reveal a suppressed cell (only one suppressed cell in it,
 or suppressed cells that could only hold one learner each), the smallest other cells, or the
-total, are suppressed too. Differences between separate requests (e.g. overlapping date ranges)
-are not protected: for open data, publish fixed tables.
+total, are suppressed too. Every published number is then rounded to a multiple of the minimum
+cell, up or down at random with a draw fixed by the set of learners counted (cell-key
+perturbation, as the ABS TableBuilder and the UK 2021 Census): the same learners give the same
+number in every request, grouping and period, so differencing groupings, periods or repeated
+queries leaves an interval of about twice the minimum cell, never a small group's count.
 
 **Formats.** JSON by default; `text/csv` or `image/svg+xml` (a chart to embed, Japanese
 labels) with `?format=csv|svg` or the Accept header. The CSV is UTF-8 with a byte-order mark:
@@ -161,10 +168,21 @@ def _answer(
         date_to=parameters.date_to,
     )
     table = service.holder_statistics(
-        session, query=query, as_of=now, min_cell=settings.stats_min_cell
+        session,
+        query=query,
+        as_of=now,
+        min_cell=settings.stats_min_cell,
+        cell_secret=_cell_secret(settings),
+        labels_file=settings.stats_labels_file,
     )
     output = choose_format(parameters.output, request.headers.get("accept"))
     return _render(table, output, public=settings.public_stats)
+
+
+def _cell_secret(settings: SettingsDep) -> bytes:
+    """The perturbation secret, derived from (never equal to) the learner hash secret."""
+    secret = settings.learner_hash_secret.get_secret_value().encode("utf-8")
+    return hmac.new(secret, b"statistics cell key", hashlib.sha256).digest()
 
 
 def _render(table: StatsTable, output: OutputFormat, *, public: bool) -> Response:

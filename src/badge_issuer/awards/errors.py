@@ -18,3 +18,13 @@ class AchievementUnknown(ValidationFailed):
 class AlreadyAwarded(Conflict):
     slug = "already-awarded"
     title = "The learner already holds this achievement"
+
+
+class ApplyNotCurrent(Conflict):
+    slug = "skill-map-version-not-current"
+    title = "Only the current skill map version can be applied"
+
+
+class ApplyRunNotFound(NotFound):
+    slug = "apply-run-not-found"
+    title = "Apply run not found"

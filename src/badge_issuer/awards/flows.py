@@ -16,7 +16,7 @@ from badge_issuer.config import Settings
 from badge_issuer.learners.models import Learner
 from badge_issuer.providers import repository as provider_repository
 from badge_issuer.providers.models import Completion
-from badge_issuer.skillmap import rules
+from badge_issuer.skillmap import progress, rules
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.service import CurrentSkillMap
 
@@ -41,7 +41,7 @@ class AwardOutcome:
     progress: list[ProgressRef]
 
 
-def _rule_completions(completions: Sequence[Completion]) -> list[rules.CompletedCourse]:
+def rule_completions(completions: Sequence[Completion]) -> list[rules.CompletedCourse]:
     return [
         rules.CompletedCourse(
             completion_id=str(c.id),
@@ -54,7 +54,7 @@ def _rule_completions(completions: Sequence[Completion]) -> list[rules.Completed
     ]
 
 
-def _standing(awards: Sequence[Award], now: datetime) -> tuple[set[str], set[str]]:
+def standing(awards: Sequence[Award], now: datetime) -> tuple[set[str], set[str]]:
     """Achievements the learner holds (valid), and those blocked by a revocation."""
     held: set[str] = set()
     blocked: set[str] = set()
@@ -64,6 +64,18 @@ def _standing(awards: Sequence[Award], now: datetime) -> tuple[set[str], set[str
         (blocked if award.revoked_at is not None else held).add(award.achievement_id)
     # A revocation is an admin decision: never re-award automatically over it.
     return held, blocked - held
+
+
+def _learned_at(awards: Sequence[Award], now: datetime) -> dict[str, datetime]:
+    return {
+        a.achievement_id: a.learned_at
+        for a in awards
+        if a.revoked_at is None and (a.valid_until is None or a.valid_until > now)
+    }
+
+
+def _latest(moments: Sequence[datetime | None]) -> datetime | None:
+    return max((m for m in moments if m is not None), default=None)
 
 
 def _evidence(
@@ -98,10 +110,12 @@ def evaluate_learner(
     if current is None:
         return AwardOutcome(awards=[], progress=[])
     completions = provider_repository.completions_of_learner(session, learner.id)
-    held, blocked = _standing(repository.for_learner(session, learner.id), now)
-    evaluation = rules.evaluate(current.rules, _rule_completions(completions), held=held)
+    held, blocked = standing(repository.for_learner(session, learner.id), now)
+    evaluation = rules.evaluate(current.rules, rule_completions(completions), held=held)
     issued: list[AwardRef] = []
     skipped = set(blocked)
+    # Learning for a stacked badge ends with its last completion or its prerequisites' own.
+    learned = _learned_at(repository.for_learner(session, learner.id), now)
     for met in evaluation.awards:  # dependency order: prerequisites come first
         achievement = current.skill_map.find_achievement(met.achievement_id)
         if achievement is None or met.achievement_id in skipped or skipped & set(met.prerequisites):
@@ -119,9 +133,13 @@ def evaluate_learner(
             score=score,
             completion_ids=completion_ids,
             source=AwardSource.RULE,
+            learned_at=_latest(
+                [met.last_completed_at, *(learned.get(p) for p in met.prerequisites)]
+            ),
         )
         award = issue(session, request=request, settings=settings, now=now)
         if award is not None:
+            learned[achievement.id] = award.learned_at
             issued.append(
                 AwardRef(achievement.id, award.uuid, credential_url(settings, award.uuid))
             )
@@ -135,10 +153,26 @@ def progress_only(session: Session, *, learner: Learner, now: datetime) -> list[
     if current is None:
         return []
     completions = provider_repository.completions_of_learner(session, learner.id)
-    held, blocked = _standing(repository.for_learner(session, learner.id), now)
-    evaluation = rules.evaluate(current.rules, _rule_completions(completions), held=held)
+    held, blocked = standing(repository.for_learner(session, learner.id), now)
+    evaluation = rules.evaluate(current.rules, rule_completions(completions), held=held)
     return [
         ProgressRef(p.achievement_id, p.met, p.required)
         for p in evaluation.progress
         if p.achievement_id not in blocked
     ]
+
+
+def explained_progress(
+    session: Session, *, learner: Learner, now: datetime
+) -> tuple[progress.AchievementProgress, ...]:
+    """The way to every achievement the learner neither holds nor meets now: the rule in words,
+    courses done and missing (see `skillmap.progress`). `progress.nearest(...)` picks the
+    closest ones."""
+    current = skillmap_service.load_current(session)
+    if current is None:
+        return ()
+    completions = provider_repository.completions_of_learner(session, learner.id)
+    held, blocked = standing(repository.for_learner(session, learner.id), now)
+    return progress.learner_progress(
+        current.rules, rule_completions(completions), held=held, blocked=blocked
+    )

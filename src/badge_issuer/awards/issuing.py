@@ -49,6 +49,8 @@ class AwardRequest:
     score: float | None
     completion_ids: Sequence[int]
     source: AwardSource
+    # The latest evidence completion (statistics count by it); None: the award time.
+    learned_at: datetime | None = None
 
 
 def credential_url(settings: Settings, credential_uuid: str) -> str:
@@ -109,6 +111,7 @@ def issue(
         status_index=allocated.index,
         document=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
         issued_at=now,
+        learned_at=request.learned_at or now,
         valid_from=now,
         valid_until=valid_until(now, request.achievement.valid_for_days),
         learner_region=request.learner.region,

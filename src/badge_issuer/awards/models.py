@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badge_issuer.db import Base
@@ -16,6 +17,11 @@ class AwardSource(StrEnum):
     DIRECT = "direct"
     API = "api"
     WALLET = "wallet"
+
+
+def _issued_at(context: DefaultExecutionContext) -> datetime:
+    issued_at: datetime = context.get_current_parameters()["issued_at"]  # type: ignore[no-untyped-call]
+    return issued_at
 
 
 class Award(Base):
@@ -39,6 +45,7 @@ class Award(Base):
             "issued_at",
             "valid_until",
             "issuer_id",
+            "learned_at",
             sqlite_where=text("revoked_at IS NULL AND learner_id IS NOT NULL"),
             postgresql_where=text("revoked_at IS NULL AND learner_id IS NOT NULL"),
         ),
@@ -59,6 +66,9 @@ class Award(Base):
     # The signed credential exactly as served (JSON text: served byte for byte).
     document: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[datetime]
+    # When the learning happened: the latest completion that earned it (statistics count by
+    # it, so completions imported late fall in their own month); direct awards: issued_at.
+    learned_at: Mapped[datetime] = mapped_column(default=_issued_at)
     valid_from: Mapped[datetime]
     valid_until: Mapped[datetime | None]
     # Snapshot of the learner's group at award time, for statistics.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -18,6 +19,15 @@ def get_by_uuid(session: Session, uuid: str) -> Award | None:
 
 def for_learner(session: Session, learner_id: int) -> Sequence[Award]:
     return session.scalars(select(Award).where(Award.learner_id == learner_id)).all()
+
+
+def for_learners(session: Session, learner_ids: Sequence[int]) -> dict[int, list[Award]]:
+    """The awards of these learners (wallet copies have no learner), by learner id."""
+    found: dict[int, list[Award]] = defaultdict(list)
+    for row in session.scalars(select(Award).where(Award.learner_id.in_(learner_ids))):
+        if row.learner_id is not None:
+            found[row.learner_id].append(row)
+    return found
 
 
 def copies_of(session: Session, award_id: int) -> Sequence[Award]:

@@ -27,7 +27,8 @@ def add(session: Session, issuer: Issuer) -> Issuer:
 
 
 def slugs_by_id(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Issuer.id, Issuer.slug)).tuples().all())
+    # Not Result.tuples(): deprecated in SQLAlchemy 2.1 (tests turn warnings into errors).
+    return {row.id: row.slug for row in session.execute(select(Issuer.id, Issuer.slug))}
 
 
 def all_issuers(session: Session) -> Sequence[Issuer]:

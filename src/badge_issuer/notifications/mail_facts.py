@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import flows
@@ -16,8 +15,15 @@ from badge_issuer.awards import repository as award_repository
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.learners.models import Learner
-from badge_issuer.outbox.mail.facts import AwardMailFacts, CompletedCourse, NextBadge
-from badge_issuer.providers.models import Completion, Provider
+from badge_issuer.outbox.mail.facts import (
+    AwardMailFacts,
+    CompletedCourse,
+    MissingCourse,
+    NextBadge,
+    RulePart,
+)
+from badge_issuer.providers import repository as provider_repository
+from badge_issuer.skillmap import progress
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.service import CurrentSkillMap
 from badge_issuer.wallet.claims import ClaimLinks, mint_claim_links
@@ -35,10 +41,9 @@ def _completions(
 ) -> tuple[CompletedCourse, ...]:
     if not ids:
         return ()
-    rows = session.scalars(
-        select(Completion).where(Completion.id.in_(ids)).order_by(Completion.completed_at)
-    ).all()
-    names = {p.id: p.name for p in session.scalars(select(Provider))}
+    found = provider_repository.completions_by_id(session, ids)
+    rows = sorted(found.values(), key=lambda c: (c.completed_at, c.id))
+    names = provider_repository.provider_names(session)
     courses = []
     for row in rows:
         course = current.skill_map.find_course(row.provider_id, row.course_id) if current else None
@@ -53,6 +58,46 @@ def _completions(
     return tuple(courses)
 
 
+def _rule_parts(requirement: progress.Requirement) -> tuple[RulePart, ...]:
+    """The rule's top-level requirements; a rule of one course or badge is its own part."""
+    parts = requirement.children or (requirement,)
+    return tuple(RulePart(met=p.met, ja=p.words.ja, en=p.words.en) for p in parts)
+
+
+def _next_badge(
+    item: progress.AchievementProgress,
+    current: CurrentSkillMap,
+    providers: dict[str, str],
+    settings: Settings,
+) -> NextBadge:
+    def badge_name(achievement_id: str) -> str:
+        found = current.skill_map.find_achievement(achievement_id)
+        return found.name if found else achievement_id
+
+    return NextBadge(
+        name=item.name,
+        url=f"{settings.public_origin}/achievements/{item.achievement_id}",
+        met=item.met,
+        required=item.required,
+        missing=tuple(
+            MissingCourse(
+                course_name=course.name,
+                provider_name=providers.get(course.provider, course.provider),
+                url=course.url,
+                min_score=f"{course.min_score:g}" if course.min_score is not None else None,
+            )
+            for course in item.missing
+        ),
+        rule_ja=item.rule.ja,
+        rule_en=item.rule.en,
+        status_ja=item.status.ja,
+        status_en=item.status.en,
+        parts=_rule_parts(item.requirement),
+        missing_badges=tuple(badge_name(a) for a in item.missing_achievements),
+        to_go=item.to_go,
+    )
+
+
 def _next_badges(
     session: Session,
     award: Award,
@@ -60,26 +105,17 @@ def _next_badges(
     settings: Settings,
     now: datetime,
 ) -> tuple[NextBadge, ...]:
+    """The nearest badges (fewest courses to go) with the rule in words and the courses missing,
+    from the same explanation as the learner's progress (`skillmap.progress`)."""
     learner = session.get(Learner, award.learner_id) if award.learner_id is not None else None
     if learner is None or current is None:
         return ()
-    progress = [p for p in flows.progress_only(session, learner=learner, now=now) if p.required]
-    # Nearest first: fewest requirements left, then the larger share done.
-    progress.sort(key=lambda p: (p.required - p.met, -p.met / p.required, p.achievement_id))
-    badges = []
-    for item in progress[:NEXT_BADGES]:
-        achievement = current.skill_map.find_achievement(item.achievement_id)
-        if achievement is None:
-            continue
-        badges.append(
-            NextBadge(
-                name=achievement.name,
-                url=f"{settings.public_origin}/achievements/{achievement.id}",
-                met=item.met,
-                required=item.required,
-            )
-        )
-    return tuple(badges)
+    explained = flows.explained_progress(session, learner=learner, now=now)
+    providers = provider_repository.provider_names(session)
+    return tuple(
+        _next_badge(item, current, providers, settings)
+        for item in progress.nearest(explained, limit=NEXT_BADGES)
+    )
 
 
 def _claim(session: Session, award: Award, settings: Settings, now: datetime) -> ClaimLinks:

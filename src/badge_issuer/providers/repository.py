@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -66,6 +67,16 @@ def completions_by_id(session: Session, ids: Sequence[int]) -> dict[int, Complet
 
 def completions_of_learner(session: Session, learner_id: int) -> Sequence[Completion]:
     return session.scalars(select(Completion).where(Completion.learner_id == learner_id)).all()
+
+
+def completions_of_learners(
+    session: Session, learner_ids: Sequence[int]
+) -> dict[int, list[Completion]]:
+    """The completions of these learners, by learner id."""
+    found: dict[int, list[Completion]] = defaultdict(list)
+    for row in session.scalars(select(Completion).where(Completion.learner_id.in_(learner_ids))):
+        found[row.learner_id].append(row)
+    return found
 
 
 def provider_names(session: Session) -> dict[str, str]:

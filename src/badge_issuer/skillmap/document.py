@@ -76,6 +76,8 @@ class Course(_Entry):
     course_id: ExternalId
     name: Text
     skills: tuple[Identifier, ...]
+    # Where a learner signs up for the course (shown with the courses still missing).
+    url: HttpUrl | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -189,6 +191,23 @@ class Achievement(AchievementHeader):
     rule: Rule
 
 
+GroupCode = Annotated[str, Strict(), Field(min_length=1, max_length=64)]
+
+
+class GroupLabel(_Entry):
+    """A region or category code as people read it (statistics show both)."""
+
+    ja: Text
+    en: Text | None = None
+
+
+class GroupLabels(_Entry):
+    """Optional names of the region and category codes providers send with learners."""
+
+    region: dict[GroupCode, GroupLabel] = Field(default_factory=dict)
+    category: dict[GroupCode, GroupLabel] = Field(default_factory=dict)
+
+
 class SkillMap(_Entry):
     """A whole skill map. Build it through `validation.load_skill_map` to get it checked."""
 
@@ -197,6 +216,7 @@ class SkillMap(_Entry):
     skills: tuple[Skill, ...]
     courses: tuple[Course, ...]
     achievements: tuple[Achievement, ...]
+    labels: GroupLabels | None = None
 
     def find_course(self, provider: str, course_id: str) -> Course | None:
         """Return the course a provider knows as course_id, or None."""

@@ -42,3 +42,7 @@ def add(session: Session, version: SkillMapVersion) -> SkillMapVersion:
 def list_versions(session: Session, *, limit: int = 100) -> Sequence[SkillMapVersion]:
     query = select(SkillMapVersion).order_by(SkillMapVersion.id.desc()).limit(limit)
     return session.scalars(query).all()
+
+
+def get(session: Session, version_id: int) -> SkillMapVersion | None:
+    return session.get(SkillMapVersion, version_id)

@@ -273,3 +273,25 @@ def evaluate(
             learner.held.add(achievement_id)
     progress.sort(key=lambda entry: book.position[entry.achievement_id])
     return Evaluation(tuple(awards), tuple(progress))
+
+
+class RuleProbe:
+    """Answers whether one compiled rule (any node of the book) is met by one learner.
+
+    For explaining progress node by node with the engine's own semantics (windows, scores,
+    held achievements), instead of a second, subtly different reading of the rules.
+    """
+
+    def __init__(
+        self, book: RuleBook, completions: Iterable[CompletedCourse], *, held: Collection[str] = ()
+    ) -> None:
+        self._learner = _Learner.index(book, completions, set(held))
+
+    def met(self, node: Node) -> bool:
+        """Whether the node is met at any time (a window must hold somewhere)."""
+        return _satisfy(node, _BEFORE_ALL, _AFTER_ALL, self._learner) is not None
+
+    def completion(self, node: CourseNode) -> CompletedCourse | None:
+        """The earliest completion of the course that reaches its min_score, or None."""
+        witness = _course(node, _BEFORE_ALL, _AFTER_ALL, self._learner)
+        return witness.completions[0] if witness is not None else None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class SkillMapVersionRead(BaseModel):
@@ -63,3 +63,64 @@ class CatalogAchievement(BaseModel):
 class Catalog(BaseModel):
     skill_map_version: str
     achievements: list[CatalogAchievement]
+
+
+class LearnerImpactRead(BaseModel):
+    """A learner who would newly earn badges (internal id: emails are not kept in clear)."""
+
+    learner_id: int
+    region: str | None
+    category: str | None
+    achievements: list[str]
+    email_on_file: bool
+
+
+class ImpactRead(BaseModel):
+    """What a skill map would change for existing learners, without issuing anything."""
+
+    learners_checked: int
+    learners_affected: int
+    learners_without_email: int = Field(
+        description="Affected learners whose email is not stored: apply can issue to them only "
+        "when their emails are given to the run; otherwise with their next completion."
+    )
+    per_achievement: dict[str, int]
+    sample: list[LearnerImpactRead]
+
+
+class SkillMapCheckedRead(SkillMapCheckResult):
+    impact: ImpactRead | None = None
+
+
+class SkillMapLoadedRead(SkillMapRead):
+    impact: ImpactRead | None = None
+
+
+class ApplyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    emails: list[Annotated[str, Field(min_length=3, max_length=320)]] = Field(
+        default=[],
+        max_length=10_000,
+        description="Addresses of learners whose email is not stored; matched by keyed hash, "
+        "used for this call only, never stored.",
+    )
+    batches: int = Field(default=10, ge=1, le=100, description="Batches of learners this call.")
+    batch_size: int = Field(default=200, ge=1, le=1000, description="Learners per batch.")
+
+
+class ApplyRunRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    skill_map_version_id: int
+    state: str
+    started_by: str
+    started_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    learners_total: int
+    learners_done: int
+    learners_awarded: int
+    credentials_issued: int
+    learners_deferred: int

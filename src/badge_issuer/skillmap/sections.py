@@ -18,6 +18,7 @@ from badge_issuer.skillmap.document import (
     AchievementHeader,
     Course,
     Framework,
+    GroupLabels,
     Skill,
     Text,
 )
@@ -29,6 +30,7 @@ EntryT = TypeVar("EntryT", bound=BaseModel)
 Indexed = list[tuple[int, EntryT]]
 
 _VERSION = TypeAdapter(Text)
+_LABELS = TypeAdapter(GroupLabels)
 _ENTRY_ADAPTERS: dict[str, TypeAdapter[Any]] = {
     "frameworks": TypeAdapter(Framework),
     "skills": TypeAdapter(Skill),
@@ -51,6 +53,7 @@ class Sections:
     """The entries that passed the schema stage, each with its index in the file."""
 
     version: str | None = None
+    labels: GroupLabels | None = None
     frameworks: Indexed[Framework] = field(default_factory=list)
     skills: Indexed[Skill] = field(default_factory=list)
     courses: Indexed[Course] = field(default_factory=list)
@@ -160,8 +163,13 @@ def parse_sections(data: Mapping[Any, Any]) -> tuple[Sections, list[SkillMapErro
     errors: list[SkillMapError] = []
     sections = Sections()
     for key in data:
-        if key != "version" and key not in SECTIONS:
+        if key not in ("version", "labels") and key not in SECTIONS:
             errors.append(SkillMapError(str(key), "unknown field"))
+    if data.get("labels") is not None:
+        try:
+            sections.labels = _LABELS.validate_python(data["labels"])
+        except ValidationError as exc:
+            errors.extend(pydantic_errors("labels", exc))
     if data.get("version") is not None:
         try:
             sections.version = _VERSION.validate_python(data["version"])

@@ -96,8 +96,16 @@ def store_version(
 def load_current(session: Session) -> CurrentSkillMap | None:
     """Return the current map, parsed and compiled (cached per version)."""
     version = repository.current(session)
-    if version is None:
-        return None
+    return None if version is None else _compiled_version(version)
+
+
+def load_version(session: Session, version_id: int) -> CurrentSkillMap | None:
+    """Return a stored version (current or not), parsed and compiled (cached), or None."""
+    version = repository.get(session, version_id)
+    return None if version is None else _compiled_version(version)
+
+
+def _compiled_version(version: SkillMapVersion) -> CurrentSkillMap:
     key = (version.id, version.content_hash)
     cached = _compiled.get(key)
     if cached is None:

@@ -69,6 +69,7 @@ def _assemble(sections: Sections, rules: dict[int, Rule]) -> SkillMap:
         skills=tuple(entry for _, entry in sections.skills),
         courses=tuple(entry for _, entry in sections.courses),
         achievements=achievements,
+        labels=sections.labels,
     )
 
 

@@ -71,7 +71,7 @@ def _rows(table: StatsTable) -> list[_Row]:
         if cell.key != current:
             current = cell.key
             rows.append(_Row(cell.label, totals.get(cell.key), heading=True))
-        rows.append(_Row(words.group_text(cell.groups), cell))
+        rows.append(_Row(words.table_group_text(table, cell.groups), cell))
     return rows
 
 

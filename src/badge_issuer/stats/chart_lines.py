@@ -61,7 +61,7 @@ def _series(table: StatsTable) -> list[Series]:
         identity = (cell.key, cell.groups)
         lines.setdefault(identity, {})[cell.period or ""] = cell
         names[identity] = cell.label + (
-            f" — {words.group_text(cell.groups)}" if cell.groups else ""
+            f" — {words.table_group_text(table, cell.groups)}" if cell.groups else ""
         )
     ranked = sorted(lines, key=lambda i: -max(published(list(lines[i].values())), default=0))
     return [(names[identity], lines[identity]) for identity in ranked]

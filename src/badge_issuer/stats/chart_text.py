@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
+from itertools import zip_longest
 
 from badge_issuer.stats import periods as calendar
 from badge_issuer.stats.query import Dimension, Period, Subject
@@ -55,8 +57,22 @@ def suppression_legend(min_cell: int) -> str:
     return f"{SUPPRESSED}: {min_cell}人未満、または合計からの逆算を防ぐため非表示"
 
 
-def group_text(groups: Groups) -> str:
-    return " / ".join(NOT_STATED if value is None else clean(value) for value in groups)
+def group_text(groups: Groups, names: Sequence[str | None] = ()) -> str:
+    """The groups of a cell, each by its Japanese name when one is defined, else its code."""
+    shown = [
+        NOT_STATED if value is None else clean(name or value)
+        for value, name in zip_longest(groups, names[: len(groups)])
+    ]
+    return " / ".join(shown)
+
+
+def table_group_text(table: StatsTable, groups: Groups) -> str:
+    """`group_text` with the table's names of region and category codes."""
+    names = []
+    for dimension, code in zip(table.group_by, groups, strict=False):
+        label = table.group_label(str(dimension), code)
+        names.append(None if label is None else label.ja)
+    return group_text(groups, names)
 
 
 def count_text(learners: int) -> str:

@@ -22,21 +22,32 @@ def render_csv(table: StatsTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     dimensions = [str(d) for d in table.group_by]
-    writer.writerow(["kind", "key", "label", *dimensions, "period", "learners", "suppressed"])
+    # Each dimension: its code, then its names (ja, en) when the skill map or labels file has them.
+    columns = [name for d in dimensions for name in (d, f"{d}_ja", f"{d}_en")]
+    writer.writerow(["kind", "key", "label", *columns, "period", "learners", "suppressed"])
     for cell in table.cells:
-        writer.writerow(_row("cell", cell, len(dimensions)))
+        writer.writerow(_row(table, "cell", cell, dimensions))
     for total in table.totals:
-        writer.writerow(_row("total", total, len(dimensions)))
+        writer.writerow(_row(table, "total", total, dimensions))
     return BOM + buffer.getvalue()
 
 
-def _row(kind: str, shown: Shown, width: int) -> list[str]:
-    groups = list(shown.groups) if shown.groups else [None] * width
+def _groups(table: StatsTable, shown: Shown, dimensions: list[str]) -> list[str]:
+    if not shown.groups:
+        return [""] * (3 * len(dimensions))
+    values: list[str] = []
+    for dimension, code in zip(dimensions, shown.groups, strict=True):
+        label = table.group_label(dimension, code)
+        values += [_text(code), _text(label and label.ja), _text(label and label.en)]
+    return values
+
+
+def _row(table: StatsTable, kind: str, shown: Shown, dimensions: list[str]) -> list[str]:
     return [
         kind,
         _text(shown.key),
         _text(shown.label),
-        *(_text(value) for value in groups),
+        *_groups(table, shown, dimensions),
         shown.period or "",
         "" if shown.learners is None else str(shown.learners),
         "true" if shown.suppressed else "false",

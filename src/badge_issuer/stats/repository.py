@@ -45,8 +45,8 @@ class HolderQuery:
     keys: Mapping[str, Sequence[str]]
     group_by: tuple[Dimension, ...]
     period: Period | None
-    issued_from: datetime | None
-    issued_before: datetime | None
+    learned_from: datetime | None  # when the learning happened (award.learned_at)
+    learned_before: datetime | None
     as_of: datetime
 
 
@@ -64,18 +64,20 @@ def achievement_ids(session: Session) -> list[str]:
 
 
 def count_holders(session: Session, spec: HolderQuery) -> list[Tally]:
-    """Count distinct learners per key, group and period of issue."""
+    """Count distinct learners per key, group and period in which the learning happened."""
     dialect = prepare_session(session)
 
     def branch(key: str, achievements: Sequence[str]) -> Select[Any]:
         groups = [_GROUP_COLUMNS[d] for d in spec.group_by]
         labels, buckets = [], []
         if spec.period is not None:
-            bucket = period_bucket(dialect, spec.period, Award.issued_at)
+            bucket = period_bucket(dialect, spec.period, Award.learned_at)
             labels, buckets = [bucket.label], [bucket.group]
         learners = func.count(Award.learner_id.distinct())
+        # Sum over distinct learners: with the count, it names the set for the cell key.
+        id_sum = func.sum(Award.learner_id.distinct())
         return (
-            select(_key(key), *groups, *labels, learners)
+            select(_key(key), *groups, *labels, learners, id_sum)
             .where(Award.achievement_id.in_(achievements), *_conditions(spec))
             .group_by(*groups, *buckets)
         )
@@ -84,7 +86,8 @@ def count_holders(session: Session, spec: HolderQuery) -> list[Tally]:
 
 
 def count_first_holdings(session: Session, spec: HolderQuery) -> list[Tally]:
-    """Count distinct learners per key, group and the period they first held it (needs a period)."""
+    """Count distinct learners per key, group and the period of their first learning (needs a
+    period)."""
     if spec.period is None:
         raise ValueError("first holdings are counted per period")
     dialect, period = prepare_session(session), spec.period
@@ -92,16 +95,20 @@ def count_first_holdings(session: Session, spec: HolderQuery) -> list[Tally]:
     def branch(key: str, achievements: Sequence[str]) -> Select[Any]:
         groups = [_GROUP_COLUMNS[d].label(f"g{i}") for i, d in enumerate(spec.group_by)]
         firsts = (
-            select(*groups, func.min(Award.issued_at).label("first_at"))
+            select(
+                *groups,
+                Award.learner_id.label("learner"),
+                func.min(Award.learned_at).label("first_at"),
+            )
             .where(Award.achievement_id.in_(achievements), *_conditions(spec))
             .group_by(*[_GROUP_COLUMNS[d] for d in spec.group_by], Award.learner_id)
             .subquery("firsts")
         )
         outer_groups = [firsts.c[f"g{i}"] for i in range(len(groups))]
         bucket = period_bucket(dialect, period, firsts.c.first_at)
-        return select(_key(key), *outer_groups, bucket.label, func.count()).group_by(
-            *outer_groups, bucket.group
-        )
+        return select(
+            _key(key), *outer_groups, bucket.label, func.count(), func.sum(firsts.c.learner)
+        ).group_by(*outer_groups, bucket.group)
 
     return _per_key(session, spec, branch)
 
@@ -114,9 +121,13 @@ def _per_key(session: Session, spec: HolderQuery, branch: Branch) -> list[Tally]
         statement = branches[0] if len(branches) == 1 else union_all(*branches)
         # An ungrouped branch answers 0 for a key nobody holds: absent cells hold no learner.
         tallies.extend(
-            _tally(row, spec, issuer_slugs) for row in session.execute(statement) if row[-1]
+            _tally(row, spec, issuer_slugs) for row in session.execute(statement) if _counted(row)
         )
     return tallies
+
+
+def _counted(row: Any) -> bool:
+    return bool(row[-2])  # rows end with (learners, sum of their ids)
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
@@ -138,10 +149,10 @@ def _conditions(spec: HolderQuery) -> list[ColumnElement[bool]]:
         *_held(),
         or_(Award.valid_until.is_(None), Award.valid_until > spec.as_of),
     ]
-    if spec.issued_from is not None:
-        conditions.append(Award.issued_at >= spec.issued_from)
-    if spec.issued_before is not None:
-        conditions.append(Award.issued_at < spec.issued_before)
+    if spec.learned_from is not None:
+        conditions.append(Award.learned_at >= spec.learned_from)
+    if spec.learned_before is not None:
+        conditions.append(Award.learned_at < spec.learned_before)
     return conditions
 
 
@@ -152,7 +163,7 @@ def _tally(row: Any, spec: HolderQuery, issuer_slugs: dict[int, str]) -> Tally:
         for i, dimension in enumerate(spec.group_by)
     )
     period = row[1 + width] if spec.period is not None else None
-    return Tally(str(row[0]), groups, period, int(row[-1]))
+    return Tally(str(row[0]), groups, period, int(row[-2]), int(row[-1] or 0))
 
 
 def _group_value(dimension: Dimension, value: Any, issuer_slugs: dict[int, str]) -> str | None:

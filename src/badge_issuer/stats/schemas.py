@@ -34,11 +34,20 @@ class StatsTotal(BaseModel):
     suppressed: bool
 
 
+class GroupLabelRead(BaseModel):
+    ja: str
+    en: str | None
+
+
 class StatsCell(StatsTotal):
     """Distinct learners of one key in one group (and period)."""
 
     groups: dict[str, str | None] = Field(
         description="Value of each grouping dimension; null means not stated."
+    )
+    group_labels: dict[str, GroupLabelRead | None] = Field(
+        description="Name of each group code (ja/en) from the skill map's `labels` or the "
+        "labels file (BADGE_ISSUER_STATS_LABELS_FILE); null when none is defined."
     )
 
 
@@ -82,7 +91,11 @@ def stats_json(table: StatsTable) -> bytes:
             "notes": counting_notes(table),
         },
         "cells": [
-            {**_total(shown), "groups": dict(zip(dimensions, shown.groups, strict=True))}
+            {
+                **_total(shown),
+                "groups": dict(zip(dimensions, shown.groups, strict=True)),
+                "group_labels": _group_labels(table, dimensions, shown),
+            }
             for shown in table.cells
         ],
         "totals": [_total(shown) for shown in table.totals],
@@ -107,8 +120,16 @@ def counting_notes(table: StatsTable) -> list[str]:
     notes.append(
         f"Cells with fewer than {table.min_cell} learners are suppressed (learners null, "
         "suppressed true). Where a total would let a suppressed cell be found by subtraction, "
-        "the smallest other cells of that total, or the total itself, are suppressed too. "
-        "Comparing different requests (such as overlapping date ranges) is not protected."
+        "the smallest other cells of that total, or the total itself, are suppressed too."
+    )
+    notes.append(
+        f"Every published number is rounded to a multiple of {table.min_cell}, up or down at "
+        "random with the chance of its distance (unbiased), the draw fixed by the set of "
+        "learners counted (cell-key perturbation, as the ABS TableBuilder and the UK 2021 "
+        "Census publish flexible tables). The same learners always give the same number in "
+        "any request, grouping or period, so repeating or re-slicing a query reveals nothing "
+        "new; sums of cells differ from totals by the rounding. A published n means a count "
+        f"between n - {table.min_cell - 1} and n + {table.min_cell - 1}."
     )
     return notes
 
@@ -127,13 +148,38 @@ def _period_note(table: StatsTable) -> str:
     if table.cumulative and table.period:
         return (
             "Cumulative: each period counts learners holding a credential (valid at as_of) "
-            "issued by the end of that period; `from` only chooses the first period shown."
+            "whose learning was done by the end of that period; `from` only chooses the first "
+            "period shown."
         )
     if table.cumulative:
-        return "Cumulative: learners holding a credential (valid at as_of) issued up to `to`."
+        return (
+            "Cumulative: learners holding a credential (valid at as_of) whose learning was "
+            f"done up to `to`. {_LEARNED}"
+        )
     if table.period:
-        return "Each period counts learners whose credential was issued in it (Japan time)."
-    return "Counts learners whose credential was issued between `from` and `to` (inclusive days)."
+        return f"Each period counts learners whose learning was done in it (Japan time). {_LEARNED}"
+    return (
+        "Counts learners whose learning was done between `from` and `to` (inclusive days). "
+        + _LEARNED
+    )
+
+
+_LEARNED = (
+    "A credential counts at the date of the latest completion that earned it (for a stacked "
+    "badge, the latest of its own completions and its prerequisites'), not when it was issued: "
+    "completions imported late fall in their own month. Direct awards count at their award "
+    "date."
+)
+
+
+def _group_labels(
+    table: StatsTable, dimensions: list[str], shown: Shown
+) -> dict[str, dict[str, str | None] | None]:
+    labels: dict[str, dict[str, str | None] | None] = {}
+    for dimension, code in zip(dimensions, shown.groups, strict=True):
+        label = table.group_label(dimension, code)
+        labels[dimension] = None if label is None else {"ja": label.ja, "en": label.en}
+    return labels
 
 
 def _total(shown: Shown) -> dict[str, object]:

@@ -5,29 +5,48 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import partial
+from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from badge_issuer.skillmap import service as skillmap_service
+from badge_issuer.stats import labels as group_labels
 from badge_issuer.stats import periods as calendar
 from badge_issuer.stats import repository, tabulate
 from badge_issuer.stats.errors import StatsTooLarge
 from badge_issuer.stats.query import StatsQuery, Subject
-from badge_issuer.stats.table import StatsTable, Tally
+from badge_issuer.stats.table import GroupNames, StatsTable, Tally
 
 # A spreadsheet or chart beyond this is unreadable, and the cost grows with it.
 MAX_CELLS = 50_000
+DEFAULT_CELL_SECRET = tabulate.DEFAULT_CELL_SECRET
 
 
 def holder_statistics(
-    session: Session, *, query: StatsQuery, as_of: datetime, min_cell: int
+    session: Session,
+    *,
+    query: StatsQuery,
+    as_of: datetime,
+    min_cell: int,
+    cell_secret: bytes = DEFAULT_CELL_SECRET,
+    labels_file: Path | None = None,
 ) -> StatsTable:
-    """Count distinct learners holding valid credentials, grouped, suppressed and labelled."""
+    """Count distinct learners holding valid credentials, grouped, suppressed, rounded by cell
+    key and labelled. Awards count in the period their learning happened (`learned_at`)."""
     labels, keys = _catalog(session, query.subject)
+    names = _group_names(session, labels_file)
+    assemble = partial(
+        tabulate.assemble,
+        query,
+        as_of=as_of,
+        min_cell=min_cell,
+        labels=labels,
+        cell_secret=cell_secret,
+        group_names=names,
+    )
     if not keys:
-        return tabulate.assemble(
-            query, as_of=as_of, min_cell=min_cell, labels=labels, periods=(), cells=[], totals=[]
-        )
+        return assemble(periods=(), cells=[], totals=[])
     spec = _holder_query(query, keys, as_of)
     if query.cumulative and query.period is not None:
         first_cells = repository.count_first_holdings(session, spec)
@@ -42,15 +61,13 @@ def holder_statistics(
         totals = (
             repository.count_holders(session, replace(spec, group_by=())) if query.group_by else []
         )
-    return tabulate.assemble(
-        query,
-        as_of=as_of,
-        min_cell=min_cell,
-        labels=labels,
-        periods=periods,
-        cells=cells,
-        totals=totals,
-    )
+    return assemble(periods=periods, cells=cells, totals=totals)
+
+
+def _group_names(session: Session, labels_file: Path | None) -> GroupNames:
+    current = skillmap_service.load_current(session)
+    from_file = group_labels.from_file(labels_file) if labels_file is not None else {}
+    return group_labels.merged(from_file, None if current is None else current.skill_map.labels)
 
 
 def _catalog(session: Session, subject: Subject) -> tuple[tabulate.Labels, dict[str, list[str]]]:
@@ -86,8 +103,8 @@ def _holder_query(
         keys=keys,
         group_by=query.group_by,
         period=query.period,
-        issued_from=None if starts is None else calendar.start_of_day(starts),
-        issued_before=_day_after(query.date_to),
+        learned_from=None if starts is None else calendar.start_of_day(starts),
+        learned_before=_day_after(query.date_to),
         as_of=as_of,
     )
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
 from badge_issuer.stats.query import Dimension, Period, Subject
 
 Groups = tuple[str | None, ...]
+
+
+class GroupLabel(NamedTuple):
+    """A region or category code as people read it."""
+
+    ja: str
+    en: str | None
+
+
+# dimension ("region", "category") -> code -> label
+GroupNames = Mapping[str, Mapping[str, GroupLabel]]
 
 
 class Tally(NamedTuple):
@@ -22,6 +34,9 @@ class Tally(NamedTuple):
     groups: Groups
     period: str | None
     learners: int
+    # Sum of the counted learners' record ids: with `learners`, it identifies the set of
+    # learners for the cell key of perturbation (never published).
+    id_sum: int = 0
 
 
 class Shown(NamedTuple):
@@ -51,3 +66,8 @@ class StatsTable:
     periods: tuple[str, ...]
     cells: tuple[Shown, ...]
     totals: tuple[Shown, ...]
+    group_names: GroupNames = field(default_factory=dict)
+
+    def group_label(self, dimension: str, code: str | None) -> GroupLabel | None:
+        """The name of a group code, when the skill map or the labels file gives one."""
+        return None if code is None else self.group_names.get(dimension, {}).get(code)

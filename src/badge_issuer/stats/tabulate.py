@@ -7,9 +7,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from badge_issuer.stats import suppression
+from badge_issuer.stats import perturbation, suppression
 from badge_issuer.stats.query import StatsQuery
-from badge_issuer.stats.table import Groups, Shown, StatsTable, Tally
+from badge_issuer.stats.table import GroupNames, Groups, Shown, StatsTable, Tally
+
+# Tests and benchmarks; the API derives the secret from the learner hash secret.
+DEFAULT_CELL_SECRET = b"badge-issuer statistics cell key"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,19 +31,22 @@ def cumulate(first_holdings: Sequence[Tally], periods: Sequence[str]) -> list[Ta
     """
     if not periods:
         return []
-    series: dict[tuple[str, Groups], dict[str, int]] = defaultdict(dict)
+    series: dict[tuple[str, Groups], dict[str, tuple[int, int]]] = defaultdict(dict)
     for row in first_holdings:
         if row.period is None:
             raise ValueError("cumulative counts need a period on every row")
         by_period = series[(row.key, row.groups)]
-        by_period[row.period] = by_period.get(row.period, 0) + row.learners
+        learners, id_sum = by_period.get(row.period, (0, 0))
+        by_period[row.period] = (learners + row.learners, id_sum + row.id_sum)
     result: list[Tally] = []
     for (key, groups), by_period in series.items():
-        running = sum(n for period, n in by_period.items() if period < periods[0])
+        earlier = [n for period, n in by_period.items() if period < periods[0]]
+        running, running_ids = sum(n for n, _ in earlier), sum(i for _, i in earlier)
         for period in periods:
-            running += by_period.get(period, 0)
+            learners, id_sum = by_period.get(period, (0, 0))
+            running, running_ids = running + learners, running_ids + id_sum
             if running:
-                result.append(Tally(key, groups, period, running))
+                result.append(Tally(key, groups, period, running, running_ids))
     return result
 
 
@@ -53,11 +59,15 @@ def assemble(
     periods: tuple[str, ...],
     cells: Sequence[Tally],
     totals: Sequence[Tally],
+    cell_secret: bytes = DEFAULT_CELL_SECRET,
+    group_names: GroupNames | None = None,
 ) -> StatsTable:
-    """Order cells and totals, apply suppression and attach the names of keys."""
+    """Order cells and totals, suppress, round every published count by its cell key
+    (`perturbation`), and attach the names of keys and group codes."""
     ordered_cells = sorted(cells, key=_order(labels))
     ordered_totals = sorted(totals, key=_order(labels))
     hidden, hidden_totals = suppression.publish(ordered_cells, ordered_totals, min_cell=min_cell)
+    publish = _rounding(cell_secret, min_cell)
     return StatsTable(
         subject=query.subject,
         group_by=query.group_by,
@@ -69,9 +79,18 @@ def assemble(
         min_cell=min_cell,
         skill_map_version=labels.skill_map_version,
         periods=periods,
-        cells=_shown(ordered_cells, hidden, labels),
-        totals=_shown(ordered_totals, hidden_totals, labels),
+        cells=_shown(ordered_cells, hidden, labels, publish),
+        totals=_shown(ordered_totals, hidden_totals, labels, publish),
+        group_names=group_names or {},
     )
+
+
+def _rounding(secret: bytes, base: int) -> Callable[[Tally], int]:
+    def publish(tally: Tally) -> int:
+        draw = perturbation.cell_draw(secret, tally.key, tally.learners, tally.id_sum)
+        return perturbation.round_randomly(tally.learners, base, draw)
+
+    return publish
 
 
 def _order(labels: Labels) -> Callable[[Tally], tuple[object, ...]]:
@@ -85,14 +104,19 @@ def _order(labels: Labels) -> Callable[[Tally], tuple[object, ...]]:
     return sort_key
 
 
-def _shown(tallies: Sequence[Tally], hidden: frozenset[int], labels: Labels) -> tuple[Shown, ...]:
+def _shown(
+    tallies: Sequence[Tally],
+    hidden: frozenset[int],
+    labels: Labels,
+    publish: Callable[[Tally], int],
+) -> tuple[Shown, ...]:
     return tuple(
         Shown(
             key=tally.key,
             label=labels.names.get(tally.key, tally.key),
             groups=tally.groups,
             period=tally.period,
-            learners=None if index in hidden else tally.learners,
+            learners=None if index in hidden else publish(tally),
             suppressed=index in hidden,
         )
         for index, tally in enumerate(tallies)

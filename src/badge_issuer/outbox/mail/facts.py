@@ -17,7 +17,17 @@ class CompletedCourse:
 class MissingCourse:
     course_name: str
     provider_name: str
-    url: str | None = None
+    url: str | None = None  # the course page, when the skill map gives one
+    min_score: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RulePart:
+    """One requirement of a badge's rule, in words, and whether the learner meets it."""
+
+    met: bool
+    ja: str
+    en: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +36,14 @@ class NextBadge:
     url: str
     met: int
     required: int
-    missing: tuple[MissingCourse, ...] = ()
+    missing: tuple[MissingCourse, ...] = ()  # courses still to take (any one of them helps)
+    rule_ja: str = ""  # the rule in words: "3講座のうち2講座を修了"
+    rule_en: str = ""
+    status_ja: str = ""  # where the learner stands: "3講座のうち1講座を修了済み（あと1講座）"
+    status_en: str = ""
+    parts: tuple[RulePart, ...] = ()
+    missing_badges: tuple[str, ...] = ()  # prerequisite badges not held, by name
+    to_go: int = 0  # fewest further course completions, prerequisites' courses included
 
 
 @dataclass(frozen=True, slots=True)
