@@ -4,7 +4,7 @@ Reviewed by hand: a sign-in link is used once by a conditional UPDATE on `used_a
 unique token hash is what keeps two requests from both signing in with one link.
 
 Revision ID: 0060_learner_sign_in
-Revises: 0020_outbox
+Revises: 0050_learned_at_skill_map_apply
 Create Date: 2026-12-07
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 import badge_issuer.db
 
 revision: str = "0060_learner_sign_in"
-down_revision: str | None = "0020_outbox"
+down_revision: str | None = "0050_learned_at_skill_map_apply"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
