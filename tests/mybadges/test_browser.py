@@ -116,6 +116,15 @@ class TestFromTheClaimPage:
             heading = "マイバッジ" if lang == "ja" else "My badges"
             assert page.locator("h1").inner_text() == heading
             assert BRONZE in page.locator("ul.held").inner_text()
+            # The way to silver names the course still missing, and links those with a page.
+            silver = page.locator("article[aria-labelledby='next-dx-case-silver']")
+            assert (
+                "不足している講座" if lang == "ja" else "Courses missing"
+            ) in silver.inner_text()
+            assert "Python入門" in silver.locator("ul.steps-missing").inner_text()
+            gold = page.locator("article[aria-labelledby='next-regional-dx-leader-gold']")
+            link = gold.locator("ul.steps-missing a", has_text="地域課題解決PBL")
+            assert link.get_attribute("href") == "https://mooc.hokudai.example.jp/CASE-310"
             [cookie] = context.cookies()
             assert cookie["httpOnly"] is True
             assert cookie["sameSite"] == "Lax"

@@ -25,6 +25,12 @@ BRONZE = "北海道DXリテラシー（ブロンズ）"
 NOCODE = "ノーコード業務改善プラクティショナー"
 
 
+def _next(page: str, achievement_id: str) -> str:
+    """The progress block of one badge not held."""
+    start = page.index(f'aria-labelledby="next-{achievement_id}"')
+    return page[start : page.index("</article>", start)]
+
+
 def _card(page: str, uuid: str) -> str:
     """The list item of one credential."""
     start = page.index(f'href="/credentials/{uuid}"')
@@ -66,6 +72,8 @@ class TestHeldBadges:
         assert "standing-revoked" in nocode_card
         assert "失効" in nocode_card
         assert "claim-link" not in nocode_card  # nothing to claim any more
+        # Its rule is met, so it is not among the badges still to earn either.
+        assert 'aria-labelledby="next-nocode-practitioner"' not in page
 
     def test_an_expired_badge_is_marked(
         self, harness: Harness, app: FastAPI, settings: Settings
@@ -117,3 +125,53 @@ class TestHeldBadges:
         assert page.headers["cache-control"] == "no-store"
         assert "script-src" not in page.headers["content-security-policy"]
         assert "'unsafe-inline'" not in page.headers["content-security-policy"]
+
+
+class TestTheWayToTheNextBadges:
+    def test_rule_in_words_courses_done_with_dates_and_missing_with_links(
+        self, harness: Harness, app: FastAPI, settings: Settings
+    ) -> None:
+        earn_bronze(harness, SATO)
+        done = harness.post_completion("hokudai-mooc", completion(SATO, "CASE-300", 5, 90))
+        assert done.status_code == 201, done.text
+        with MailServer() as server:
+            cookie = sign_in(harness.client, app, settings, server, SATO)
+        page = me(harness.client, cookie).text
+        assert 'aria-labelledby="next-dx-literacy-bronze"' not in page  # held
+        silver = _next(page, "dx-case-silver")
+        assert "北海道DX実践（シルバー）" in silver
+        # The rule in words, each part marked when met.
+        assert (
+            '「北海道DXリテラシー（ブロンズ）」を保有 <span class="met">（達成）</span>' in silver
+        )
+        assert "365日以内に次の2講座をすべて修了</li>" in silver
+        assert "「Python入門」を修了</li>" in silver
+        missing, finished = silver.split("不足している講座")[1].split("修了した講座")
+        # Python入門 has no page in the skill map: named, not linked.
+        assert '<li>Python入門 <span class="muted">(北見ITアカデミー)</span></li>' in missing
+        assert "地域企業データに基づくケーススタディ" in finished
+        assert "2026年10月5日" in finished
+        assert "北大MOOC" in finished
+        nocode = _next(page, "nocode-practitioner")
+        assert (
+            '<a href="https://kitami-it.example.jp/courses/NC201" rel="noopener">'
+            "ノーコードで作る業務アプリ</a>"
+        ) in nocode
+        assert "80点以上" in nocode
+        gold = _next(page, "regional-dx-leader-gold")
+        assert "先に必要なバッジ: 北海道DX実践（シルバー）" in gold
+        assert "地域課題解決PBL" in gold
+        # Nearest first: the one-course-to-go badges come before gold.
+        assert page.index('next-dx-case-silver"') < page.index('next-regional-dx-leader-gold"')
+        assert page.index('next-nocode-practitioner"') < page.index('next-regional-dx-leader-gold"')
+
+    def test_in_english(self, harness: Harness, app: FastAPI, settings: Settings) -> None:
+        earn_bronze(harness, SATO)
+        with MailServer() as server:
+            cookie = sign_in(harness.client, app, settings, server, SATO)
+        harness.client.cookies.set("badge-session", cookie)
+        page = harness.client.get("/me?lang=en").text
+        silver = _next(page, "dx-case-silver")
+        assert "within 365 days" in silver
+        assert "Courses missing" in silver
+        assert "Badges needed first" not in silver  # bronze is held

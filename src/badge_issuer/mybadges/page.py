@@ -4,16 +4,21 @@ expired, and the way to the badges not yet held."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import flows
 from badge_issuer.awards.models import Award
 from badge_issuer.learners.models import Learner
 from badge_issuer.mybadges import repository
+from badge_issuer.pages import catalog_pages
 from badge_issuer.pages.credential_view import credential_view
+from badge_issuer.skillmap import progress
+from badge_issuer.skillmap import service as skillmap_service
 
 Standing = Literal["valid", "revoked", "expired"]
 
@@ -43,6 +48,7 @@ class HeldBadge:
 @dataclass(frozen=True, slots=True)
 class MyBadges:
     held: tuple[HeldBadge, ...]
+    next: tuple[NextBadge, ...]
 
 
 def standing_of(award: Award, now: datetime) -> Standing:
@@ -74,7 +80,10 @@ def held_badges(session: Session, *, learner: Learner, now: datetime) -> tuple[H
 
 
 def my_badges(session: Session, *, learner: Learner, now: datetime) -> MyBadges:
-    return MyBadges(held=held_badges(session, learner=learner, now=now))
+    return MyBadges(
+        held=held_badges(session, learner=learner, now=now),
+        next=next_badges(session, learner=learner, now=now),
+    )
 
 
 def own_award(session: Session, *, learner: Learner, credential_uuid: str) -> Award | None:
@@ -83,3 +92,84 @@ def own_award(session: Session, *, learner: Learner, credential_uuid: str) -> Aw
         if award.uuid == credential_uuid:
             return award
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A course on the way to a badge, with the names a learner knows."""
+
+    name: str
+    provider_name: str
+    url: str | None
+    min_score: str | None
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleLine:
+    """One part of a badge's rule in words, indented by how deep it sits, and whether it is met."""
+
+    depth: int
+    words: progress.Words
+    met: bool
+
+
+_MAX_DEPTH = 4
+
+
+def _rule_lines(requirement: progress.Requirement, depth: int = 0) -> Iterator[RuleLine]:
+    yield RuleLine(min(depth, _MAX_DEPTH), requirement.words, requirement.met)
+    for child in requirement.children:
+        yield from _rule_lines(child, depth + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class NextBadge:
+    """The way to one badge not held: the rule in words, courses done and courses missing."""
+
+    achievement_id: str
+    name: str
+    rule: tuple[RuleLine, ...]  # the whole rule in words, top first
+    status: progress.Words
+    done: tuple[Step, ...]
+    missing: tuple[Step, ...]
+    badges_first: tuple[str, ...]  # names of badges needed before this one
+    to_go: int
+    blocked: bool
+
+
+def _step(course: progress.CourseStep, providers: Mapping[str, str]) -> Step:
+    return Step(
+        name=course.name,
+        provider_name=providers.get(course.provider, course.provider),
+        url=course.url,
+        min_score=None if course.min_score is None else f"{course.min_score:g}",
+        completed_at=course.completed_at,
+    )
+
+
+def next_badges(session: Session, *, learner: Learner, now: datetime) -> tuple[NextBadge, ...]:
+    """Every badge not held, nearest first (fewest courses to go); blocked ones last."""
+    explained = flows.explained_progress(session, learner=learner, now=now)
+    if not explained:
+        return ()
+    providers = catalog_pages.provider_names(session)
+    names = {entry.achievement_id: entry.name for entry in explained}
+    current = skillmap_service.load_current(session)
+    if current is not None:
+        names.update({a.id: a.name for a in current.skill_map.achievements})
+    ranked = sorted(enumerate(explained), key=lambda e: (e[1].blocked, e[1].to_go, e[0]))
+    return tuple(
+        NextBadge(
+            achievement_id=entry.achievement_id,
+            name=entry.name,
+            rule=tuple(_rule_lines(entry.requirement)),
+            status=entry.status,
+            done=tuple(_step(c, providers) for c in entry.done),
+            missing=tuple(_step(c, providers) for c in entry.missing),
+            badges_first=tuple(names.get(a, a) for a in entry.missing_achievements),
+            to_go=entry.to_go,
+            blocked=entry.blocked,
+        )
+        for _index, entry in ranked
+    )
