@@ -149,6 +149,7 @@ class TestTheWayToTheNextBadges:
         missing, finished = silver.split("不足している講座")[1].split("修了した講座")
         # Python入門 has no page in the skill map: named, not linked.
         assert '<li>Python入門 <span class="muted">(北見ITアカデミー)</span></li>' in missing
+        assert "地域企業データに基づくケーススタディ" not in missing  # done: not missing
         assert "地域企業データに基づくケーススタディ" in finished
         assert "2026年10月5日" in finished
         assert "北大MOOC" in finished
@@ -175,3 +176,23 @@ class TestTheWayToTheNextBadges:
         assert "within 365 days" in silver
         assert "Courses missing" in silver
         assert "Badges needed first" not in silver  # bronze is held
+
+    def test_courses_done_too_far_apart_are_to_be_taken_again(
+        self, harness: Harness, app: FastAPI, settings: Settings
+    ) -> None:
+        earn_bronze(harness, SATO)
+        early = completion(SATO, "CASE-300", 5, 90) | {"completed_at": "2024-09-01T10:00:00+09:00"}
+        for provider, body in (
+            ("hokudai-mooc", early),
+            ("kitami-it-academy", completion(SATO, "PY101", 6, 90)),
+        ):
+            answer = harness.post_completion(provider, body)
+            assert answer.status_code == 201, answer.text
+            assert answer.json()["awards"] == []
+        with MailServer() as server:
+            cookie = sign_in(harness.client, app, settings, server, SATO)
+        silver = _next(me(harness.client, cookie).text, "dx-case-silver")
+        assert "不足している講座" not in silver
+        again = silver.split("もう一度受講してください")[1].split("</ul>")[0]
+        assert "地域企業データに基づくケーススタディ" in again
+        assert "Python入門" in again

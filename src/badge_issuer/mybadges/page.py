@@ -133,6 +133,8 @@ class NextBadge:
     status: progress.Words
     done: tuple[Step, ...]
     missing: tuple[Step, ...]
+    # Courses done that count only when taken again (a time window they fall outside of).
+    again: tuple[Step, ...]
     badges_first: tuple[str, ...]  # names of badges needed before this one
     to_go: int
     blocked: bool
@@ -145,6 +147,15 @@ def _step(course: progress.CourseStep, providers: Mapping[str, str]) -> Step:
         url=course.url,
         min_score=None if course.min_score is None else f"{course.min_score:g}",
         completed_at=course.completed_at,
+    )
+
+
+def _not_done(entry: progress.AchievementProgress) -> tuple[progress.CourseStep, ...]:
+    """The missing courses the learner has not completed. `progress` lists every course of an
+    unmet part of the rule, so a windowed group shows its done courses there too."""
+    done = {(c.provider, c.course_id) for c in entry.done}
+    return tuple(
+        c for c in entry.missing if c.completed_at is None and (c.provider, c.course_id) not in done
     )
 
 
@@ -166,7 +177,8 @@ def next_badges(session: Session, *, learner: Learner, now: datetime) -> tuple[N
             rule=tuple(_rule_lines(entry.requirement)),
             status=entry.status,
             done=tuple(_step(c, providers) for c in entry.done),
-            missing=tuple(_step(c, providers) for c in entry.missing),
+            missing=tuple(_step(c, providers) for c in _not_done(entry)),
+            again=() if _not_done(entry) else tuple(_step(c, providers) for c in entry.missing),
             badges_first=tuple(names.get(a, a) for a in entry.missing_achievements),
             to_go=entry.to_go,
             blocked=entry.blocked,
