@@ -1,7 +1,7 @@
 """Organisations: admin tokens bound to issuers and expiring; endorsements.
 
 Revision ID: 0010_organisations
-Revises: 0050_learned_at_skill_map_apply
+Revises: 0060_learner_sign_in
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import badge_issuer.db
 
 revision: str = "0010_organisations"
-down_revision: str | None = "0050_learned_at_skill_map_apply"
+down_revision: str | None = "0060_learner_sign_in"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

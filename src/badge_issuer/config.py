@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     header_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 10.0
     body_timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 30.0
     max_connections_per_client: Annotated[int, Field(ge=1, le=100_000)] = 64
+    # My badges (mybadges/): mailed one-time sign-in links, learner sessions, sign-in rates
+    # (per client address and per email, whether or not the email is known).
+    sign_in_link_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    learner_session_hours: Annotated[int, Field(ge=1, le=720)] = 12
+    sign_in_rate_client: str = "20/hour"
+    sign_in_rate_email: str = "3/hour"
 
     @property
     def is_production(self) -> bool:
@@ -161,7 +167,13 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _check_rates_and_database(self) -> Self:
-        for name in ("rate_limit_public", "rate_limit_webhook", "rate_limit_admin"):
+        for name in (
+            "rate_limit_public",
+            "rate_limit_webhook",
+            "rate_limit_admin",
+            "sign_in_rate_client",
+            "sign_in_rate_email",
+        ):
             try:
                 parse_rate(getattr(self, name))
             except ValueError as exc:
@@ -207,6 +219,12 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"BADGE_ISSUER_PUBLIC_URL must be https for the non-loopback host {parts.hostname}"
             )
+
+
+def is_loopback_http(url: str) -> bool:
+    """Whether `url` is plain http on a loopback host (development: no Secure cookies)."""
+    parts = urlsplit(url)
+    return parts.scheme == "http" and _is_loopback(parts.hostname or "")
 
 
 def _is_loopback(host: str) -> bool:

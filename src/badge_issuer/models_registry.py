@@ -19,6 +19,7 @@ def metadata() -> MetaData:
     import badge_issuer.issuers.models
     import badge_issuer.keys.models
     import badge_issuer.learners.models
+    import badge_issuer.mybadges.models
     import badge_issuer.outbox.models
     import badge_issuer.providers.models
     import badge_issuer.skillmap.models

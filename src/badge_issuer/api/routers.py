@@ -26,6 +26,7 @@ from badge_issuer.api import issuers as issuers_api
 from badge_issuer.api import keys as keys_api
 from badge_issuer.api import learners as learners_api
 from badge_issuer.api import metrics as metrics_api
+from badge_issuer.api import mybadges as mybadges_api
 from badge_issuer.api import pages as pages_api
 from badge_issuer.api import providers as providers_api
 from badge_issuer.api import stats as stats_api
@@ -65,6 +66,7 @@ ALL: list[APIRouter] = [
     stats_api.router,
     metrics_api.router,
     pages_api.router,
+    mybadges_api.router,
 ]
 
 TAGS: list[dict[str, Any]] = [
@@ -163,6 +165,13 @@ TAGS: list[dict[str, Any]] = [
         "description": "HTML pages for people: the landing page, the browser verification page and "
         "the recipient check of a badge page. `/credentials/{uuid}`, `/achievements/{id}` and "
         "`/issuers/{slug}` answer their page when Accept prefers text/html.",
+    },
+    {
+        "name": "my badges",
+        "description": "A learner's own page (HTML): every badge they hold across issuers, "
+        "revoked and expired ones marked, and the courses missing toward the others. Sign-in by "
+        "a mailed one-time link (the answer never says whether an address is known) or from a "
+        "claim link; the session is a signed HttpOnly SameSite=Lax cookie.",
     },
     {
         "name": "stats",

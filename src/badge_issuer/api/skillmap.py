@@ -9,7 +9,7 @@ from fastapi import APIRouter, Path, Query, Request, status
 from badge_issuer.admin.deps import IssuerSkillMapAdmin, SkillMapAdmin
 from badge_issuer.api.deps import NowDep, SessionDep
 from badge_issuer.audit import service as audit
-from badge_issuer.awards import remap
+from badge_issuer.awards import remap, warming
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.problems import UnsupportedMediaType, problem_responses
 from badge_issuer.skillmap import part_service, repository, service
@@ -114,6 +114,8 @@ async def put_skill_map(
         created_by=admin.actor,
         now=now,
     )
+    # Its achievements' credential shapes, warmed off the learners' requests (this process).
+    warming.warm_in_background(session, request.app.state.settings)
     audit.record(
         session,
         actor=admin.actor,
@@ -209,4 +211,6 @@ async def put_issuer_part(
         now=now,
         allow_unknown_providers=allow_unknown_providers,
     )
+    # As for a whole map: the new achievements' credential shapes, warmed off the requests.
+    warming.warm_in_background(session, request.app.state.settings)
     return SkillMapRead.model_validate(version)

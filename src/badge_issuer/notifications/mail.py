@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.kit.clock import Clock
+from badge_issuer.mybadges import mail as sign_in_mail
+from badge_issuer.mybadges import service as sign_in
 from badge_issuer.notifications import mail_facts
 from badge_issuer.outbox.mail import message, render, smtp
 from badge_issuer.outbox.service import ClaimedJob, DeliveryResult
@@ -66,12 +68,39 @@ class MailSender:
             date=now,
         )
 
+    def sign_in(self, job: ClaimedJob, *, to: str) -> EmailMessage | None:
+        """A learner's sign-in mail with a link minted now (None: no learner has `to`)."""
+        now = self.clock()
+        with transaction(self.session_factory) as session:
+            minted = sign_in.mint_sign_in_link(session, email=to, settings=self.settings, now=now)
+        if minted is None:
+            return None
+        content = sign_in_mail.sign_in_mail(
+            link=minted[0], minutes=self.settings.sign_in_link_minutes
+        )
+        return message.build(
+            content,
+            to=to,
+            sender=self.settings.mail_from,
+            message_id=message.message_id(job.event_id, self.domain),
+            date=now,
+        )
+
     def __call__(self, job: ClaimedJob) -> DeliveryResult:
         if job.recipient is None:
             return DeliveryResult(False, error="the address was erased", give_up=True)
+        if job.event_type == sign_in.SIGN_IN_MAIL:
+            msg = self.sign_in(job, to=job.recipient)
+            if msg is None:
+                # Nobody has this address: nothing goes out, and the sealed address is erased.
+                return DeliveryResult(True, error="no learner has this address: nothing sent")
+            return self.send(job, msg)
         msg = self.compose(job, to=job.recipient)
         if msg is None:
             return DeliveryResult(False, error="the credential is gone or revoked", give_up=True)
+        return self.send(job, msg)
+
+    def send(self, job: ClaimedJob, msg: EmailMessage) -> DeliveryResult:
         if self.server is None:
             stamp = self.clock().strftime("%Y%m%dT%H%M%SZ")
             path = write_eml(self.settings.mail_dir, msg, name=f"{stamp}-{job.event_id}")

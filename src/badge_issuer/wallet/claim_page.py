@@ -70,5 +70,8 @@ def claim_html(
         "lcw_url": lcw_url,
         "qr": qr_svg(interaction, label=_("QR code to add this badge to a wallet")),
         "expires_at": opened.claim.expires_at,
+        # "See all my badges" posts it to /me/claim/{token} (mybadges): a POST, so link
+        # scanners that open the page never start a session.
+        "claim_token": token,
     }
     return render_page(request, "wallet/claim.html", context)
