@@ -291,6 +291,8 @@ def measure_deployment(
         "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
         "BADGE_ISSUER_PUBLIC_URL": "http://localhost:8000",
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # Lets a before/after comparison run another checkout's code with this venv.
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
     }
     log = work / f"server-{backend}-{workers}-{metrics}.log"
     with serving(env, log, workers=workers) as base:

@@ -9,4 +9,4 @@ from badge_issuer.main import create_app
 _settings = get_settings()
 configure_logging(level=_settings.log_level, json=_settings.log_json)
 # Every serving process also delivers the outbox (learner mail, provider callbacks).
-app = create_app(_settings, deliver_outbox=True)
+app = create_app(_settings, deliver_outbox=True, warm_shapes=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from badge_issuer import readiness
+from badge_issuer.awards import warming
 from badge_issuer.config import Settings
 from badge_issuer.db import create_db_engine, make_session_factory, session_scope
 from badge_issuer.keys import bootstrap as keys_bootstrap
@@ -21,10 +22,12 @@ BootstrapStep = Callable[[Session, Settings], None]
 ReadinessCheck = Callable[[Session], CheckResult]
 
 # Idempotent, in order: the default issuer with its first key (a skill map names issuers),
-# then the configured skill map.
+# then the configured skill map, then the credential shapes of its achievements (warm caches
+# of this process: with one worker it is the process that serves).
 STEPS: tuple[BootstrapStep, ...] = (
     keys_bootstrap.ensure_default_issuer_key,
     skillmap_bootstrap.load_configured_skill_map,
+    warming.warm_current_map,
 )
 
 # The database comes first: when it is unreachable the others are not run.

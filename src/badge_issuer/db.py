@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,15 +52,97 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE instead of pysqlite's deferred BEGIN.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+BUSY_TIMEOUT_SECONDS = 30
+
+
+class _WriterLock:
+    """One per SQLite file and process: this process's writers queue here, in arrival order.
+
+    SQLite's busy handler makes a waiting writer sleep in growing steps (up to 100 ms) and
+    poll, so under load the file lock often sits free while writers sleep. Threads of one
+    process instead hand the write lock over at once through this lock; other processes still
+    meet on the file lock and the busy handler. `owner` lets a thread that already writes
+    through one connection open a second without waiting for itself (it then meets the busy
+    handler, exactly as without this lock).
+    """
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.owner: int | None = None
+
+    def acquire(self) -> bool:
+        if self.owner == threading.get_ident():
+            return False
+        if not self.lock.acquire(timeout=BUSY_TIMEOUT_SECONDS):
+            return False  # the busy handler decides, as without this lock
+        self.owner = threading.get_ident()
+        return True
+
+    def release(self) -> None:
+        self.owner = None
+        self.lock.release()
+
+
+_writer_locks: dict[str, _WriterLock] = {}
+_writer_locks_guard = threading.Lock()
+
+
+def _writer_lock(database: str) -> _WriterLock:
+    key = os.path.realpath(database) if database and not database.startswith("file:") else database
+    with _writer_locks_guard:
+        return _writer_locks.setdefault(key, _WriterLock())
+
+
+class _SerialisedConnection(sqlite3.Connection):
+    """A pysqlite connection that gives back its process's writer lock when its write ends."""
+
+    writer_lock: _WriterLock | None = None
+    holds_writer_lock = False
+
+    def take_writer_lock(self) -> None:
+        if self.writer_lock is not None and not self.holds_writer_lock:
+            self.holds_writer_lock = self.writer_lock.acquire()
+
+    def give_back_writer_lock(self) -> None:
+        if self.holds_writer_lock and self.writer_lock is not None:
+            self.holds_writer_lock = False
+            self.writer_lock.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.give_back_writer_lock()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.give_back_writer_lock()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.give_back_writer_lock()
+
+
+def _sqlite_configurer(database: str | None) -> Any:
+    lock = _writer_lock(database) if database and database != ":memory:" else None
+
+    def configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE, not pysqlite's deferred BEGIN.
+        dbapi_connection.isolation_level = None
+        if isinstance(dbapi_connection, _SerialisedConnection):
+            dbapi_connection.writer_lock = lock
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return configure
 
 
 READ_ONLY = "badge_issuer_read_only"
@@ -71,8 +155,17 @@ def _begin_immediate(connection: Any) -> None:
     # never wait for the writer, so verifications and public reads do not queue behind writes.
     if connection.get_execution_options().get(READ_ONLY):
         connection.exec_driver_sql("BEGIN")
-    else:
+        return
+    raw = connection.connection.dbapi_connection
+    serialised = isinstance(raw, _SerialisedConnection)
+    if serialised:
+        raw.take_writer_lock()
+    try:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if serialised:
+            raw.give_back_writer_lock()
+        raise
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
@@ -81,10 +174,13 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
         database = make_url(url).database
         if database and database != ":memory:" and not database.startswith("file:"):
             _create_private_file(database)
-        engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
-        )
-        event.listen(engine, "connect", _configure_sqlite)
+        connect_args = {
+            "check_same_thread": False,
+            "timeout": BUSY_TIMEOUT_SECONDS,
+            "factory": _SerialisedConnection,
+        }
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
+        event.listen(engine, "connect", _sqlite_configurer(database))
         event.listen(engine, "begin", _begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)

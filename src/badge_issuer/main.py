@@ -13,8 +13,9 @@ from fastapi_offline import FastAPIOffline
 from badge_issuer import __version__
 from badge_issuer.admin.auth_first import AuthenticateFirstMiddleware, guarded_routes
 from badge_issuer.api import routers
+from badge_issuer.awards import warming
 from badge_issuer.config import Settings, get_settings, parse_rate
-from badge_issuer.db import create_db_engine, make_session_factory
+from badge_issuer.db import create_db_engine, make_session_factory, session_scope
 from badge_issuer.kit.clock import Clock, utc_now
 from badge_issuer.kit.containment import ErrorContainmentMiddleware
 from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -46,17 +47,26 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.deliver_outbox and app.state.settings.outbox_dispatcher
         else None
     )
+    if app.state.warm_shapes:
+        # Each worker process has its own caches; this one warms them without delaying start.
+        for session in session_scope(app.state.read_session_factory):
+            warming.warm_in_background(session, app.state.settings)
     yield
     if outbox is not None:
         await anyio.to_thread.run_sync(outbox.stop)
 
 
 def create_app(
-    settings: Settings | None = None, *, clock: Clock = utc_now, deliver_outbox: bool = False
+    settings: Settings | None = None,
+    *,
+    clock: Clock = utc_now,
+    deliver_outbox: bool = False,
+    warm_shapes: bool = False,
 ) -> FastAPI:
     """Build the ASGI application for the given settings (default: from the environment).
 
     `deliver_outbox`: run the outbox dispatcher during the app's lifespan (what `serve` does).
+    `warm_shapes`: warm the current skill map's credential shapes at start (`serve` too).
     """
     settings = settings or get_settings()
     # /docs and /redoc only in development, from assets bundled with fastapi-offline: the
@@ -77,6 +87,7 @@ def create_app(
     app.state.read_session_factory = make_session_factory(engine, read_only=True)
     app.state.clock = clock
     app.state.deliver_outbox = deliver_outbox
+    app.state.warm_shapes = warm_shapes
     install_problem_handlers(app, type_base=settings.problem_type_base)
     for router in routers.ALL:
         app.include_router(router)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Path, Request
 from fastapi.responses import JSONResponse
 
 from badge_issuer.admin.deps import ProvidersAdmin
-from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
+from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
 from badge_issuer.intake import importer, webhooks
 from badge_issuer.kit.http import json_request_body, read_bounded_body
 from badge_issuer.problems import problem_responses
@@ -63,6 +63,7 @@ def receive_completion(
     provider_id: str,
     body: WebhookBody,
     session: SessionDep,
+    read_session: ReadSessionDep,
     settings: SettingsDep,
     now: NowDep,
     webhook_id: Annotated[str | None, Header(description="Idempotency key.")] = None,
@@ -72,6 +73,7 @@ def receive_completion(
     """Record a course completion signed with the Standard Webhooks scheme, then award badges."""
     answer = webhooks.receive_completion(
         session,
+        read_session=read_session,
         provider_id=provider_id,
         webhook_id=webhook_id,
         timestamp=webhook_timestamp,

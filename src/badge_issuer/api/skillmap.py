@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request, status
 from badge_issuer.admin.deps import SkillMapAdmin
 from badge_issuer.api.deps import NowDep, SessionDep
 from badge_issuer.audit import service as audit
-from badge_issuer.awards import remap
+from badge_issuer.awards import remap, warming
 from badge_issuer.problems import UnsupportedMediaType, problem_responses
 from badge_issuer.skillmap import repository, service
 from badge_issuer.skillmap.errors import NoSkillMap
@@ -112,6 +112,8 @@ async def put_skill_map(
         created_by=admin.name,
         now=now,
     )
+    # Its achievements' credential shapes, warmed off the learners' requests (this process).
+    warming.warm_in_background(session, request.app.state.settings)
     audit.record(
         session,
         actor=admin.name,

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from badge_issuer.awards import flows
+from badge_issuer.awards import flows, warming
 from badge_issuer.config import Settings
 from badge_issuer.learners import service as learner_service
 from badge_issuer.learners.models import Learner
@@ -97,6 +97,8 @@ def record_completion(
 ) -> RecordOutcome:
     """Store a completion (once) and evaluate the learner's achievements if it is new."""
     check_completion(completion, provider_id=provider_id, courses=courses, now=now)
+    # A map made current since this process warmed (by any process): warm it, off this request.
+    warming.warm_in_background(session, settings)
     person = completion.learner
     learner = learner_service.get_or_create_learner(
         session,

@@ -1,5 +1,10 @@
 """The completion webhook: authenticate, deduplicate by webhook id, record, answer.
 
+The signature is checked, and a replay of a committed delivery answered, in a read-only session
+before the write transaction begins: a forged, badly signed or replayed webhook never takes the
+write lock (SQLite) nor holds a writing connection (PostgreSQL), and the write transaction is
+only as long as the recording itself.
+
 The webhook id is claimed by inserting the WebhookDelivery row first, in a savepoint: of
 concurrent deliveries of one webhook, one inserts and the others hit the unique constraint
 (on PostgreSQL after waiting for the winner to commit) and replay the winner's stored answer.
@@ -37,6 +42,7 @@ class WebhookAnswer:
 def receive_completion(
     session: Session,
     *,
+    read_session: Session,
     provider_id: str,
     webhook_id: str | None,
     timestamp: str | None,
@@ -53,10 +59,12 @@ def receive_completion(
         now=now,
         tolerance_seconds=settings.webhook_tolerance_seconds,
     )
-    provider = _authenticate(session, provider_id, headers, body, settings=settings, now=now)
+    provider = _authenticate(read_session, provider_id, headers, body, settings=settings, now=now)
     digest = hashlib.sha256(body).hexdigest()
-    stored = repository.get_delivery(session, provider.id, headers.webhook_id)
-    if stored is not None:
+    stored = repository.get_delivery(read_session, provider.id, headers.webhook_id)
+    # End the read transaction (close keeps loaded attributes): the write below needs no snapshot.
+    read_session.close()
+    if stored is not None:  # committed, so its answer is complete
         return _replay(stored, digest)
     completion = parse_completion(body)
     delivery = _claim(session, provider.id, headers.webhook_id, digest, now=now)
@@ -110,7 +118,7 @@ def _authenticate(
     if provider is None or provider.status != ProviderStatus.ACTIVE:
         raise WebhookRejected(_UNVERIFIED)
     secrets = provider_service.live_secrets(
-        session, provider_id=provider.id, settings=settings, now=now
+        session, provider_id=provider.id, settings=settings, now=now, cached=True
     )
     if not signatures.signature_matches(secrets, headers, body):
         raise WebhookRejected(_UNVERIFIED)

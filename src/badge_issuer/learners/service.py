@@ -36,7 +36,14 @@ def get_or_create_learner(
     digest = hash_email(email, settings=settings)
     learner = repository.by_email_hash(session, digest)
     if learner is None:
-        learner = _insert(session, digest=digest, email=email, settings=settings, now=now)
+        learner = _insert(
+            session,
+            digest=digest,
+            email=email,
+            group=(region, category),
+            settings=settings,
+            now=now,
+        )
     _keep_latest_group(learner, region=region, category=category, now=now)
     if settings.store_emails and learner.email is None:
         learner.email = identity.normalise_email(email)
@@ -46,13 +53,22 @@ def get_or_create_learner(
 
 
 def _insert(
-    session: Session, *, digest: str, email: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    digest: str,
+    email: str,
+    group: tuple[str | None, str | None],
+    settings: Settings,
+    now: datetime,
 ) -> Learner:
     # A concurrent request may register the same learner: the unique email_hash decides, and
     # the savepoint keeps the caller's transaction usable when we lose the race.
     learner = Learner(
         email_hash=digest,
         email=identity.normalise_email(email) if settings.store_emails else None,
+        # Inserted with its group: no UPDATE of a row this transaction just wrote.
+        region=group[0],
+        category=group[1],
         created_at=now,
         updated_at=now,
     )

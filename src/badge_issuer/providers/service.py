@@ -116,20 +116,35 @@ def rotate_secret(
     return secret, (expires_at if previous else None)
 
 
+# Unwrapped secrets by (KEK, provider, row, wrapped bytes): the key names the exact ciphertext,
+# so a rotated, rewrapped or deleted secret can never be answered from here (the rows are still
+# read on every call; only the unwrapping is saved).
+_unwrapped: dict[tuple[str, str, int, bytes], str] = {}
+_UNWRAPPED_MAX = 1024
+
+
 def live_secrets(
-    session: Session, *, provider_id: str, settings: Settings, now: datetime
+    session: Session, *, provider_id: str, settings: Settings, now: datetime, cached: bool = False
 ) -> list[str]:
     """Return the plain secrets that verify webhooks now (newest first)."""
     rows = repository.live_secrets(session, provider_id, now=now)
     if not rows:
         return []
     kek = webhook_secrets.key_encryption_key(settings)
-    return [
-        webhook_secrets.unwrap(
-            kek, row.wrapped_secret, provider_id=provider_id, secret_row_id=row.id
-        )
-        for row in rows
-    ]
+    plain = []
+    for row in rows:
+        key = (kek.fingerprint, provider_id, row.id, bytes(row.wrapped_secret))
+        secret = _unwrapped.get(key) if cached else None
+        if secret is None:
+            secret = webhook_secrets.unwrap(
+                kek, row.wrapped_secret, provider_id=provider_id, secret_row_id=row.id
+            )
+            if cached:
+                if len(_unwrapped) >= _UNWRAPPED_MAX:
+                    _unwrapped.clear()
+                _unwrapped[key] = secret
+        plain.append(secret)
+    return plain
 
 
 def _add_secret(session: Session, *, provider_id: str, settings: Settings, now: datetime) -> str:

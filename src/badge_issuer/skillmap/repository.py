@@ -23,11 +23,29 @@ def lock_version_changes(session: Session) -> None:
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _VERSION_CHANGE_LOCK})
 
 
+# session.info key of the current map as this transaction saw it (see service.load_current).
+CURRENT_IN_TRANSACTION = "badge_issuer.skillmap.current"
+
+
 def current(session: Session) -> SkillMapVersion | None:
     return session.scalars(select(SkillMapVersion).where(SkillMapVersion.is_current)).first()
 
 
+def current_key(session: Session) -> tuple[int, str] | None:
+    """(id, content_hash) of the current version: two small columns, not the document."""
+    query = select(SkillMapVersion.id, SkillMapVersion.content_hash).where(
+        SkillMapVersion.is_current
+    )
+    row = session.execute(query).first()
+    return None if row is None else (int(row[0]), str(row[1]))
+
+
+def content(session: Session, version_id: int) -> object:
+    return session.scalar(select(SkillMapVersion.content).where(SkillMapVersion.id == version_id))
+
+
 def clear_current(session: Session) -> None:
+    session.info.pop(CURRENT_IN_TRANSACTION, None)
     session.execute(
         update(SkillMapVersion).where(SkillMapVersion.is_current).values(is_current=False)
     )

@@ -94,9 +94,31 @@ def store_version(
 
 
 def load_current(session: Session) -> CurrentSkillMap | None:
-    """Return the current map, parsed and compiled (cached per version)."""
-    version = repository.current(session)
-    return None if version is None else _compiled_version(version)
+    """Return the current map, parsed and compiled (cached per version).
+
+    One transaction sees one current map: the answer is kept in the session for the rest of its
+    transaction (a completion asks several times), and a version change in it forgets it.
+    """
+    transaction = session.get_transaction()
+    seen = session.info.get(repository.CURRENT_IN_TRANSACTION)
+    if transaction is not None and seen is not None and seen[0] is transaction:
+        return seen[1]  # type: ignore[no-any-return]
+    current = _load_current(session)
+    transaction = session.get_transaction()  # the query above began it if none was open
+    if transaction is not None:
+        session.info[repository.CURRENT_IN_TRANSACTION] = (transaction, current)
+    return current
+
+
+def _load_current(session: Session) -> CurrentSkillMap | None:
+    # Two small columns; the document is read only when this process has not compiled it yet.
+    key = repository.current_key(session)
+    if key is None:
+        return None
+    cached = _compiled.get(key)
+    if cached is None:
+        cached = _compile(key, repository.content(session, key[0]))
+    return cached
 
 
 def load_version(session: Session, version_id: int) -> CurrentSkillMap | None:
@@ -108,13 +130,14 @@ def load_version(session: Session, version_id: int) -> CurrentSkillMap | None:
 def _compiled_version(version: SkillMapVersion) -> CurrentSkillMap:
     key = (version.id, version.content_hash)
     cached = _compiled.get(key)
-    if cached is None:
-        skill_map = SkillMap.model_validate(version.content)
-        cached = CurrentSkillMap(
-            version.id, version.content_hash, skill_map, compile_rules(skill_map)
-        )
-        _compiled[key] = cached
-    return cached
+    return cached if cached is not None else _compile(key, version.content)
+
+
+def _compile(key: tuple[int, str], content: object) -> CurrentSkillMap:
+    skill_map = SkillMap.model_validate(content)
+    compiled = CurrentSkillMap(key[0], key[1], skill_map, compile_rules(skill_map))
+    _compiled[key] = compiled
+    return compiled
 
 
 def current_course_ids(session: Session) -> set[tuple[str, str]] | None:

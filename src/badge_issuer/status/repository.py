@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.status.models import StatusList
@@ -40,6 +42,58 @@ def take_counter(session: Session, *, list_id: int) -> int | None:
     )
     allocated = session.execute(statement).scalar_one_or_none()
     return None if allocated is None else int(allocated) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class ListRef:
+    """What an allocation needs of a list: its id, URL part, permutation key and size."""
+
+    id: int
+    public_id: str
+    permutation_key: bytes
+    size: int
+
+
+def take_from_first_open_list(
+    session: Session, *, issuer_id: int, purpose: str
+) -> tuple[ListRef, int] | None:
+    """Advance the counter of the issuer's oldest list with room, in one statement.
+
+    The same atomic UPDATE as `take_counter` (its WHERE clause is evaluated again on the
+    latest row version after waiting for a concurrent allocator), with the list picked by a
+    subquery: None when no list had room or the picked one filled up meanwhile (the caller
+    then takes the slow path).
+    """
+    first_open = (
+        select(func.min(StatusList.id))
+        .where(
+            StatusList.issuer_id == issuer_id,
+            StatusList.purpose == purpose,
+            StatusList.allocated < StatusList.size,
+        )
+        .scalar_subquery()
+    )
+    statement = (
+        update(StatusList)
+        .where(StatusList.id == first_open, StatusList.allocated < StatusList.size)
+        .values(allocated=StatusList.allocated + 1)
+        .returning(
+            StatusList.id,
+            StatusList.public_id,
+            StatusList.permutation_key,
+            StatusList.size,
+            StatusList.allocated,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    row = session.execute(statement).first()
+    if row is None:
+        return None
+    list_id, public_id, key, size, allocated = row
+    stale = session.identity_map.get(identity_key(StatusList, list_id))
+    if stale is not None:
+        session.expire(stale, ["allocated"])  # the UPDATE bypassed the identity map
+    return ListRef(int(list_id), str(public_id), bytes(key), int(size)), int(allocated) - 1
 
 
 def lock_issuer(session: Session, *, issuer_id: int) -> None:

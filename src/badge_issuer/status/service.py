@@ -33,7 +33,7 @@ PERMUTATION_KEY_BYTES = 32
 class AllocatedEntry:
     """A status index handed to a new credential, with the credential's `credentialStatus`."""
 
-    status_list: StatusList
+    status_list: repository.ListRef
     index: int
     entry: dict[str, Any]
 
@@ -57,9 +57,14 @@ def allocate_entry(
     session: Session, *, issuer: Issuer, settings: Settings, now: datetime
 ) -> AllocatedEntry:
     """Take a fresh revocation index for a credential of `issuer`, creating a list if needed."""
-    taken = _take_from_open_lists(session, issuer_id=issuer.id)
-    if taken is None:
-        taken = _take_from_new_list(session, issuer_id=issuer.id, now=now)
+    taken = repository.take_from_first_open_list(session, issuer_id=issuer.id, purpose=REVOCATION)
+    if taken is None:  # no list had room, or the one picked filled up meanwhile
+        slow = _take_from_open_lists(session, issuer_id=issuer.id)
+        if slow is None:
+            slow = _take_from_new_list(session, issuer_id=issuer.id, now=now)
+        full, counter = slow
+        ref = repository.ListRef(full.id, full.public_id, full.permutation_key, full.size)
+        taken = ref, counter
     status_list, counter = taken
     index = permute(counter, key=status_list.permutation_key, size=status_list.size)
     entry = status_entry(list_url(settings, status_list.public_id), index)

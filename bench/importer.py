@@ -1,0 +1,122 @@
+"""Bulk import throughput: `badge-issuer import completions FILE`, every line issuing a credential.
+
+For each backend (a SQLite file, a throwaway PostgreSQL) prepares a database with a provider and
+a skill map where the one course earns a badge (as bench/load.py does), writes a JSON Lines
+file of N completions from N new learners, and times the import command (a whole process,
+start-up and migration check included), then counts the credentials stored. The raw floor (one
+Ed25519 signature of 64 bytes, in this process) and the load average are printed with it.
+
+    .venv/bin/python bench/importer.py [--backends sqlite,postgresql] [--rows 2000]
+        [--batch-size 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# bench/load.py: the provider, skill map, floor and PostgreSQL helpers.
+import load
+
+
+def _rows_file(folder: Path, rows: int) -> Path:
+    path = folder / "completions.jsonl"
+    with path.open("w", encoding="utf-8") as sink:
+        for _ in range(rows):
+            body = {
+                "learner": {"email": f"{uuid.uuid4().hex}@example.jp", "region": "01-kitami"},
+                "course_id": load.COURSE,
+                "completed_at": "2026-10-01T10:00:00+09:00",
+                "score": 90,
+            }
+            sink.write(json.dumps(body) + "\n")
+    return path
+
+
+def _env(database_url: str, work: Path) -> dict[str, str]:
+    return {
+        "BADGE_ISSUER_DATABASE_URL": database_url,
+        "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE": str(work / "master.key"),
+        "BADGE_ISSUER_LOG_LEVEL": "WARNING",
+        "BADGE_ISSUER_METRICS_ENABLED": "false",
+        "BADGE_ISSUER_PUBLIC_URL": "http://localhost:8000",
+        "BADGE_ISSUER_MAIL_DIR": str(work / "mail"),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # Lets a before/after comparison run another checkout's code with this venv.
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+    }
+
+
+def measure(backend: str, database_url: str, work: Path, args: argparse.Namespace) -> str:
+    env = _env(database_url, work)
+    load.cli(env, "db", "upgrade")
+    # The default issuer and its key, as `serve` prepares them at start.
+    prepare = "from badge_issuer import bootstrap, config; bootstrap.prepare(config.get_settings())"
+    subprocess.run([sys.executable, "-c", prepare], env=env, check=True, capture_output=True)
+    load.cli(env, "provider", "create", "--id", load.PROVIDER, "--name", "Load LMS")
+    load.cli(env, "skillmap", "load", str(load.skill_map_file(work)))
+    rows = _rows_file(work, args.rows)
+    command = [sys.executable, "-m", "badge_issuer", "import", "completions", str(rows)]
+    command += ["--provider", load.PROVIDER, "--batch-size", str(args.batch_size)]
+    started = time.perf_counter()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800)
+    seconds = time.perf_counter() - started
+    if done.returncode:
+        raise SystemExit(f"import failed:\n{done.stdout}\n{done.stderr}")
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        awards = connection.execute(text("SELECT count(*) FROM award")).scalar_one()
+    engine.dispose()
+    rate = args.rows / seconds
+    sign_ms, _ = load.ed25519_floor()
+    return (
+        f"{backend:<10} {args.rows:>6} {args.batch_size:>5} {seconds:>7.2f} {rate:>7.1f} "
+        f"{1000 / sign_ms / rate:>6.0f}x {awards:>6} {os.getloadavg()[0]:>4.1f}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--rows", type=int, default=2000)
+    parser.add_argument("--batch-size", type=int, default=200)
+    args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+        for number, backend in enumerate(args.backends.split(",")):
+            work = Path(folder) / backend
+            work.mkdir()
+            if backend == "sqlite":
+                lines.append(measure(backend, f"sqlite:///{work / 'import.db'}", work, args))
+                continue
+            server = load.throwaway_postgres.start()
+            try:
+                url = load._postgres_database(server.url, f"import_{number}")
+                lines.append(measure(backend, url, work, args))
+            finally:
+                load.throwaway_postgres.stop(server)
+    sign_ms, _ = load.ed25519_floor()
+    print(f"floor (this process): Ed25519 sign {sign_ms:.3f} ms ({1000 / sign_ms:.0f}/s)")
+    print(
+        f"{'backend':<10} {'rows':>6} {'batch':>5} {'seconds':>7} {'rows/s':>7} {'floor':>7} "
+        f"{'awards':>6} {'load':>4}"
+    )
+    print(*lines, sep="\n")
+    print("seconds: the whole import process. floor: Ed25519 signatures/s per imported row/s.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
