@@ -185,3 +185,50 @@ class TestRefusals:
         response = client.post(ENDORSEMENTS, json=body, headers=other)
         assert response.status_code == 403
         assert client.get("/endorsements/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+class TestEndorsementPage:
+    def test_a_browser_gets_the_page_and_a_client_the_signed_document(
+        self, client: TestClient, prefecture: dict[str, str]
+    ) -> None:
+        created = endorse(client, prefecture, {"achievement_id": ACHIEVEMENT})
+        path = f"/endorsements/{created['id']}"
+        document = client.get(path, headers={"Accept": "application/ld+json"})
+        page = client.get(f"{path}?lang=en", headers=HTML)
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        text = page.text
+        assert "In force" in text
+        assert COMMENT in text
+        assert '<a href="/issuers/hokkaido-pref?lang=en">北海道</a>' in text
+        assert f'<a href="/achievements/{ACHIEVEMENT}?lang=en">' in text
+        assert f"{path}?format=json" in text
+        # The JSON is untouched by the page, and ?format=json forces it for a browser.
+        forced = client.get(f"{path}?format=json", headers=HTML)
+        assert forced.content == document.content
+        assert forced.headers["content-type"].startswith("application/json")
+
+    def test_japanese_by_default_and_withdrawn_once_revoked(
+        self, client: TestClient, prefecture: dict[str, str]
+    ) -> None:
+        created = endorse(client, prefecture, {"issuer": "default"})
+        revoked = client.post(
+            f"{ENDORSEMENTS}/{created['id']}/revoke", json={"reason": "見直し"}, headers=prefecture
+        )
+        assert revoked.status_code == 200, revoked.text
+        page = client.get(f"/endorsements/{created['id']}", headers=HTML)
+        assert page.status_code == 200
+        assert '<html lang="ja"' in page.text
+        assert "verdict-revoked" in page.text
+        assert 'href="/issuers/default"' in page.text
+        english = client.get(f"/endorsements/{created['id']}?lang=en", headers=HTML).text
+        assert "Withdrawn on" in english
+        assert "Endorsed issuer" in english
+
+    def test_an_unknown_endorsement_is_the_404_page(self, client: TestClient) -> None:
+        page = client.get("/endorsements/no-such-endorsement", headers=HTML)
+        assert page.status_code == 404
+        assert page.headers["content-type"].startswith("text/html")

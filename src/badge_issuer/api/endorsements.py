@@ -21,6 +21,10 @@ from badge_issuer.endorsements.schemas import (
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.kit.http import VC_DOCUMENT_CONTENT, etag_of, vc_document_response
 from badge_issuer.kit.pagination import MAX_CURSOR, Page
+from badge_issuer.pages import endorsement_page
+from badge_issuer.pages import views as pages
+from badge_issuer.pages.documentation import problems_or_pages
+from badge_issuer.pages.negotiation import VARY
 from badge_issuer.problems import problem_responses
 from badge_issuer.status import repository as status_repository
 
@@ -31,7 +35,7 @@ UuidPath = Annotated[str, Path(max_length=64, description="The endorsement's uui
 _DOCUMENT: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The signed OB 3.0 EndorsementCredential exactly as issued.",
-        "content": VC_DOCUMENT_CONTENT,
+        "content": {**VC_DOCUMENT_CONTENT, "text/html": {"schema": {"type": "string"}}},
     },
     304: {"description": "Not modified"},
 }
@@ -129,11 +133,28 @@ def revoke_endorsement(
 
 
 @public_router.get(
-    "/{endorsement_id}", response_class=Response, responses={**_DOCUMENT, **problem_responses(404)}
+    "/{endorsement_id}",
+    response_class=Response,
+    responses={**_DOCUMENT, **problems_or_pages(404)},
 )
 def get_endorsement(
-    endorsement_id: UuidPath, request: Request, session: ReadSessionDep
+    endorsement_id: UuidPath,
+    request: Request,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    now: NowDep,
 ) -> Response:
-    """Return the signed EndorsementCredential as stored."""
+    """Return the signed EndorsementCredential as stored.
+
+    A browser (Accept preferring text/html) gets the endorsement page instead, unless
+    `?format=json`.
+    """
+    if pages.wants_html(request):
+        page = endorsement_page.endorsement_html(
+            request, session, endorsement_id=endorsement_id, settings=settings, now=now
+        )
+        return page if page is not None else pages.not_found_html(request)
     endorsement = service.get_endorsement(session, endorsement_id)
-    return vc_document_response(request, endorsement.document, etag=etag_of(endorsement.document))
+    return vc_document_response(
+        request, endorsement.document, etag=etag_of(endorsement.document), vary=VARY
+    )
