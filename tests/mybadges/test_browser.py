@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,18 +15,12 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from badge_issuer import bootstrap
 from badge_issuer.config import Settings
-from badge_issuer.main import create_app
-from tests.conftest import EXAMPLE_PROVIDERS
-from tests.harness import Harness
 from tests.mybadges.support import SIGN_IN_SUBJECT, parse
 from tests.outbox.support import SteppedClock, dispatcher
-from tests.pages.browser import PHONE, PageErrors, chromium, free_port, serving
-from tests.shared_data import example_path
+from tests.pages.browser import PHONE, PageErrors, chromium, example_site, serving
 from tests.wallet.factories import SATO, claim_links, completion, earn_bronze
 
 SERIOUS = {"serious", "critical"}
@@ -47,22 +40,8 @@ class Site:
 @pytest.fixture(scope="module")
 def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("mybadges-site")
-    shutil.copyfile(sqlite_template, folder / "site.db")
-    port = free_port()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=f"sqlite:///{folder / 'site.db'}",
-        public_url=f"http://127.0.0.1:{port}",
-        key_encryption_key_file=folder / "keys" / "master.key",
-        log_json=True,
-        mail_dir=folder / "mail",
-    )
-    bootstrap.prepare(settings)
-    app = create_app(settings)
-    harness = Harness.start(TestClient(app))
-    for provider_id, name in EXAMPLE_PROVIDERS.items():
-        harness.register_provider(provider_id, name)
-    harness.load_skill_map(example_path("skill-map.yaml").read_bytes())
+    prepared = example_site(folder, sqlite_template, mail_dir=folder / "mail")
+    port, settings, app, harness = prepared.port, prepared.settings, prepared.app, prepared.harness
     links = claim_links(harness, earn_bronze(harness, SATO))
     # On the way to silver: one of its two courses done.
     harness.post_completion("hokudai-mooc", completion(SATO, "CASE-300", 5, 90))

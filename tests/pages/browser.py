@@ -10,10 +10,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+
+from badge_issuer import bootstrap
+from badge_issuer.config import Settings
+from badge_issuer.main import create_app
+from tests.conftest import EXAMPLE_PROVIDERS
+from tests.harness import Harness
+from tests.shared_data import example_path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -96,3 +105,35 @@ class PageErrors:
         # Pages are fetched on purpose with 4xx in the error tests; resources never should be.
         if status >= 400 and "/credentials/00000000" not in url:
             self.messages.append(f"HTTP {status}: {url}")
+
+
+@dataclass
+class ExampleSite:
+    """The service over a copy of the migrated SQLite template, with the example providers and
+    skill map loaded, configured for a free loopback port (serve it with `serving`)."""
+
+    port: int
+    settings: Settings
+    app: FastAPI
+    harness: Harness
+
+
+def example_site(folder: Path, sqlite_template: Path, **settings: Any) -> ExampleSite:
+    """Prepare the site the browser tests drive; extra `settings` override the defaults."""
+    shutil.copyfile(sqlite_template, folder / "site.db")
+    port = free_port()
+    configured = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=f"sqlite:///{folder / 'site.db'}",
+        public_url=f"http://127.0.0.1:{port}",
+        key_encryption_key_file=folder / "keys" / "master.key",
+        log_json=True,
+        **settings,
+    )
+    bootstrap.prepare(configured)
+    app = create_app(configured)
+    harness = Harness.start(TestClient(app))
+    for provider_id, name in EXAMPLE_PROVIDERS.items():
+        harness.register_provider(provider_id, name)
+    harness.load_skill_map(example_path("skill-map.yaml").read_bytes())
+    return ExampleSite(port, configured, app, harness)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -22,19 +21,20 @@ from typing import Any
 import pytest
 import zxingcpp
 from axe_playwright_python.base import AXE_SCRIPT
-from fastapi.testclient import TestClient
 from PIL import Image
 from playwright.sync_api import Browser, Page
 
-from badge_issuer import bootstrap
-from badge_issuer.config import Settings
 from badge_issuer.kit.clock import utc_now
-from badge_issuer.main import create_app
-from tests.conftest import EXAMPLE_PROVIDERS
 from tests.harness import Harness
-from tests.pages.browser import DESKTOP, PHONE, PageErrors, chromium, free_port, serving
+from tests.pages.browser import (
+    DESKTOP,
+    PHONE,
+    PageErrors,
+    chromium,
+    example_site,
+    serving,
+)
 from tests.pages.factories import earn_bronze, revoke
-from tests.shared_data import example_path
 from tests.verification.factories import db, make_issuer, store_award
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -57,21 +57,8 @@ class Site:
 @pytest.fixture(scope="module")
 def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     folder = tmp_path_factory.mktemp("browser-site")
-    shutil.copyfile(sqlite_template, folder / "site.db")
-    port = free_port()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=f"sqlite:///{folder / 'site.db'}",
-        public_url=f"http://127.0.0.1:{port}",
-        key_encryption_key_file=folder / "keys" / "master.key",
-        log_json=True,
-    )
-    bootstrap.prepare(settings)
-    app = create_app(settings)
-    harness = Harness.start(TestClient(app))
-    for provider_id, name in EXAMPLE_PROVIDERS.items():
-        harness.register_provider(provider_id, name)
-    harness.load_skill_map(example_path("skill-map.yaml").read_bytes())
+    prepared = example_site(folder, sqlite_template)
+    port, settings, app, harness = prepared.port, prepared.settings, prepared.app, prepared.harness
     valid = earn_bronze(harness, "sato.hanako@example.jp")
     revoked = earn_bronze(harness, "suzuki.taro@example.jp")
     revoke(harness.client, revoked)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +15,10 @@ from pathlib import Path
 import pytest
 import zxingcpp
 from axe_playwright_python.base import AXE_SCRIPT
-from fastapi.testclient import TestClient
 from PIL import Image
 from playwright.sync_api import Browser
 
-from badge_issuer import bootstrap
-from badge_issuer.config import Settings
-from badge_issuer.main import create_app
-from tests.conftest import EXAMPLE_PROVIDERS
-from tests.harness import Harness
-from tests.pages.browser import PHONE, PageErrors, chromium, free_port, serving
-from tests.shared_data import example_path
+from tests.pages.browser import PHONE, PageErrors, chromium, example_site, serving
 from tests.wallet.factories import claim_links, earn_bronze
 
 SERIOUS = {"serious", "critical"}
@@ -45,21 +37,8 @@ def claim_site(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ClaimSite]:
     folder = tmp_path_factory.mktemp("claim-site")
-    shutil.copyfile(sqlite_template, folder / "site.db")
-    port = free_port()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=f"sqlite:///{folder / 'site.db'}",
-        public_url=f"http://127.0.0.1:{port}",
-        key_encryption_key_file=folder / "keys" / "master.key",
-        log_json=True,
-    )
-    bootstrap.prepare(settings)
-    app = create_app(settings)
-    harness = Harness.start(TestClient(app))
-    for provider_id, name in EXAMPLE_PROVIDERS.items():
-        harness.register_provider(provider_id, name)
-    harness.load_skill_map(example_path("skill-map.yaml").read_bytes())
+    prepared = example_site(folder, sqlite_template)
+    port, app, harness = prepared.port, prepared.app, prepared.harness
     links = claim_links(harness, earn_bronze(harness))
     shots = Path(os.environ.get("BADGE_ISSUER_SCREENSHOTS") or folder / "screenshots")
     shots.mkdir(parents=True, exist_ok=True)
