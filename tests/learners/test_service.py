@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,6 +16,15 @@ from badge_issuer.learners import service
 from badge_issuer.learners.models import Learner
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+@dataclass
+class _Person:
+    """The email as given (unvalidated: the service itself must normalise it)."""
+
+    email: str
+    region: str | None
+    category: str | None
 
 
 @pytest.fixture
@@ -35,9 +45,8 @@ def _learner(
     category: str | None = None,
     now: datetime = T0,
 ) -> Learner:
-    return service.get_or_create_learner(
-        session, email=email, region=region, category=category, settings=settings, now=now
-    )
+    person = _Person(email=email, region=region, category=category)
+    return service.get_or_create_learner(session, person=person, settings=settings, now=now)
 
 
 class TestGetOrCreateLearner:

@@ -7,12 +7,15 @@ announces, and a rolled-back award announces nothing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository
 from badge_issuer.awards.models import Award
+from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.learners.models import Learner
 from badge_issuer.outbox import service as outbox
@@ -21,39 +24,54 @@ from badge_issuer.outbox.mail import queue as mail_queue
 from badge_issuer.outbox.models import Channel
 
 
-def _credential_url(settings: Settings, award: Award) -> str:
-    return f"{settings.public_origin}/credentials/{award.uuid}"
+@dataclass(frozen=True, slots=True)
+class _Announcement:
+    """The messages about one credential, queued in the transaction that changes it.
 
+    `email` is the learner's address for the mail and the callbacks' bodies (None: not kept).
+    """
 
-def _callbacks(
-    session: Session,
-    *,
-    award: Award,
-    event_type: str,
-    completion_ids: list[int],
-    email: str | None,
-    settings: Settings,
-    now: datetime,
-) -> None:
-    for provider_id, completion_id in repository.callback_targets(session, completion_ids):
-        payload = callback_events.queued_payload(
-            event_type=event_type,
-            occurred_at=now,
-            achievement_id=award.achievement_id,
-            credential_id=award.uuid,
-            credential_url=_credential_url(settings, award),
-            completion_id=completion_id,
-        )
+    session: Session
+    award: Award
+    email: str | None
+    settings: Settings
+    now: datetime
+
+    def _enqueue(
+        self, channel: Channel, event_type: str, payload: dict[str, Any], target: str | None
+    ) -> None:
         outbox.enqueue(
-            session,
-            channel=Channel.CALLBACKS,
+            self.session,
+            channel=channel,
             event_type=event_type,
-            target=provider_id,
             payload=payload,
-            recipient=email,
-            settings=settings,
-            now=now,
+            recipient=self.email,
+            settings=self.settings,
+            now=self.now,
+            target=target,
         )
+
+    def mail(self, completion_ids: list[int]) -> None:
+        payload = mail_queue.award_payload(
+            credential_id=self.award.uuid,
+            achievement_id=self.award.achievement_id,
+            completion_ids=completion_ids,
+        )
+        self._enqueue(Channel.MAIL, mail_queue.AWARD_MAIL, payload, target=None)
+
+    def callbacks(self, event_type: str, completion_ids: list[int]) -> None:
+        """One callback per provider whose completions count toward the credential."""
+        award = self.award
+        for provider_id, completion_id in repository.callback_targets(self.session, completion_ids):
+            payload = callback_events.queued_payload(
+                event_type=event_type,
+                occurred_at=self.now,
+                achievement_id=award.achievement_id,
+                credential_id=award.uuid,
+                credential_url=credential_url(self.settings, award.uuid),
+                completion_id=completion_id,
+            )
+            self._enqueue(Channel.CALLBACKS, event_type, payload, target=provider_id)
 
 
 def award_created(
@@ -66,29 +84,10 @@ def award_created(
     now: datetime,
 ) -> None:
     """Queue the learner's mail and `award.created` for the providers whose completions count."""
+    announcement = _Announcement(session, award, email, settings, now)
     if mail_queue.mail_enabled(settings):
-        outbox.enqueue(
-            session,
-            channel=Channel.MAIL,
-            event_type=mail_queue.AWARD_MAIL,
-            payload=mail_queue.award_payload(
-                credential_id=award.uuid,
-                achievement_id=award.achievement_id,
-                completion_ids=completion_ids,
-            ),
-            recipient=email,
-            settings=settings,
-            now=now,
-        )
-    _callbacks(
-        session,
-        award=award,
-        event_type=callback_events.AWARD_CREATED,
-        completion_ids=completion_ids,
-        email=email,
-        settings=settings,
-        now=now,
-    )
+        announcement.mail(completion_ids)
+    announcement.callbacks(callback_events.AWARD_CREATED, completion_ids)
 
 
 def credential_revoked(
@@ -101,12 +100,7 @@ def credential_revoked(
     """
     learner = session.get(Learner, award.learner_id) if award.learner_id is not None else None
     email = learner.email if learner is not None else None
-    _callbacks(
-        session,
-        award=award,
-        event_type=callback_events.CREDENTIAL_REVOKED,
-        completion_ids=repository.completion_ids_of(session, award.id),
-        email=email,
-        settings=settings,
-        now=now,
+    announcement = _Announcement(session, award, email, settings, now)
+    announcement.callbacks(
+        callback_events.CREDENTIAL_REVOKED, repository.completion_ids_of(session, award.id)
     )

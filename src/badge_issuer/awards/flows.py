@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository
 from badge_issuer.awards.evidence import CompletionEvidence, completion_evidence
-from badge_issuer.awards.issuing import AwardRequest, credential_url, issue
+from badge_issuer.awards.issuing import AwardRequest, issue
 from badge_issuer.awards.models import Award, AwardSource
+from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.learners.models import Learner
 from badge_issuer.providers import repository as provider_repository

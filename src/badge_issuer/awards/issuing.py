@@ -6,7 +6,6 @@ commit together or not at all.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -20,6 +19,7 @@ from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository
 from badge_issuer.awards.evidence import score_result
 from badge_issuer.awards.models import Award, AwardSource
+from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.credentials import ob3
 from badge_issuer.credentials.assembly import assemble_credential
@@ -54,10 +54,6 @@ class AwardRequest:
     endorsements: Sequence[dict[str, Any]] = ()
     # The latest evidence completion (statistics count by it); None: the award time.
     learned_at: datetime | None = None
-
-
-def credential_url(settings: Settings, credential_uuid: str) -> str:
-    return f"{settings.public_origin}/credentials/{credential_uuid}"
 
 
 def valid_until(valid_from: datetime, valid_for_days: int | None) -> datetime | None:
@@ -118,10 +114,9 @@ def issue(
         sequence=sequence,
         source=request.source,
         skill_map_version_id=request.skill_map_version_id,
-        signing_key_id=signing_key.id,
-        status_list_id=allocated.status_list.id,
-        status_index=allocated.index,
-        document=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
+        **status_service.stored_columns(
+            signed, signing_key_id=signing_key.id, allocated=allocated
+        ),
         issued_at=now,
         learned_at=request.learned_at or now,
         valid_from=now,

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import flows, repository
-from badge_issuer.awards.issuing import credential_url
 from badge_issuer.awards.progress_schemas import (
     BadgeRef,
     CourseStepRead,
@@ -18,6 +17,7 @@ from badge_issuer.awards.progress_schemas import (
     WordsRead,
 )
 from badge_issuer.awards.service import state_of
+from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.issuers import repository as issuer_repository
 from badge_issuer.learners import service as learner_service
@@ -27,7 +27,6 @@ from badge_issuer.skillmap.progress import (
     AchievementProgress,
     CourseStep,
     Requirement,
-    Words,
     learner_progress,
     nearest,
 )
@@ -35,32 +34,13 @@ from badge_issuer.skillmap.progress import (
 NEAREST = 3
 
 
-def _words(words: Words) -> WordsRead:
-    return WordsRead(ja=words.ja, en=words.en)
-
-
-def _step(step: CourseStep) -> CourseStepRead:
-    return CourseStepRead(
-        provider=step.provider,
-        course_id=step.course_id,
-        name=step.name,
-        url=step.url,
-        min_score=step.min_score,
-        completed_at=step.completed_at,
-    )
-
-
 def _requirement(requirement: Requirement) -> RequirementRead:
-    return RequirementRead(
-        kind=requirement.kind,
-        met=requirement.met,
-        words=_words(requirement.words),
-        need=requirement.need,
-        within_days=requirement.within_days,
-        course=None if requirement.course is None else _step(requirement.course),
-        achievement_id=requirement.achievement_id,
-        children=[_requirement(child) for child in requirement.children],
-    )
+    # The API models mirror skillmap.progress field for field (words, courses, children too).
+    return RequirementRead.model_validate(requirement, from_attributes=True)
+
+
+def _steps(steps: tuple[CourseStep, ...]) -> list[CourseStepRead]:
+    return [CourseStepRead.model_validate(step, from_attributes=True) for step in steps]
 
 
 def _way(way: AchievementProgress, names: dict[str, str], origin: str) -> WayRead:
@@ -70,10 +50,10 @@ def _way(way: AchievementProgress, names: dict[str, str], origin: str) -> WayRea
         url=achievement_url(origin, way.achievement_id),
         met=way.met,
         required=way.required,
-        rule=_words(way.rule),
-        status=_words(way.status),
-        done=[_step(step) for step in way.done],
-        missing=[_step(step) for step in way.missing],
+        rule=WordsRead.model_validate(way.rule, from_attributes=True),
+        status=WordsRead.model_validate(way.status, from_attributes=True),
+        done=_steps(way.done),
+        missing=_steps(way.missing),
         missing_achievements=[
             BadgeRef(achievement_id=aid, name=names.get(aid, aid))
             for aid in way.missing_achievements

@@ -31,6 +31,7 @@ from badge_issuer.awards.apply_models import ApplyState, SkillMapApply
 from badge_issuer.awards.errors import ApplyNotCurrent, ApplyRunNotFound
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
+from badge_issuer.kit.lookup import found
 from badge_issuer.learners import repository as learner_repository
 from badge_issuer.learners import service as learner_service
 from badge_issuer.learners.models import Learner
@@ -40,7 +41,7 @@ from badge_issuer.skillmap import rules
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.errors import NoSkillMap
 from badge_issuer.skillmap.rulebook import RuleBook
-from badge_issuer.skillmap.schemas import ImpactRead, LearnerImpactRead
+from badge_issuer.skillmap.schemas import ImpactRead
 
 BATCH = 200
 SAMPLE = 20
@@ -255,25 +256,9 @@ def apply_batch(
 
 def get_run(session: Session, run_id: int) -> SkillMapApply:
     run = remap_repository.get_run(session, run_id)
-    if run is None:
-        raise ApplyRunNotFound(f"No apply run {run_id}.")
-    return run
+    return found(run, ApplyRunNotFound(f"No apply run {run_id}."))
 
 
 def impact_read(result: Impact) -> ImpactRead:
-    return ImpactRead(
-        learners_checked=result.learners_checked,
-        learners_affected=result.learners_affected,
-        learners_without_email=result.learners_without_email,
-        per_achievement=result.per_achievement,
-        sample=[
-            LearnerImpactRead(
-                learner_id=item.learner_id,
-                region=item.region,
-                category=item.category,
-                achievements=list(item.achievements),
-                email_on_file=item.email_on_file,
-            )
-            for item in result.sample
-        ],
-    )
+    # ImpactRead and LearnerImpactRead mirror Impact and LearnerImpact field for field.
+    return ImpactRead.model_validate(result, from_attributes=True)

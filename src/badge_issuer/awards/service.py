@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from badge_issuer.awards import flows, repository
 from badge_issuer.awards.errors import AchievementUnknown, AlreadyAwarded
 from badge_issuer.awards.evidence import direct_evidence
-from badge_issuer.awards.issuing import AwardRequest, credential_url, issue
+from badge_issuer.awards.issuing import AwardRequest, issue
 from badge_issuer.awards.models import Award, AwardSource
 from badge_issuer.awards.schemas import (
     CredentialState,
@@ -20,6 +20,7 @@ from badge_issuer.awards.schemas import (
     LearnerProgressRead,
     ProgressRead,
 )
+from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.learners import service as learner_service
 from badge_issuer.skillmap import service as skillmap_service
@@ -34,17 +35,15 @@ def state_of(award: Award, now: datetime) -> CredentialState:
     return "valid"
 
 
+# The summary's fields that are the award's columns as they are (url and state are derived).
+_SUMMARY_COLUMNS = IssuedCredentialRead.model_fields.keys() - {"url", "state"}
+
+
 def summary(award: Award, *, settings: Settings, now: datetime) -> IssuedCredentialRead:
     return IssuedCredentialRead(
-        uuid=award.uuid,
+        **{name: getattr(award, name) for name in _SUMMARY_COLUMNS},
         url=credential_url(settings, award.uuid),
-        achievement_id=award.achievement_id,
-        source=award.source,
-        issued_at=award.issued_at,
-        valid_until=award.valid_until,
-        revoked_at=award.revoked_at,
         state=state_of(award, now),
-        skill_map_version_id=award.skill_map_version_id,
     )
 
 
@@ -61,12 +60,7 @@ def award_directly(
             f"No achievement `{data.achievement_id}` in the current skill map."
         )
     learner = learner_service.get_or_create_learner(
-        session,
-        email=data.email,
-        region=data.region,
-        category=data.category,
-        settings=settings,
-        now=now,
+        session, person=data, settings=settings, now=now
     )
     held = [
         a

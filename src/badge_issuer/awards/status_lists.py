@@ -27,6 +27,7 @@ from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.errors import KeyUnavailable, NoActiveKey
 from badge_issuer.kit.http import etag_of
+from badge_issuer.kit.lookup import found
 from badge_issuer.status import repository
 from badge_issuer.status.document import status_list_credential
 from badge_issuer.status.encoding import build_bitstring, encode_list
@@ -46,16 +47,12 @@ class PublishedList:
 def get_list(session: Session, public_id: str) -> StatusList:
     """Return the list `public_id`, or raise StatusListNotFound (404)."""
     status_list = repository.get_by_public_id(session, public_id)
-    if status_list is None:
-        raise StatusListNotFound(f"No status list {public_id!r}.")
-    return status_list
+    return found(status_list, StatusListNotFound(f"No status list {public_id!r}."))
 
 
 def _issuer(session: Session, status_list: StatusList) -> Issuer:
     issuer = session.get(Issuer, status_list.issuer_id)
-    if issuer is None:
-        raise RuntimeError(f"status list {status_list.public_id} has no issuer row")
-    return issuer
+    return found(issuer, RuntimeError(f"status list {status_list.public_id} has no issuer row"))
 
 
 def _stored(status_list: StatusList) -> PublishedList | None:

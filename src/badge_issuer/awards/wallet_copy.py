@@ -17,8 +17,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository
-from badge_issuer.awards.issuing import credential_url
 from badge_issuer.awards.models import Award, AwardSource
+from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.credentials import ob3
 from badge_issuer.credentials.assembly import assemble_credential
@@ -82,10 +82,9 @@ def issue_wallet_copy(
         sequence=0,
         source=AwardSource.WALLET,
         skill_map_version_id=original.skill_map_version_id,
-        signing_key_id=signing_key.id,
-        status_list_id=allocated.status_list.id,
-        status_index=allocated.index,
-        document=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
+        **status_service.stored_columns(
+            signed, signing_key_id=signing_key.id, allocated=allocated
+        ),
         issued_at=now,
         valid_from=now,
         valid_until=original.valid_until,

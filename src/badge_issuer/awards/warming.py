@@ -24,7 +24,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards.evidence import CompletionEvidence, completion_evidence, score_result
-from badge_issuer.awards.issuing import credential_url, valid_until
+from badge_issuer.awards.issuing import valid_until
+from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.credentials import ob3
 from badge_issuer.credentials.assembly import assemble_credential

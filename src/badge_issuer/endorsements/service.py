@@ -34,6 +34,7 @@ from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
+from badge_issuer.kit.lookup import found
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.ob3 import achievement_url
 from badge_issuer.status import service as status_service
@@ -103,10 +104,9 @@ def create_endorsement(
             subject_ref=subject.ref,
             subject_issuer_id=subject.issuer.id,
             comment=data.comment,
-            signing_key_id=signing_key.id,
-            status_list_id=allocated.status_list.id,
-            status_index=allocated.index,
-            document=json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
+            **status_service.stored_columns(
+                signed, signing_key_id=signing_key.id, allocated=allocated
+            ),
             created_by=actor,
             issued_at=now,
         ),
@@ -126,16 +126,12 @@ def create_endorsement(
 def get_endorsement(session: Session, endorsement_uuid: str) -> Endorsement:
     """Return the endorsement, or raise EndorsementNotFound (404)."""
     endorsement = repository.get_by_uuid(session, endorsement_uuid)
-    if endorsement is None:
-        raise EndorsementNotFound(f"No endorsement {endorsement_uuid!r}.")
-    return endorsement
+    return found(endorsement, EndorsementNotFound(f"No endorsement {endorsement_uuid!r}."))
 
 
 def endorser_slug(session: Session, endorsement: Endorsement) -> str:
     endorser = session.get(Issuer, endorsement.endorser_id)
-    if endorser is None:
-        raise RuntimeError(f"endorsement {endorsement.uuid} has no endorser row")
-    return endorser.slug
+    return found(endorser, RuntimeError(f"endorsement {endorsement.uuid} has no endorser row")).slug
 
 
 def revoke_endorsement(

@@ -101,12 +101,7 @@ def record_completion(
     warming.warm_in_background(session, settings)
     person = completion.learner
     learner = learner_service.get_or_create_learner(
-        session,
-        email=person.email,
-        region=person.region,
-        category=person.category,
-        settings=settings,
-        now=now,
+        session, person=person, settings=settings, now=now
     )
     stored, is_new = _insert_once(
         session, provider_id=provider_id, learner=learner, completion=completion, now=now
@@ -134,15 +129,9 @@ def _insert_once(
     existing = stored()
     if existing is not None:
         return existing, False
-    row = Completion(
-        provider_id=provider_id,
-        learner_id=learner.id,
-        course_id=completion.course_id,
-        completed_at=completion.completed_at,
-        score=completion.score,
-        certificate_url=completion.certificate_url,
-        recorded_at=now,
-    )
+    # Every field of the completion but the learner is a column of the same name.
+    fields = completion.model_dump(exclude={"learner"})
+    row = Completion(provider_id=provider_id, learner_id=learner.id, recorded_at=now, **fields)
     try:
         with session.begin_nested():
             session.add(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -10,6 +11,14 @@ from sqlalchemy.orm import Session
 from badge_issuer.config import Settings
 from badge_issuer.learners import identity, repository
 from badge_issuer.learners.models import Learner
+
+
+class Person(Protocol):
+    """A learner as a request names them (a completion's learner, a direct award's recipient)."""
+
+    email: str
+    region: str | None
+    category: str | None
 
 
 def hash_email(email: str, *, settings: Settings) -> str:
@@ -24,15 +33,10 @@ def find_learner(session: Session, *, email: str, settings: Settings) -> Learner
 
 
 def get_or_create_learner(
-    session: Session,
-    *,
-    email: str,
-    region: str | None,
-    category: str | None,
-    settings: Settings,
-    now: datetime,
+    session: Session, *, person: Person, settings: Settings, now: datetime
 ) -> Learner:
     """Return the learner for this email, creating it if new; non-null region/category win."""
+    email, region, category = person.email, person.region, person.category
     digest = hash_email(email, settings=settings)
     learner = repository.by_email_hash(session, digest)
     if learner is None:

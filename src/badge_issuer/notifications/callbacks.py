@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import httpx
-from sqlalchemy.orm import Session, sessionmaker
 from standardwebhooks.webhooks import Webhook
 
-from badge_issuer.config import Settings
-from badge_issuer.db import session_scope
 from badge_issuer.kit.clock import Clock
+from badge_issuer.notifications.sender import Sender, transaction
 from badge_issuer.outbox.callbacks import client, events
 from badge_issuer.outbox.service import ClaimedJob, DeliveryResult
 from badge_issuer.providers import repository as provider_repository
@@ -18,7 +14,6 @@ from badge_issuer.providers import service as provider_service
 from badge_issuer.providers.models import ProviderStatus
 
 USER_AGENT = "badge-issuer-callbacks/1"
-transaction = contextmanager(session_scope)
 
 
 def signed_headers(
@@ -36,15 +31,8 @@ def signed_headers(
     }
 
 
-class CallbackSender:
+class CallbackSender(Sender):
     """The `callbacks` channel's handler."""
-
-    def __init__(
-        self, *, session_factory: sessionmaker[Session], settings: Settings, clock: Clock
-    ) -> None:
-        self.session_factory = session_factory
-        self.settings = settings
-        self.clock = clock
 
     def _destination(self, provider_id: str) -> tuple[str, str] | DeliveryResult:
         with transaction(self.session_factory) as session:

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
 
 import structlog
-from sqlalchemy.orm import Session, sessionmaker
 
-from badge_issuer.config import Settings
-from badge_issuer.db import session_scope
-from badge_issuer.kit.clock import Clock
 from badge_issuer.mybadges import mail as sign_in_mail
 from badge_issuer.mybadges import service as sign_in
 from badge_issuer.notifications import mail_facts
+from badge_issuer.notifications.sender import Sender, transaction
 from badge_issuer.outbox.mail import message, render, smtp
 from badge_issuer.outbox.service import ClaimedJob, DeliveryResult
 
 log = structlog.get_logger(__name__)
-transaction = contextmanager(session_scope)
 
 
 def write_eml(directory: Path, msg: EmailMessage, *, name: str) -> Path:
@@ -34,15 +29,11 @@ def write_eml(directory: Path, msg: EmailMessage, *, name: str) -> Path:
     return path
 
 
-class MailSender:
+class MailSender(Sender):
     """The `mail` channel's handler."""
 
-    def __init__(
-        self, *, session_factory: sessionmaker[Session], settings: Settings, clock: Clock
-    ) -> None:
-        self.session_factory = session_factory
-        self.settings = settings
-        self.clock = clock
+    def __post_init__(self) -> None:
+        settings = self.settings
         self.server = (
             smtp.parse_url(settings.smtp_url.get_secret_value()) if settings.smtp_url else None
         )

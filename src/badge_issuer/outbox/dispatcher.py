@@ -125,11 +125,7 @@ class Dispatcher:
             )
         log.info(
             "outbox.attempt",
-            job_id=job.job_id,
-            event_id=job.event_id,
-            channel=job.channel,
-            event_type=job.event_type,
-            attempt=job.attempt,
+            **job.log_fields(),
             delivered=result.delivered,
             status_code=result.status_code,
             error=result.error,

@@ -11,6 +11,11 @@ from badge_issuer.outbox.models import OutboxAttempt, OutboxJob
 
 ChannelName = Literal["mail", "callbacks"]
 StateName = Literal["pending", "delivered", "dead"]
+# The job's columns a delivery shows as they are (the others are renamed or derived).
+_COPIED = (
+    "id", "event_id", "channel", "event_type", "state", "attempts", "last_error",
+    "created_at", "delivered_at",
+)
 
 
 class AttemptRead(BaseModel):
@@ -49,17 +54,9 @@ class DeliveryRead(BaseModel):
     @classmethod
     def of(cls, job: OutboxJob, attempts: list[OutboxAttempt]) -> DeliveryRead:
         return cls(
-            id=job.id,
-            event_id=job.event_id,
-            channel=job.channel,
-            event_type=job.event_type,
+            **{name: getattr(job, name) for name in _COPIED},
             provider_id=job.target,
-            state=job.state,
-            attempts=job.attempts,
             next_attempt_at=job.next_attempt_at if job.state == "pending" else None,
-            last_error=job.last_error,
             recipient_held=job.sealed_recipient is not None,
-            created_at=job.created_at,
-            delivered_at=job.delivered_at,
             attempt_log=[AttemptRead.model_validate(a) for a in attempts],
         )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
 from badge_issuer.keys import sealing
+from badge_issuer.kit.lookup import found
 from badge_issuer.outbox import repository, schedule
 from badge_issuer.outbox.errors import DeliveryNotFound, DeliveryNotRetryable
 from badge_issuer.outbox.models import (
@@ -86,6 +87,15 @@ class ClaimedJob:
     created_at: datetime
     recipient: str | None = field(repr=False)
 
+    def log_fields(self) -> dict[str, Any]:
+        """What logs may say about the job: never its payload or recipient."""
+        return {name: getattr(self, name) for name in _LOGGED}
+
+
+# The job's own columns a claim copies (the rest are renamed, copied or opened on the way).
+_COPIED = ("event_id", "channel", "event_type", "target", "created_at")
+_LOGGED = ("job_id", "event_id", "channel", "event_type", "attempt")
+
 
 @dataclass(frozen=True, slots=True)
 class DeliveryResult:
@@ -131,14 +141,10 @@ def claim(
         claimed.append(
             ClaimedJob(
                 job_id=job.id,
-                event_id=job.event_id,
-                channel=job.channel,
-                event_type=job.event_type,
-                target=job.target,
                 payload=dict(job.payload),
                 attempt=job.attempts,
-                created_at=job.created_at,
                 recipient=recipient,
+                **{name: getattr(job, name) for name in _COPIED},
             )
         )
     session.flush()
@@ -207,10 +213,7 @@ def retry(session: Session, *, job_id: int, now: datetime) -> OutboxJob:
 
 
 def get_job(session: Session, *, job_id: int) -> OutboxJob:
-    job = repository.get(session, job_id)
-    if job is None:
-        raise DeliveryNotFound(f"No delivery {job_id}.")
-    return job
+    return found(repository.get(session, job_id), DeliveryNotFound(f"No delivery {job_id}."))
 
 
 def list_jobs(

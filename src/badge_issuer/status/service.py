@@ -8,6 +8,7 @@ one is created under the issuer's row lock, so concurrent allocators create one 
 
 from __future__ import annotations
 
+import json
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -69,6 +70,19 @@ def allocate_entry(
     index = permute(counter, key=status_list.permutation_key, size=status_list.size)
     entry = status_entry(list_url(settings, status_list.public_id), index)
     return AllocatedEntry(status_list=status_list, index=index, entry=entry)
+
+
+def stored_columns(
+    signed: dict[str, Any], *, signing_key_id: int, allocated: AllocatedEntry
+) -> dict[str, Any]:
+    """The columns every stored credential of ours shares (awards, endorsements): the key that
+    signed it, its status entry, and the signed document as stored (compact JSON, UTF-8 kept)."""
+    return {
+        "signing_key_id": signing_key_id,
+        "status_list_id": allocated.status_list.id,
+        "status_index": allocated.index,
+        "document": json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
+    }
 
 
 def _take_from_open_lists(session: Session, *, issuer_id: int) -> tuple[StatusList, int] | None:

@@ -1,0 +1,25 @@
+"""What every channel's handler works with: its own short sessions, the settings, a clock."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from badge_issuer.config import Settings
+from badge_issuer.db import session_scope
+from badge_issuer.kit.clock import Clock
+
+# Senders read in short sessions of their own: the worker records each attempt in another.
+transaction = contextmanager(session_scope)
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class Sender:
+    session_factory: sessionmaker[Session]
+    settings: Settings
+    clock: Clock
+
+    def __post_init__(self) -> None:
+        """Derive what a channel needs from the settings, once (the mail sender's server)."""
