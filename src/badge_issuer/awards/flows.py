@@ -30,16 +30,9 @@ class AwardRef:
 
 
 @dataclass(frozen=True, slots=True)
-class ProgressRef:
-    achievement_id: str
-    met: int
-    required: int
-
-
-@dataclass(frozen=True, slots=True)
 class AwardOutcome:
     awards: list[AwardRef]
-    progress: list[ProgressRef]
+    progress: list[rules.Progress]
 
 
 def rule_completions(completions: Sequence[Completion]) -> list[rules.CompletedCourse]:
@@ -144,11 +137,10 @@ def evaluate_learner(
             issued.append(
                 AwardRef(achievement.id, award.uuid, credential_url(settings, award.uuid))
             )
-    progress = [ProgressRef(p.achievement_id, p.met, p.required) for p in evaluation.progress]
-    return AwardOutcome(awards=issued, progress=progress)
+    return AwardOutcome(awards=issued, progress=list(evaluation.progress))
 
 
-def progress_only(session: Session, *, learner: Learner, now: datetime) -> list[ProgressRef]:
+def progress_only(session: Session, *, learner: Learner, now: datetime) -> list[rules.Progress]:
     """Progress toward every achievement not held, without issuing anything."""
     current = skillmap_service.load_current(session)
     if current is None:
@@ -156,11 +148,7 @@ def progress_only(session: Session, *, learner: Learner, now: datetime) -> list[
     completions = provider_repository.completions_of_learner(session, learner.id)
     held, blocked = standing(repository.for_learner(session, learner.id), now)
     evaluation = rules.evaluate(current.rules, rule_completions(completions), held=held)
-    return [
-        ProgressRef(p.achievement_id, p.met, p.required)
-        for p in evaluation.progress
-        if p.achievement_id not in blocked
-    ]
+    return [p for p in evaluation.progress if p.achievement_id not in blocked]
 
 
 def explained_progress(

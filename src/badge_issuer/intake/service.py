@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import flows, warming
@@ -132,16 +131,7 @@ def _insert_once(
     # Every field of the completion but the learner is a column of the same name.
     fields = completion.model_dump(exclude={"learner"})
     row = Completion(provider_id=provider_id, learner_id=learner.id, recorded_at=now, **fields)
-    try:
-        with session.begin_nested():
-            session.add(row)
-    except IntegrityError:
-        # Another transaction stored it first (PostgreSQL waited for it to commit).
-        winner = stored()
-        if winner is None:
-            raise
-        return winner, False
-    return row, True
+    return insert_or_stored(session, row, stored)
 
 
 def _evaluate(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
+from badge_issuer.kit.unique_insert import insert_or_stored
 from badge_issuer.learners import identity, repository
 from badge_issuer.learners.models import Learner
 
@@ -65,8 +65,7 @@ def _insert(
     settings: Settings,
     now: datetime,
 ) -> Learner:
-    # A concurrent request may register the same learner: the unique email_hash decides, and
-    # the savepoint keeps the caller's transaction usable when we lose the race.
+    # A concurrent request may register the same learner: the unique email_hash decides.
     learner = Learner(
         email_hash=digest,
         email=identity.normalise_email(email) if settings.store_emails else None,
@@ -76,15 +75,8 @@ def _insert(
         created_at=now,
         updated_at=now,
     )
-    try:
-        with session.begin_nested():
-            session.add(learner)
-    except IntegrityError:
-        existing = repository.by_email_hash(session, digest)
-        if existing is None:
-            raise
-        return existing
-    return learner
+    stored, _ = insert_or_stored(session, learner, lambda: repository.by_email_hash(session, digest))
+    return stored
 
 
 def _keep_latest_group(
