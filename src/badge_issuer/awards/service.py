@@ -22,6 +22,7 @@ from badge_issuer.awards.schemas import (
 )
 from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
+from badge_issuer.kit.read_models import read_model
 from badge_issuer.learners import service as learner_service
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.errors import NoSkillMap
@@ -35,16 +36,9 @@ def state_of(award: Award, now: datetime) -> CredentialState:
     return "valid"
 
 
-# The summary's fields that are the award's columns as they are (url and state are derived).
-_SUMMARY_COLUMNS = IssuedCredentialRead.model_fields.keys() - {"url", "state"}
-
-
 def summary(award: Award, *, settings: Settings, now: datetime) -> IssuedCredentialRead:
-    return IssuedCredentialRead(
-        **{name: getattr(award, name) for name in _SUMMARY_COLUMNS},
-        url=credential_url(settings, award.uuid),
-        state=state_of(award, now),
-    )
+    url, state = credential_url(settings, award.uuid), state_of(award, now)
+    return read_model(IssuedCredentialRead, award, url=url, state=state)
 
 
 def award_directly(

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from badge_issuer.awards import flows, warming
 from badge_issuer.config import Settings
+from badge_issuer.kit.unique_insert import insert_or_stored
 from badge_issuer.learners import service as learner_service
 from badge_issuer.learners.models import Learner
 from badge_issuer.providers import repository

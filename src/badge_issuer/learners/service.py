@@ -75,8 +75,10 @@ def _insert(
         created_at=now,
         updated_at=now,
     )
-    stored, _ = insert_or_stored(session, learner, lambda: repository.by_email_hash(session, digest))
-    return stored
+    winner, _ = insert_or_stored(
+        session, learner, lambda: repository.by_email_hash(session, digest)
+    )
+    return winner
 
 
 def _keep_latest_group(

@@ -7,15 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from badge_issuer.kit.read_models import read_model
 from badge_issuer.outbox.models import OutboxAttempt, OutboxJob
 
 ChannelName = Literal["mail", "callbacks"]
 StateName = Literal["pending", "delivered", "dead"]
-# The job's columns a delivery shows as they are (the others are renamed or derived).
-_COPIED = (
-    "id", "event_id", "channel", "event_type", "state", "attempts", "last_error",
-    "created_at", "delivered_at",
-)
 
 
 class AttemptRead(BaseModel):
@@ -53,8 +49,9 @@ class DeliveryRead(BaseModel):
 
     @classmethod
     def of(cls, job: OutboxJob, attempts: list[OutboxAttempt]) -> DeliveryRead:
-        return cls(
-            **{name: getattr(job, name) for name in _COPIED},
+        return read_model(
+            cls,
+            job,
             provider_id=job.target,
             next_attempt_at=job.next_attempt_at if job.state == "pending" else None,
             recipient_held=job.sealed_recipient is not None,
