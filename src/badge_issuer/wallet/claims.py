@@ -43,7 +43,6 @@ class OpenClaim:
 
     claim: ClaimLink
     award: Award
-    token: str
 
 
 def claim_key(settings: Settings) -> bytes:
@@ -166,4 +165,4 @@ def open_claim(session: Session, *, token: str, settings: Settings, now: datetim
     if claim.expires_at <= now:
         raise ClaimLinkInvalid("This claim link has expired; ask for a new one.")
     refuse_unclaimable(award, now)
-    return OpenClaim(claim=claim, award=award, token=token)
+    return OpenClaim(claim=claim, award=award)
