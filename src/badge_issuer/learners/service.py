@@ -44,12 +44,43 @@ def get_or_create_learner(
             settings=settings,
             now=now,
         )
-    _keep_latest_group(learner, region=region, category=category, now=now)
+    keep_latest(learner, email=email, group=(region, category), settings=settings, now=now)
+    session.flush()
+    return learner
+
+
+def new_learner(
+    *,
+    digest: str,
+    email: str,
+    group: tuple[str | None, str | None],
+    settings: Settings,
+    now: datetime,
+) -> Learner:
+    """A learner row (not added), inserted with its group: no UPDATE of a row just written."""
+    return Learner(
+        email_hash=digest,
+        email=identity.normalise_email(email) if settings.store_emails else None,
+        region=group[0],
+        category=group[1],
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def keep_latest(
+    learner: Learner,
+    *,
+    email: str,
+    group: tuple[str | None, str | None],
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """Non-null region/category win; the address is kept once when the operator stores them."""
+    _keep_latest_group(learner, region=group[0], category=group[1], now=now)
     if settings.store_emails and learner.email is None:
         learner.email = identity.normalise_email(email)
         learner.updated_at = now
-    session.flush()
-    return learner
 
 
 def _insert(
@@ -63,15 +94,7 @@ def _insert(
 ) -> Learner:
     # A concurrent request may register the same learner: the unique email_hash decides, and
     # the savepoint keeps the caller's transaction usable when we lose the race.
-    learner = Learner(
-        email_hash=digest,
-        email=identity.normalise_email(email) if settings.store_emails else None,
-        # Inserted with its group: no UPDATE of a row this transaction just wrote.
-        region=group[0],
-        category=group[1],
-        created_at=now,
-        updated_at=now,
-    )
+    learner = new_learner(digest=digest, email=email, group=group, settings=settings, now=now)
     try:
         with session.begin_nested():
             session.add(learner)
