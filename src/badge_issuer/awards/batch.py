@@ -19,9 +19,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository
-from badge_issuer.awards.issuing import AwardRequest, signed_award
+from badge_issuer.awards.issuing import AwardRequest, announce, signed_award
 from badge_issuer.awards.models import Award, AwardCompletion
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.signer import Signer
@@ -117,15 +116,8 @@ def issue_many(
     session.flush()
     callbacks = repository.any_callback_provider(session)
     for award, request in zip(awards, requests, strict=True):
-        award_events.award_created(
-            session,
-            award=award,
-            email=request.email,
-            completion_ids=list(request.completion_ids),
-            settings=settings,
-            now=now,
-            callbacks=callbacks,
-            flush=False,
+        announce(
+            session, award, request, settings=settings, now=now, callbacks=callbacks, flush=False
         )
     session.flush()  # the mail jobs, in one INSERT
     return awards

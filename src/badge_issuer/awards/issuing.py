@@ -165,6 +165,21 @@ def issue(
     except IntegrityError:
         return None
     # Mail and callbacks join this transaction: they exist if and only if the award commits.
+    announce(session, award, request, settings=settings, now=now)
+    return award
+
+
+def announce(
+    session: Session,
+    award: Award,
+    request: AwardRequest,
+    *,
+    settings: Settings,
+    now: datetime,
+    callbacks: bool = True,
+    flush: bool = True,
+) -> None:
+    """Queue the award's mail and callbacks (`award_events.award_created`)."""
     award_events.award_created(
         session,
         award=award,
@@ -172,5 +187,6 @@ def issue(
         completion_ids=list(request.completion_ids),
         settings=settings,
         now=now,
+        callbacks=callbacks,
+        flush=flush,
     )
-    return award

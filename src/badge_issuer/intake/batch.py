@@ -100,15 +100,7 @@ def record_chunk(
             result.duplicates += 1
             continue
         seen[learner.id].add(identity)
-        row = Completion(
-            provider_id=provider_id,
-            learner_id=learner.id,
-            course_id=completion.course_id,
-            completed_at=completion.completed_at,
-            score=completion.score,
-            certificate_url=completion.certificate_url,
-            recorded_at=now,
-        )
+        row = intake.new_completion(provider_id, learner.id, completion, now)
         added.append(row)
         stored.setdefault(learner.id, []).append(row)
         fresh[learner.id] = (learner, completion.learner.email)

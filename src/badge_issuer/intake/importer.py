@@ -202,18 +202,7 @@ def import_completions(
 ) -> ImportSummary:
     """Import every row in the caller's transaction and return the summary."""
     require_active_provider(session, provider_id=provider_id)
-    courses = intake.known_courses(session)
-    tally = ImportTally()
-    for row in parse_rows(lines, fmt):
-        import_row(
-            session,
-            provider_id=provider_id,
-            row=row,
-            courses=courses,
-            settings=settings,
-            now=now,
-            tally=tally,
-        )
+    tally = _record_rows(session, provider_id, parse_rows(lines, fmt), settings, now)
     audit.record(
         session,
         actor=actor,
@@ -250,30 +239,46 @@ def import_in_batches(
     iterator = iter(rows)
     while batch := list(islice(iterator, batch_size)):
         try:
-            counted = _import_batch(factory, provider_id, batch, settings, clock())
+            counted = _committed(factory, _record_batch, provider_id, batch, settings, clock())
         except (IntegrityError, ProblemError):
-            counted = _import_rows(factory, provider_id, batch, settings, clock())
+            counted = _committed(factory, _record_rows, provider_id, batch, settings, clock())
         tally.add(counted)
         on_commit(batch[-1].line)
 
 
-def _import_batch(
+_Recorder = Callable[[Session, str, list[ParsedRow], Settings, datetime], ImportTally]
+
+
+def _committed(
     factory: sessionmaker[Session],
+    record: _Recorder,
     provider_id: str,
     batch: list[ParsedRow],
     settings: Settings,
     now: datetime,
 ) -> ImportTally:
-    parsed = [(row.line, row.completion) for row in batch if row.completion is not None]
     for session in session_scope(factory):
-        result = chunk.record_chunk(
-            session,
-            provider_id=provider_id,
-            rows=parsed,
-            courses=intake.known_courses(session),
-            settings=settings,
-            now=now,
-        )
+        counted = record(session, provider_id, batch, settings, now)
+    return counted
+
+
+def _record_batch(
+    session: Session,
+    provider_id: str,
+    batch: list[ParsedRow],
+    settings: Settings,
+    now: datetime,
+) -> ImportTally:
+    """Record a batch in one go (`intake.batch`) in the caller's transaction."""
+    parsed = [(row.line, row.completion) for row in batch if row.completion is not None]
+    result = chunk.record_chunk(
+        session,
+        provider_id=provider_id,
+        rows=parsed,
+        courses=intake.known_courses(session),
+        settings=settings,
+        now=now,
+    )
     counted = ImportTally(accepted=result.accepted, duplicates=result.duplicates)
     unparsed = [(row.line, row.error or "invalid row") for row in batch if row.completion is None]
     # In line order, as the row-by-row path lists them.
@@ -282,24 +287,24 @@ def _import_batch(
     return counted
 
 
-def _import_rows(
-    factory: sessionmaker[Session],
+def _record_rows(
+    session: Session,
     provider_id: str,
-    batch: list[ParsedRow],
+    rows: Iterable[ParsedRow],
     settings: Settings,
     now: datetime,
 ) -> ImportTally:
+    """Record rows one by one, each in its savepoint, in the caller's transaction."""
     counted = ImportTally()
-    for session in session_scope(factory):
-        courses = intake.known_courses(session)
-        for row in batch:
-            import_row(
-                session,
-                provider_id=provider_id,
-                row=row,
-                courses=courses,
-                settings=settings,
-                now=now,
-                tally=counted,
-            )
+    courses = intake.known_courses(session)
+    for row in rows:
+        import_row(
+            session,
+            provider_id=provider_id,
+            row=row,
+            courses=courses,
+            settings=settings,
+            now=now,
+            tally=counted,
+        )
     return counted

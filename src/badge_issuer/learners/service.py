@@ -36,14 +36,10 @@ def get_or_create_learner(
     digest = hash_email(email, settings=settings)
     learner = repository.by_email_hash(session, digest)
     if learner is None:
-        learner = _insert(
-            session,
-            digest=digest,
-            email=email,
-            group=(region, category),
-            settings=settings,
-            now=now,
+        fresh = new_learner(
+            digest=digest, email=email, group=(region, category), settings=settings, now=now
         )
+        learner = _insert(session, fresh)
     keep_latest(learner, email=email, group=(region, category), settings=settings, now=now)
     session.flush()
     return learner
@@ -83,23 +79,14 @@ def keep_latest(
         learner.updated_at = now
 
 
-def _insert(
-    session: Session,
-    *,
-    digest: str,
-    email: str,
-    group: tuple[str | None, str | None],
-    settings: Settings,
-    now: datetime,
-) -> Learner:
+def _insert(session: Session, learner: Learner) -> Learner:
     # A concurrent request may register the same learner: the unique email_hash decides, and
     # the savepoint keeps the caller's transaction usable when we lose the race.
-    learner = new_learner(digest=digest, email=email, group=group, settings=settings, now=now)
     try:
         with session.begin_nested():
             session.add(learner)
     except IntegrityError:
-        existing = repository.by_email_hash(session, digest)
+        existing = repository.by_email_hash(session, learner.email_hash)
         if existing is None:
             raise
         return existing
