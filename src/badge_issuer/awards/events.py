@@ -38,7 +38,12 @@ class _Announcement:
     now: datetime
 
     def _enqueue(
-        self, channel: Channel, event_type: str, payload: dict[str, Any], target: str | None
+        self,
+        channel: Channel,
+        event_type: str,
+        payload: dict[str, Any],
+        target: str | None,
+        flush: bool = True,
     ) -> None:
         outbox.enqueue(
             self.session,
@@ -49,15 +54,16 @@ class _Announcement:
             settings=self.settings,
             now=self.now,
             target=target,
+            flush=flush,
         )
 
-    def mail(self, completion_ids: list[int]) -> None:
+    def mail(self, completion_ids: list[int], *, flush: bool) -> None:
         payload = mail_queue.award_payload(
             credential_id=self.award.uuid,
             achievement_id=self.award.achievement_id,
             completion_ids=completion_ids,
         )
-        self._enqueue(Channel.MAIL, mail_queue.AWARD_MAIL, payload, target=None)
+        self._enqueue(Channel.MAIL, mail_queue.AWARD_MAIL, payload, target=None, flush=flush)
 
     def callbacks(self, event_type: str, completion_ids: list[int]) -> None:
         """One callback per provider whose completions count toward the credential."""
@@ -82,12 +88,17 @@ def award_created(
     completion_ids: list[int],
     settings: Settings,
     now: datetime,
+    callbacks: bool = True,
+    flush: bool = True,
 ) -> None:
-    """Queue the learner's mail and `award.created` for the providers whose completions count."""
+    """Queue the learner's mail and `award.created` for the providers whose completions count
+    (`callbacks=False`: the caller knows that no provider has a callback URL; `flush=False`:
+    the caller flushes the queued jobs)."""
     announcement = _Announcement(session, award, email, settings, now)
     if mail_queue.mail_enabled(settings):
-        announcement.mail(completion_ids)
-    announcement.callbacks(callback_events.AWARD_CREATED, completion_ids)
+        announcement.mail(completion_ids, flush=flush)
+    if callbacks:
+        announcement.callbacks(callback_events.AWARD_CREATED, completion_ids)
 
 
 def credential_revoked(

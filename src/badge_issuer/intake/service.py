@@ -114,6 +114,15 @@ def record_completion(
     return RecordOutcome(is_new=True, completion_id=stored.id, awards=awards, progress=progress)
 
 
+def new_completion(
+    provider_id: str, learner_id: int, completion: CompletionIn, now: datetime
+) -> Completion:
+    """The row of a received completion (not added to the session)."""
+    # Every field of the completion but the learner is a column of the same name.
+    fields = completion.model_dump(exclude={"learner"})
+    return Completion(provider_id=provider_id, learner_id=learner_id, recorded_at=now, **fields)
+
+
 def _insert_once(
     session: Session, *, provider_id: str, learner: Learner, completion: CompletionIn, now: datetime
 ) -> tuple[Completion, bool]:
@@ -129,9 +138,7 @@ def _insert_once(
     existing = stored()
     if existing is not None:
         return existing, False
-    # Every field of the completion but the learner is a column of the same name.
-    fields = completion.model_dump(exclude={"learner"})
-    row = Completion(provider_id=provider_id, learner_id=learner.id, recorded_at=now, **fields)
+    row = new_completion(provider_id, learner.id, completion, now)
     return insert_or_stored(session, row, stored)
 
 
