@@ -144,10 +144,4 @@ def resign_credentials(
         actor=admin.actor,
         now=now,
     )
-    return ResignRead(
-        key_id=outcome.key_id,
-        signing_key_id=outcome.signing_key_id,
-        resigned=outcome.resigned,
-        remaining=outcome.remaining,
-        done=outcome.done,
-    )
+    return ResignRead.model_validate(outcome, from_attributes=True)
