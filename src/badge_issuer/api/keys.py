@@ -44,8 +44,7 @@ def list_keys(
     issuer = issuer_service.get_issuer(session, slug)
     keys = service.list_keys(session, issuer=issuer, after_id=after, limit=limit)
     items = [_read(key, slug=slug, public_origin=settings.public_origin) for key in keys]
-    next_cursor = str(keys[-1].id) if len(keys) == limit else None
-    return Page[KeyRead](items=items, next_cursor=next_cursor)
+    return Page[KeyRead].of(items, rows=keys, limit=limit)
 
 
 @router.post(
