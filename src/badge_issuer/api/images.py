@@ -18,6 +18,9 @@ from badge_issuer.kit.http import PUBLIC_CACHE, etag_matches, read_bounded_body
 from badge_issuer.problems import problem_responses
 
 router = APIRouter()
+admin_router = APIRouter(
+    prefix="/v1/admin/achievements/{achievement_id}/image", tags=["admin: achievement images"]
+)
 
 ADMIN_CACHE = "private, no-store"
 # Served from our own origin: an SVG opened directly must not run anything or fetch anything
@@ -119,9 +122,8 @@ def get_achievement_image(
     return _image_response(request, image, cache_control=PUBLIC_CACHE)
 
 
-@router.put(
-    "/v1/admin/achievements/{achievement_id}/image",
-    tags=["admin: achievement images"],
+@admin_router.put(
+    "",
     status_code=status.HTTP_201_CREATED,
     response_model=AchievementImageRead,
     responses={
@@ -164,9 +166,8 @@ async def put_achievement_image(
     )
 
 
-@router.get(
-    "/v1/admin/achievements/{achievement_id}/image",
-    tags=["admin: achievement images"],
+@admin_router.get(
+    "",
     response_class=Response,
     responses={
         200: {"description": "The image exactly as uploaded.", "content": _PNG_OR_SVG},
@@ -186,9 +187,8 @@ def get_uploaded_achievement_image(
     return _image_response(request, image, cache_control=ADMIN_CACHE)
 
 
-@router.delete(
-    "/v1/admin/achievements/{achievement_id}/image",
-    tags=["admin: achievement images"],
+@admin_router.delete(
+    "",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=problem_responses(401, 403, 404),
