@@ -14,7 +14,7 @@ from badge_issuer.images.errors import ImageTooLarge
 from badge_issuer.images.schemas import AchievementImageRead
 from badge_issuer.images.unbaked import ImageFormat
 from badge_issuer.images.uploads import UPLOAD_LIMITS
-from badge_issuer.kit.http import PUBLIC_CACHE, etag_matches, read_bounded_body
+from badge_issuer.kit.http import PUBLIC_CACHE, etag_matches, read_bounded_body, request_body
 from badge_issuer.problems import problem_responses
 
 router = APIRouter()
@@ -30,7 +30,8 @@ _IMAGE_SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
     "sandbox",
 }
-_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_BINARY_SCHEMA = {"type": "string", "format": "binary"}
+_BINARY = {"schema": _BINARY_SCHEMA}
 _PNG_OR_SVG = {"image/png": _BINARY, "image/svg+xml": _BINARY}
 _NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modified (ETag)"}}
 
@@ -130,7 +131,7 @@ def get_achievement_image(
         200: {"description": "The earlier image was replaced.", "model": AchievementImageRead},
         **problem_responses(401, 403, 404, 413, 415, 422),
     },
-    openapi_extra={"requestBody": {"required": True, "content": _PNG_OR_SVG}},
+    openapi_extra=request_body({"image/png": _BINARY_SCHEMA, "image/svg+xml": _BINARY_SCHEMA}),
 )
 async def put_achievement_image(
     achievement_id: AchievementPath,

@@ -13,6 +13,7 @@ from badge_issuer.api.deps import NowDep, SessionDep
 from badge_issuer.audit import service as audit
 from badge_issuer.awards import remap, warming
 from badge_issuer.issuers import service as issuer_service
+from badge_issuer.kit.http import request_body
 from badge_issuer.problems import UnsupportedMediaType, problem_responses
 from badge_issuer.skillmap import part_service, repository, service
 from badge_issuer.skillmap.document import SkillMap
@@ -32,15 +33,9 @@ from badge_issuer.skillmap.validation import SkillMapCheck
 
 router = APIRouter(prefix="/v1/admin/skill-map", tags=["admin: skill map"])
 
-_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/yaml": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object"}},
-        },
-    }
-}
+_BODY = request_body(
+    {"application/yaml": {"type": "string"}, "application/json": {"type": "object"}}
+)
 _YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain"}
 
 
