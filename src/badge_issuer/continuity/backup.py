@@ -22,8 +22,7 @@ from badge_issuer.config import Settings
 from badge_issuer.continuity import dumps
 from badge_issuer.continuity.errors import ContinuityError
 from badge_issuer.continuity.manifest import MANIFEST_NAME, PAYLOAD_NAMES, Manifest, sha256_of
-from badge_issuer.continuity.tables import row_counts
-from badge_issuer.db import create_db_engine
+from badge_issuer.continuity.tables import read_database, row_counts
 from badge_issuer.keys.kek import load as load_kek
 
 
@@ -37,10 +36,10 @@ def create_backup(settings: Settings, destination: Path, *, now: datetime) -> Ma
         payload = Path(work) / PAYLOAD_NAMES[backend]
         if backend == "sqlite":
             dumps.sqlite_snapshot(settings.database_url, payload)
-            counts, revision = _describe_sqlite(payload)
+            counts, revision = read_database(f"sqlite:///{payload}", _describe)
         else:
             with dumps.postgres_snapshot(settings.database_url) as (connection, snapshot):
-                counts, revision = row_counts(connection), _revision(connection)
+                counts, revision = _describe(connection)
                 dumps.pg_dump(settings.database_url, payload, snapshot=snapshot)
         manifest = Manifest(
             created_at=now,
@@ -59,13 +58,9 @@ def create_backup(settings: Settings, destination: Path, *, now: datetime) -> Ma
     return manifest
 
 
-def _describe_sqlite(snapshot: Path) -> tuple[dict[str, int], str | None]:
-    engine = create_db_engine(f"sqlite:///{snapshot}")
-    try:
-        with engine.connect() as connection:
-            return row_counts(connection), _revision(connection)
-    finally:
-        engine.dispose()
+def _describe(connection: Connection) -> tuple[dict[str, int], str | None]:
+    """Return the snapshot's row counts and schema revision, as the manifest records them."""
+    return row_counts(connection), _revision(connection)
 
 
 def _revision(connection: Connection) -> str | None:

@@ -31,8 +31,7 @@ from badge_issuer.continuity.manifest import (
     Manifest,
     sha256_of,
 )
-from badge_issuer.continuity.tables import existing_tables, row_counts
-from badge_issuer.db import create_db_engine
+from badge_issuer.continuity.tables import existing_tables, read_database, row_counts
 from badge_issuer.keys.kek import load as load_kek
 
 # A manifest is a few kilobytes; anything larger is not one of ours.
@@ -117,12 +116,7 @@ def _restore_sqlite(url: str, payload: Path) -> None:
 
 
 def _refuse_non_empty(url: str) -> None:
-    engine = create_db_engine(url)
-    try:
-        with engine.connect() as connection:
-            present = existing_tables(connection)
-    finally:
-        engine.dispose()
+    present = read_database(url, existing_tables)
     if present:
         raise ContinuityError(
             f"the target database is not empty ({len(present)} tables, e.g. "
@@ -131,12 +125,7 @@ def _refuse_non_empty(url: str) -> None:
 
 
 def _compare_counts(url: str, manifest: Manifest) -> None:
-    engine = create_db_engine(url)
-    try:
-        with engine.connect() as connection:
-            counts = row_counts(connection)
-    finally:
-        engine.dispose()
+    counts = read_database(url, row_counts)
     differing = {
         name: (expected, counts.get(name))
         for name, expected in manifest.row_counts.items()

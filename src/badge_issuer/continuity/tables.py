@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlalchemy import Connection, Table, func, inspect, select
 
+from badge_issuer.db import create_db_engine
 from badge_issuer.models_registry import metadata
+
+T = TypeVar("T")
+
+
+def read_database(url: str, read: Callable[[Connection], T]) -> T:
+    """Return `read` run on one connection to `url`, the engine disposed of afterwards."""
+    engine = create_db_engine(url)
+    try:
+        with engine.connect() as connection:
+            return read(connection)
+    finally:
+        engine.dispose()
 
 
 def ordered_tables() -> list[Table]:

@@ -69,18 +69,20 @@ def assemble_credential(
     """
     _check_validity_and_status(valid_from, valid_until, credential_status)
     try:
-        credential = _credential(
-            credential_id=credential_id,
+        credential = OpenBadgeCredential(
+            context=list(CREDENTIAL_CONTEXT),
+            id=credential_id,
+            type=list(CREDENTIAL_TYPE),
             issuer=issuer,
-            subject=AchievementSubject(
-                id=subject_id, identifier=[recipient], achievement=achievement, result=list(results)
-            ),
-            valid_from=valid_from,
-            valid_until=valid_until,
-            evidence=evidence,
-            credential_status=credential_status,
             name=name or achievement.name,
             description=description,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            credential_subject=AchievementSubject(
+                id=subject_id, identifier=[recipient], achievement=achievement, result=list(results)
+            ),
+            evidence=list(evidence),
+            credential_status=credential_status,
         )
     except ValidationError as error:
         raise InvalidCredentialInput(str(error)) from error
@@ -97,31 +99,3 @@ def _check_validity_and_status(
         raise InvalidCredentialInput("validUntil must be later than validFrom")
     if status.status_purpose != REVOCATION:
         raise InvalidCredentialInput("the credential status entry must have purpose revocation")
-
-
-def _credential(
-    *,
-    credential_id: str,
-    issuer: Profile,
-    subject: AchievementSubject,
-    valid_from: datetime,
-    valid_until: datetime | None,
-    evidence: Sequence[Evidence],
-    credential_status: BitstringStatusListEntry,
-    name: str,
-    description: str | None,
-) -> OpenBadgeCredential:
-    """Return the credential model (validated by pydantic)."""
-    return OpenBadgeCredential(
-        context=list(CREDENTIAL_CONTEXT),
-        id=credential_id,
-        type=list(CREDENTIAL_TYPE),
-        issuer=issuer,
-        name=name,
-        description=description,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        credential_subject=subject,
-        evidence=list(evidence),
-        credential_status=credential_status,
-    )

@@ -17,6 +17,7 @@ from badge_issuer.images.errors import (
     UnsupportedCredentialFormat,
 )
 from badge_issuer.images.limits import ImageLimits
+from badge_issuer.kit.json_members import DuplicateMember, unique_members
 
 _COMPACT_JWS = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+")
 
@@ -40,7 +41,11 @@ def parse_credential_text(text: str) -> dict[str, Any]:
             "with an embedded proof (JSON) only"
         )
     try:
-        value = json.loads(text, object_pairs_hook=_unique_members, parse_constant=_refuse_constant)
+        value = json.loads(text, object_pairs_hook=unique_members, parse_constant=_refuse_constant)
+    except DuplicateMember as repeated:
+        raise InvalidCredentialText(
+            f"credential JSON repeats the member {repeated.name!r}"
+        ) from None
     except RecursionError:
         raise InvalidCredentialText("credential JSON is nested too deeply") from None
     except ValueError as exc:
@@ -88,16 +93,6 @@ def svg_safe_json(credential_json: str) -> str:
     for char, escape in _XML_ILLEGAL_IN_JSON_STRINGS.items():
         text = text.replace(char, escape)
     return text
-
-
-def _unique_members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Build a JSON object, refusing duplicate member names (readers disagree on them)."""
-    members: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in members:
-            raise InvalidCredentialText(f"credential JSON repeats the member {name!r}")
-        members[name] = value
-    return members
 
 
 def _refuse_constant(name: str) -> Any:

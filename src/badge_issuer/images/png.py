@@ -17,23 +17,26 @@ from badge_issuer.images._png_chunks import (
     encode_chunk,
     read_chunks,
 )
+from badge_issuer.images.carriers import CarrierWords, only_carrier, unbaked
 from badge_issuer.images.credential_text import (
     check_credential_size,
     decode_utf8,
     encode_for_baking,
-    parse_credential_text,
 )
 from badge_issuer.images.errors import (
-    LegacyBadgeNotSupported,
     MalformedPng,
-    MultipleCredentials,
-    NoBakedCredential,
 )
 from badge_issuer.images.limits import DEFAULT_LIMITS, ImageLimits
 from badge_issuer.images.unbaked import ImageFormat, UnbakedCredential
 
 CREDENTIAL_KEYWORD = b"openbadgecredential"
 LEGACY_KEYWORD = b"openbadges"  # Open Badges 2.0 baking
+_WORDS = CarrierWords(
+    legacy="the PNG has an 'openbadges' chunk (Open Badges 2.0 assertion), "
+    "not an 'openbadgecredential' chunk (OB 3.0 credential)",
+    missing="the PNG has no 'openbadgecredential' text chunk",
+    several="the PNG has {count} 'openbadgecredential' chunks; OB 3.0 allows one",
+)
 
 
 def bake_png(image: bytes, credential_json: str, *, limits: ImageLimits = DEFAULT_LIMITS) -> bytes:
@@ -50,20 +53,12 @@ def bake_png(image: bytes, credential_json: str, *, limits: ImageLimits = DEFAUL
 def unbake_png(image: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> UnbakedCredential:
     """Extract the credential baked into a PNG."""
     chunks = read_chunks(image, limits)
-    carriers = [chunk for chunk in chunks if chunk.text_keyword == CREDENTIAL_KEYWORD]
-    if not carriers:
-        if any(chunk.text_keyword == LEGACY_KEYWORD for chunk in chunks):
-            raise LegacyBadgeNotSupported(
-                "the PNG has an 'openbadges' chunk (Open Badges 2.0 assertion), "
-                "not an 'openbadgecredential' chunk (OB 3.0 credential)"
-            )
-        raise NoBakedCredential("the PNG has no 'openbadgecredential' text chunk")
-    if len(carriers) > 1:
-        raise MultipleCredentials(
-            f"the PNG has {len(carriers)} 'openbadgecredential' chunks; OB 3.0 allows one"
-        )
-    text = _carried_text(carriers[0], limits)
-    return UnbakedCredential(ImageFormat.PNG, parse_credential_text(text), text)
+    carrier = only_carrier(
+        [chunk for chunk in chunks if chunk.text_keyword == CREDENTIAL_KEYWORD],
+        has_legacy=lambda: any(chunk.text_keyword == LEGACY_KEYWORD for chunk in chunks),
+        words=_WORDS,
+    )
+    return unbaked(ImageFormat.PNG, _carried_text(carrier, limits))
 
 
 def credential_chunk(text: bytes) -> bytes:

@@ -21,17 +21,14 @@ import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
 from badge_issuer.images._svg_scan import OB3_NAMESPACE, SvgLayout, scan_svg
+from badge_issuer.images.carriers import CarrierWords, only_carrier, unbaked
 from badge_issuer.images.credential_text import (
     check_credential_size,
     encode_for_baking,
-    parse_credential_text,
     svg_safe_json,
 )
 from badge_issuer.images.errors import (
-    LegacyBadgeNotSupported,
     MalformedSvg,
-    MultipleCredentials,
-    NoBakedCredential,
     SvgNamespaceConflict,
     UnsafeSvg,
     UnsupportedCredentialFormat,
@@ -46,6 +43,12 @@ CREDENTIAL_TAG = f"{{{OB3_NAMESPACE}}}credential"
 LEGACY_ASSERTION_TAG = "{http://openbadges.org}assertion"  # Open Badges 2.0 baking
 PREFIX = "openbadges"
 _UTF8_NAMES = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+_WORDS = CarrierWords(
+    legacy="the SVG has an <openbadges:assertion> (Open Badges 2.0), "
+    "not an <openbadges:credential> (OB 3.0)",
+    missing="the SVG has no <openbadges:credential> element",
+    several="the SVG has {count} <openbadges:credential> elements; OB 3.0 allows one",
+)
 
 
 def bake_svg(image: bytes, credential_json: str, *, limits: ImageLimits = DEFAULT_LIMITS) -> bytes:
@@ -73,20 +76,12 @@ def bake_svg(image: bytes, credential_json: str, *, limits: ImageLimits = DEFAUL
 def unbake_svg(image: bytes, *, limits: ImageLimits = DEFAULT_LIMITS) -> UnbakedCredential:
     """Extract the credential baked into an SVG."""
     root = parse_svg(image, limits)
-    carriers = list(root.iter(CREDENTIAL_TAG))
-    if not carriers:
-        if next(root.iter(LEGACY_ASSERTION_TAG), None) is not None:
-            raise LegacyBadgeNotSupported(
-                "the SVG has an <openbadges:assertion> (Open Badges 2.0), "
-                "not an <openbadges:credential> (OB 3.0)"
-            )
-        raise NoBakedCredential("the SVG has no <openbadges:credential> element")
-    if len(carriers) > 1:
-        raise MultipleCredentials(
-            f"the SVG has {len(carriers)} <openbadges:credential> elements; OB 3.0 allows one"
-        )
-    text = _credential_text(carriers[0], limits)
-    return UnbakedCredential(ImageFormat.SVG, parse_credential_text(text), text)
+    carrier = only_carrier(
+        list(root.iter(CREDENTIAL_TAG)),
+        has_legacy=lambda: next(root.iter(LEGACY_ASSERTION_TAG), None) is not None,
+        words=_WORDS,
+    )
+    return unbaked(ImageFormat.SVG, _credential_text(carrier, limits))
 
 
 def parse_svg(image: bytes, limits: ImageLimits) -> Element:

@@ -18,6 +18,7 @@ from pydantic import (
 
 from badge_issuer.issuers.didweb import SLUG_PATTERN, issuer_did, issuer_path
 from badge_issuer.issuers.models import Issuer
+from badge_issuer.kit.read_models import read_model
 from badge_issuer.kit.schemas import InboundSchema
 
 # C0 controls and DEL: pyld and RDFC-1.0 escape them differently, so proofs over them would not
@@ -118,18 +119,13 @@ class IssuerRead(BaseModel):
     @classmethod
     def from_issuer(cls, issuer: Issuer, public_origin: str) -> IssuerRead:
         profile_url = public_origin + issuer_path(issuer.slug)
-        return cls(
-            slug=issuer.slug,
+        return read_model(
+            cls,
+            issuer,
             did=issuer_did(public_origin, issuer.slug),
-            name=issuer.name,
-            url=issuer.url,
-            email=issuer.email,
-            description=issuer.description,
             image=issuer.image_url,
             profile_url=profile_url,
             did_document_url=profile_url + "/did.json",
-            created_at=issuer.created_at,
-            updated_at=issuer.updated_at,
         )
 
 

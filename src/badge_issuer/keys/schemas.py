@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from badge_issuer.issuers.didweb import verification_method_id
 from badge_issuer.issuers.schemas import no_control_characters
 from badge_issuer.keys.models import KeyState, SigningKey
+from badge_issuer.kit.read_models import read_model
 from badge_issuer.kit.schemas import InboundSchema
 
 Reason = Annotated[
@@ -37,18 +38,8 @@ class KeyRead(BaseModel):
 
     @classmethod
     def from_key(cls, key: SigningKey, *, did: str) -> KeyRead:
-        return cls(
-            key_id=key.key_id,
-            state=KeyState(key.state),
-            algorithm=key.algorithm,
-            verification_method=verification_method_id(did, key.key_id),
-            public_key_multibase=key.public_key_multibase,
-            created_at=key.created_at,
-            activated_at=key.activated_at,
-            retired_at=key.retired_at,
-            revoked_at=key.revoked_at,
-            revocation_reason=key.revocation_reason,
-        )
+        method = verification_method_id(did, key.key_id)
+        return read_model(cls, key, verification_method=method)
 
 
 class ResignRead(BaseModel):

@@ -16,7 +16,7 @@ from badge_issuer.images.unbaked import ImageFormat
 from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.pages import catalog_pages, repository
-from badge_issuer.pages.credential_view import CredentialView, credential_view
+from badge_issuer.pages.credential_view import CredentialView, credential_view, linkedin_add_url
 from badge_issuer.pages.verdict import Verdict, verdict_of
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.verification import service as verification_service
@@ -55,6 +55,17 @@ class CredentialPage:
         if self.issuer is not None:
             return self.issuer.name
         return self.view.issuer_name or self.view.issuer_id or ""
+
+    def linkedin_url(self, origin: str) -> str:
+        """LinkedIn's add-to-profile link for this credential, citing its public page."""
+        return linkedin_add_url(
+            name=self.view.achievement_name,
+            organization=self.issuer_name,
+            issued=self.view.valid_from,
+            expires=self.view.valid_until,
+            certificate_url=f"{origin}/credentials/{self.award.uuid}",
+            certificate_id=self.award.uuid,
+        )
 
 
 def _registered_issuer(session: Session, award: Award, settings: Settings) -> Issuer | None:

@@ -18,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from badge_issuer.kit.accept import weighted_values
+
 DEFAULT_LOCALE = "ja"
 LOCALES = ("ja", "en")
 DOMAIN = "messages"
@@ -30,19 +32,10 @@ def choose_locale(lang: str | None, accept_language: str | None) -> str:
         if wanted in LOCALES:
             return wanted
     best, best_quality = DEFAULT_LOCALE, 0.0
-    for position, part in enumerate((accept_language or "").split(",")):
-        tag, *params = (piece.strip() for piece in part.split(";"))
+    for position, (tag, quality) in enumerate(weighted_values(accept_language)):
         primary = tag.lower().split("-", 1)[0]
         if primary not in LOCALES:
             continue
-        quality = 1.0
-        for param in params:
-            name, _, value = param.partition("=")
-            if name.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
         # Earlier entries win ties, as the header lists them in order of preference.
         quality -= position * 1e-6
         if quality > best_quality:

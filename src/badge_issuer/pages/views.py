@@ -14,7 +14,6 @@ from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.didweb import issuer_did
 from badge_issuer.pages import catalog_pages, i18n
 from badge_issuer.pages.credential_page import CredentialPage, credential_page
-from badge_issuer.pages.credential_view import linkedin_add_url
 from badge_issuer.pages.negotiation import prefers_html
 from badge_issuer.pages.qr import qr_svg
 from badge_issuer.pages.rendering import lang_query, render_page, request_locale
@@ -82,14 +81,7 @@ def _credential_context(
         "svg_url": f"/credentials/{uuid}/image.svg",
         "png_url": f"/credentials/{uuid}/image.png" if page.has_png else None,
         "download_name": page.award.achievement_id,
-        "linkedin_url": linkedin_add_url(
-            name=view.achievement_name,
-            organization=page.issuer_name,
-            issued=view.valid_from,
-            expires=view.valid_until,
-            certificate_url=page_url,
-            certificate_id=uuid,
-        ),
+        "linkedin_url": page.linkedin_url(origin),
         "qr_svg": qr_svg(page_url, label=_("QR code of this page")),
         "recipient_check_url": f"/credentials/{uuid}/recipient-check{lang_query(request)}",
         # After the recipient check (a POST), the language links lead back to the badge page.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -34,12 +35,7 @@ def create_provider(
 ) -> tuple[Provider, str]:
     """Register a provider and its first webhook secret; return both (the secret only here)."""
     provider = Provider(
-        id=data.id,
-        name=data.name,
-        status=ProviderStatus.ACTIVE,
-        callback_url=data.callback_url,
-        created_at=now,
-        updated_at=now,
+        **data.model_dump(), status=ProviderStatus.ACTIVE, created_at=now, updated_at=now
     )
     try:
         with session.begin_nested():
@@ -47,15 +43,7 @@ def create_provider(
     except IntegrityError:
         raise ProviderExists(f"Provider {data.id!r} already exists.") from None
     secret = _add_secret(session, provider_id=provider.id, settings=settings, now=now)
-    audit.record(
-        session,
-        actor=actor,
-        action="provider.create",
-        target_type="provider",
-        target_id=provider.id,
-        now=now,
-        details={"name": provider.name},
-    )
+    _record(session, provider, "provider.create", actor, now, {"name": provider.name})
     return provider, secret
 
 
@@ -73,15 +61,8 @@ def update_provider(
         setattr(provider, name, value)
     provider.updated_at = now
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="provider.update",
-        target_type="provider",
-        target_id=provider.id,
-        now=now,
-        details={key: str(value) for key, value in fields.items()},
-    )
+    details = {key: str(value) for key, value in fields.items()}
+    _record(session, provider, "provider.update", actor, now, details)
     return provider
 
 
@@ -104,15 +85,8 @@ def rotate_secret(
             old.expires_at = expires_at
     secret = _add_secret(session, provider_id=provider.id, settings=settings, now=now)
     provider.updated_at = now
-    audit.record(
-        session,
-        actor=actor,
-        action="provider.rotate_secret",
-        target_type="provider",
-        target_id=provider.id,
-        now=now,
-        details={"overlap_seconds": int(overlap.total_seconds())},
-    )
+    details = {"overlap_seconds": int(overlap.total_seconds())}
+    _record(session, provider, "provider.rotate_secret", actor, now, details)
     return secret, (expires_at if previous else None)
 
 
@@ -165,3 +139,22 @@ def _add_secret(session: Session, *, provider_id: str, settings: Settings, now: 
     )
     session.flush()
     return secret
+
+
+def _record(
+    session: Session,
+    provider: Provider,
+    action: str,
+    actor: str,
+    now: datetime,
+    details: dict[str, Any],
+) -> None:
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        target_type="provider",
+        target_id=provider.id,
+        now=now,
+        details=details,
+    )

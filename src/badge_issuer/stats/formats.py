@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from badge_issuer.kit.accept import weighted_values
+
 
 class OutputFormat(StrEnum):
     JSON = "json"
@@ -28,26 +30,12 @@ def choose_format(requested: OutputFormat | None, accept: str | None) -> OutputF
     if requested is not None:
         return requested
     best: tuple[float, int, OutputFormat] | None = None
-    for position, item in enumerate((accept or "").split(",")):
-        media_type, weight = _parse_item(item)
-        fmt = _BY_MEDIA_TYPE.get(media_type)
-        if fmt is None or weight <= 0:
+    for position, (media_type, weight) in enumerate(weighted_values(accept)):
+        fmt = _BY_MEDIA_TYPE.get(media_type.lower())
+        # The range check also turns NaN into "not acceptable".
+        if fmt is None or not 0.0 < weight <= 1.0:
             continue
         candidate = (weight, -position, fmt)
         if best is None or candidate[:2] > best[:2]:
             best = candidate
     return OutputFormat.JSON if best is None else best[2]
-
-
-def _parse_item(item: str) -> tuple[str, float]:
-    media_type, *parameters = (part.strip() for part in item.split(";"))
-    weight = 1.0
-    for parameter in parameters:
-        name, _, value = parameter.partition("=")
-        if name.strip().lower() == "q":
-            try:
-                weight = float(value)
-            except ValueError:
-                weight = 0.0
-    # The comparison also turns NaN into "not acceptable".
-    return media_type.lower(), (weight if 0.0 <= weight <= 1.0 else 0.0)

@@ -3,44 +3,54 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import ClassVar, Self
 
 from badge_issuer.problems import (
     BadRequest,
     PayloadTooLarge,
+    ProblemError,
     UnsupportedMediaType,
     ValidationFailed,
 )
 from badge_issuer.vcapi.problem_details import ProblemDetail
 
 
-def _errors(problems: Sequence[ProblemDetail]) -> list[dict[str, Any]]:
-    return [item.as_json() for item in problems]
+class _CarriesProblems(ProblemError):
+    """A problem built from VC API ProblemDetails: `detail` lists them, `errors` holds them all.
+
+    Subclasses say how many the detail lists (None: all), whether it counts the rest, and how
+    it names the root pointer.
+    """
+
+    listed_at_most: ClassVar[int | None] = None
+    counts_the_rest: ClassVar[bool] = False
+    root_pointer: ClassVar[str] = ""
+
+    @classmethod
+    def of(cls, problems: Sequence[ProblemDetail]) -> Self:
+        shown = problems[: cls.listed_at_most]
+        listed = "; ".join(f"{p.pointer or cls.root_pointer}: {p.detail}" for p in shown)
+        rest = len(problems) - len(shown)
+        more = f" (and {rest} more)" if cls.counts_the_rest and rest > 0 else ""
+        return cls(listed + more, errors=[item.as_json() for item in problems])
 
 
-class InvalidVcApiRequest(ValidationFailed):
+class InvalidVcApiRequest(_CarriesProblems, ValidationFailed):
     """The body is not JSON, or not the request the endpoint takes."""
 
     slug = "invalid-vc-api-request"
     title = "The request body is not a valid VC API request"
-
-    @classmethod
-    def of(cls, problems: Sequence[ProblemDetail]) -> InvalidVcApiRequest:
-        listed = "; ".join(f"{p.pointer or '/'}: {p.detail}" for p in problems[:5])
-        return cls(listed, errors=_errors(problems))
+    listed_at_most = 5
+    root_pointer = "/"
 
 
-class CredentialRejected(ValidationFailed):
+class CredentialRejected(_CarriesProblems, ValidationFailed):
     """The credential cannot be signed as given; `errors` names each offending property."""
 
     slug = "credential-rejected"
     title = "The credential cannot be issued"
-
-    @classmethod
-    def of(cls, problems: Sequence[ProblemDetail]) -> CredentialRejected:
-        listed = "; ".join(f"{p.pointer}: {p.detail}" for p in problems[:5])
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        return cls(listed + more, errors=_errors(problems))
+    listed_at_most = 5
+    counts_the_rest = True
 
 
 class UnknownIssuer(BadRequest):
@@ -50,16 +60,11 @@ class UnknownIssuer(BadRequest):
     title = "The issuer is not an issuer of this service"
 
 
-class UnsupportedOption(BadRequest):
+class UnsupportedOption(_CarriesProblems, BadRequest):
     """An option is unknown to this service, or not supported by eddsa-rdfc-2022."""
 
     slug = "unsupported-option"
     title = "An option is not supported"
-
-    @classmethod
-    def of(cls, problems: Sequence[ProblemDetail]) -> UnsupportedOption:
-        listed = "; ".join(f"{p.pointer}: {p.detail}" for p in problems)
-        return cls(listed, errors=_errors(problems))
 
 
 class CredentialNotVerified(BadRequest):

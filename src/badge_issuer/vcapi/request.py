@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from badge_issuer.kit.json_members import DuplicateMember, unique_members
 from badge_issuer.vcapi.problem_details import (
     MALFORMED_VALUE_ERROR,
     PARSING_ERROR,
@@ -39,19 +40,6 @@ class MalformedRequest(ValueError):
         super().__init__("; ".join(f"{p.pointer or '/'}: {p.detail}" for p in self.problems))
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise _DuplicateKey(key)
-        result[key] = value
-    return result
-
-
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
@@ -63,10 +51,8 @@ def _malformed(detail: str, pointer: str = "") -> MalformedRequest:
 def load_json(body: bytes) -> Any:
     """Parse a JSON body strictly, or raise MalformedRequest."""
     try:
-        return json.loads(
-            body, object_pairs_hook=_refuse_duplicates, parse_constant=_refuse_constant
-        )
-    except _DuplicateKey as key:
+        return json.loads(body, object_pairs_hook=unique_members, parse_constant=_refuse_constant)
+    except DuplicateMember as key:
         raise _malformed(f"member {key} appears twice in one object") from None
     except RecursionError:
         raise _malformed("the body is nested too deeply") from None

@@ -93,14 +93,22 @@ def schema_check(document: Mapping[str, Any]) -> Check:
     a warning naming each schema path, as 1EdTech's validator reports them; anything else the
     OB 3.0 schema requires fails the check.
     """
-    problems = schema_problems(document)
+    return schema_verdict(schema_problems(document), "AchievementCredential")
+
+
+def schema_verdict(problems: Sequence[str], structure: str) -> Check:
+    """Turn the schema problems of an OB 3.0 `structure` into the schema check.
+
+    `SchemaOnly` problems (what 1EdTech's schema wants but the VC Data Model allows) warn;
+    any other problem fails the check and the message lists both kinds.
+    """
     lenient = [problem for problem in problems if isinstance(problem, SchemaOnly)]
     strict = [problem for problem in problems if not isinstance(problem, SchemaOnly)]
     if strict:
         return Check.failed(CheckName.SCHEMA, _listed([*strict, *lenient]))
     if lenient:
         return Check.warning(CheckName.SCHEMA, "1EdTech schema only: " + _listed(lenient))
-    return Check.passed(CheckName.SCHEMA, "matches the OB 3.0 AchievementCredential structure")
+    return Check.passed(CheckName.SCHEMA, f"matches the OB 3.0 {structure} structure")
 
 
 def issuer_id(document: Mapping[str, Any]) -> str | None:

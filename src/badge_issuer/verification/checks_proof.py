@@ -24,6 +24,7 @@ from badge_issuer.credentials.proofs.result import (
 )
 from badge_issuer.credentials.proofs.verification_methods import ASSERTION_METHOD
 from badge_issuer.verification.checks_keys import KeyCache
+from badge_issuer.verification.data_model import member_strings
 from badge_issuer.verification.report import CheckName
 
 _DOCUMENT_STRICTNESS = "document-json-ld"
@@ -41,13 +42,7 @@ class ProofOutcome:
 
 def proof_method_ids(document: Mapping[str, Any]) -> tuple[str, ...]:
     """Return the verificationMethod of every proof object, in order."""
-    proofs = document.get("proof")
-    proofs = proofs if isinstance(proofs, list) else [proofs]
-    return tuple(
-        proof["verificationMethod"]
-        for proof in proofs
-        if isinstance(proof, Mapping) and isinstance(proof.get("verificationMethod"), str)
-    )
+    return member_strings(document, "proof", "verificationMethod")
 
 
 def undefined_terms_check(problems: list[JsonLdProblem] | tuple[JsonLdProblem, ...]) -> Check:

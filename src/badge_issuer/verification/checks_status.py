@@ -17,6 +17,7 @@ from badge_issuer.credentials.proofs.data_integrity import verify_credential_pro
 from badge_issuer.status.encoding import MIN_LIST_BITS, EncodedListError, bit_is_set, decode_list
 from badge_issuer.verification.checks_keys import KeyCache
 from badge_issuer.verification.checks_validity import parse_datetime
+from badge_issuer.verification.data_model import member_strings
 from badge_issuer.verification.ports import ResolutionError, ResolvedStatusList
 from badge_issuer.verification.report import Check, CheckName
 
@@ -50,13 +51,7 @@ def status_list_urls(document: object) -> tuple[str, ...]:
     """Return the statusListCredential URL of every status entry of a credential."""
     if not isinstance(document, Mapping):
         return ()
-    raw = document.get("credentialStatus")
-    entries = raw if isinstance(raw, list) else [raw]
-    return tuple(
-        entry["statusListCredential"]
-        for entry in entries
-        if isinstance(entry, Mapping) and isinstance(entry.get("statusListCredential"), str)
-    )
+    return member_strings(document, "credentialStatus", "statusListCredential")
 
 
 def revocation_check(

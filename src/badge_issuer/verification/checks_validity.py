@@ -30,37 +30,44 @@ def valid_from_check(
     document: Mapping[str, Any], now: datetime, *, not_before: datetime | None = None
 ) -> Check:
     """Check that the credential is already valid (validFrom, and a VC-JWT's nbf, <= now)."""
-    name = CheckName.VALID_FROM
-    raw = document.get("validFrom")
-    start = parse_datetime(raw)
-    if raw is not None and start is None:
-        return Check.failed(
-            name, f"validFrom {raw!r} is not a date-time with a time zone in years 1-9999"
-        )
-    starts = [moment for moment in (start, not_before) if moment is not None]
-    if not starts:
-        return Check.warning(name, "the credential gives no validFrom")
-    latest = max(starts)
-    if latest > now:
-        return Check.failed(name, f"not valid before {_stamp(latest)}")
-    return Check.passed(name, f"valid since {_stamp(latest)}")
+    return _edge_check(document, now, start=True, claim=not_before)
 
 
 def valid_until_check(
     document: Mapping[str, Any], now: datetime, *, expires: datetime | None = None
 ) -> Check:
     """Check that the credential has not expired (validUntil, and a VC-JWT's exp, > now)."""
-    name = CheckName.VALID_UNTIL
-    raw = document.get("validUntil")
-    end = parse_datetime(raw)
-    if raw is not None and end is None:
+    return _edge_check(document, now, start=False, claim=expires)
+
+
+def _edge_check(
+    document: Mapping[str, Any], now: datetime, *, start: bool, claim: datetime | None
+) -> Check:
+    """Check one end of the validity period: the document's property and a JWT claim, if any.
+
+    Both ends read and merge their moments alike; the start takes the latest moment and must
+    have passed, the end takes the earliest and must still be ahead.
+    """
+    name, key = (
+        (CheckName.VALID_FROM, "validFrom") if start else (CheckName.VALID_UNTIL, "validUntil")
+    )
+    raw = document.get(key)
+    declared = parse_datetime(raw)
+    if raw is not None and declared is None:
         return Check.failed(
-            name, f"validUntil {raw!r} is not a date-time with a time zone in years 1-9999"
+            name, f"{key} {raw!r} is not a date-time with a time zone in years 1-9999"
         )
-    ends = [moment for moment in (end, expires) if moment is not None]
-    if not ends:
+    moments = [moment for moment in (declared, claim) if moment is not None]
+    if start:
+        if not moments:
+            return Check.warning(name, "the credential gives no validFrom")
+        latest = max(moments)
+        if latest > now:
+            return Check.failed(name, f"not valid before {_stamp(latest)}")
+        return Check.passed(name, f"valid since {_stamp(latest)}")
+    if not moments:
         return Check.passed(name, "the credential does not expire")
-    earliest = min(ends)
+    earliest = min(moments)
     if earliest <= now:
         return Check.failed(name, f"expired at {_stamp(earliest)}")
     return Check.passed(name, f"valid until {_stamp(earliest)}")

@@ -40,6 +40,18 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def member_strings(document: Mapping[str, Any], key: str, member: str) -> tuple[str, ...]:
+    """Return `member` of every object under `key` (one object or a list), where it is a string.
+
+    E.g. the verificationMethod of each proof, or the statusListCredential of each status entry.
+    """
+    return tuple(
+        node[member]
+        for node in as_list(document.get(key))
+        if isinstance(node, Mapping) and isinstance(node.get(member), str)
+    )
+
+
 def data_model_of(document: Mapping[str, Any]) -> DataModel | None:
     """Return the data model named by the first @context, or None."""
     contexts = as_list(document.get("@context"))

@@ -46,11 +46,8 @@ def _credential(node: Any) -> ob3.Problems:
     yield from ob3._optional(node, "", "credentialStatus", ob3._credential_status)
 
 
-def _subject(node: Any, path: str) -> ob3.Problems:
-    yield from ob3._object(path, node)
-    if not isinstance(node, Mapping):
-        return
-    yield from ob3._required(node, path, ("id", "type"))
+@ob3._object_with("id", "type")
+def _subject(node: Mapping[str, Any], path: str) -> ob3.Problems:
     yield from ob3._optional(node, path, "id", ob3._string)
     yield from ob3._optional(node, path, "type", ob3._type_array("EndorsementSubject"))
     yield from ob3._optional(node, path, "endorsementComment", ob3._string)

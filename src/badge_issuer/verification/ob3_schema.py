@@ -9,6 +9,7 @@ Tests check these rules against the real schema.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -24,6 +25,8 @@ _IMAGE_KEYS = frozenset({"id", "type", "caption"})
 
 Problems = Iterator[str]
 Rule = Callable[[Any, str], Problems]
+# Checks the members of a node already known to be an object.
+MemberRule = Callable[[Mapping[str, Any], str], Problems]
 
 
 def schema_problems(credential: Mapping[str, Any]) -> list[str]:
@@ -44,6 +47,26 @@ def _required(node: Mapping[str, Any], path: str, keys: tuple[str, ...]) -> Prob
 def _optional(node: Mapping[str, Any], path: str, key: str, rule: Rule) -> Problems:
     if key in node:
         yield from rule(node[key], _at(path, key))
+
+
+def _object_with(*required: str) -> Callable[[MemberRule], Rule]:
+    """Make a rule for an object node from the checks of its members.
+
+    The node must be an object holding the `required` members; the member checks run only on
+    an object, after the problems with its required members.
+    """
+
+    def wrap(members: MemberRule) -> Rule:
+        @functools.wraps(members)
+        def rule(node: Any, path: str) -> Problems:
+            yield from _object(path, node)
+            if isinstance(node, Mapping):
+                yield from _required(node, path, required)
+                yield from members(node, path)
+
+        return rule
+
+    return wrap
 
 
 def _string(value: Any, path: str) -> Problems:
@@ -161,22 +184,16 @@ def _credential_type(value: Any, path: str) -> Problems:
     yield from _type_array("AchievementCredential", "OpenBadgeCredential")(value, path)
 
 
-def _achievement_subject(node: Any, path: str) -> Problems:
-    yield from _object(path, node)
-    if not isinstance(node, Mapping):
-        return
-    yield from _required(node, path, ("type", "achievement"))
+@_object_with("type", "achievement")
+def _achievement_subject(node: Mapping[str, Any], path: str) -> Problems:
     yield from _optional(node, path, "id", _string)
     yield from _optional(node, path, "type", _type_array("AchievementSubject"))
     yield from _optional(node, path, "achievement", _achievement)
     yield from _optional(node, path, "identifier", _array_of(_identity_object))
 
 
-def _achievement(node: Any, path: str) -> Problems:
-    yield from _object(path, node)
-    if not isinstance(node, Mapping):
-        return
-    yield from _required(node, path, ("id", "type", "criteria", "description", "name"))
+@_object_with("id", "type", "criteria", "description", "name")
+def _achievement(node: Mapping[str, Any], path: str) -> Problems:
     for key in ("id", "name", "description"):
         yield from _optional(node, path, key, _string)
     yield from _optional(node, path, "type", _type_array("Achievement"))
@@ -185,11 +202,8 @@ def _achievement(node: Any, path: str) -> Problems:
     yield from _optional(node, path, "creator", _profile)
 
 
-def _identity_object(node: Any, path: str) -> Problems:
-    yield from _object(path, node)
-    if not isinstance(node, Mapping):
-        return
-    yield from _required(node, path, ("type", "hashed", "identityHash", "identityType"))
+@_object_with("type", "hashed", "identityHash", "identityType")
+def _identity_object(node: Mapping[str, Any], path: str) -> Problems:
     if "type" in node and node["type"] != "IdentityObject":
         yield f"{_at(path, 'type')}: must be 'IdentityObject'"
     yield from _optional(node, path, "hashed", _boolean)
@@ -215,11 +229,8 @@ def _profile(node: Any, path: str) -> Problems:
     yield from _optional(node, path, "image", _image)
 
 
-def _image(node: Any, path: str) -> Problems:
-    yield from _object(path, node)
-    if not isinstance(node, Mapping):
-        return
-    yield from _required(node, path, ("id", "type"))
+@_object_with("id", "type")
+def _image(node: Mapping[str, Any], path: str) -> Problems:
     yield from _optional(node, path, "id", _string)
     if "type" in node and node["type"] != "Image":
         yield f"{_at(path, 'type')}: must be 'Image'"
@@ -227,37 +238,29 @@ def _image(node: Any, path: str) -> Problems:
         yield f"{_at(path, key)}: is not allowed in an Image"
 
 
-def _proof(node: Any, path: str) -> Problems:
-    yield from _object(path, node)
-    if isinstance(node, Mapping):
-        yield from _required(node, path, ("type",))
-        yield from _optional(node, path, "type", _string)
+@_object_with("type")
+def _proof(node: Mapping[str, Any], path: str) -> Problems:
+    yield from _optional(node, path, "type", _string)
 
 
-def _credential_status(node: Any, path: str) -> Problems:
-    yield from _object(path, node)
-    if isinstance(node, Mapping):
-        yield from _required(node, path, ("id", "type"))
-        yield from _optional(node, path, "id", _string)
-        yield from _optional(node, path, "type", _string)
+@_object_with("id", "type")
+def _credential_status(node: Mapping[str, Any], path: str) -> Problems:
+    yield from _optional(node, path, "id", _string)
+    yield from _optional(node, path, "type", _string)
 
 
-def _evidence(node: Any, path: str) -> Problems:
-    yield from _object(path, node)
-    if isinstance(node, Mapping):
-        yield from _required(node, path, ("type",))
-        yield from _optional(node, path, "type", _type_array("Evidence"))
+@_object_with("type")
+def _evidence(node: Mapping[str, Any], path: str) -> Problems:
+    yield from _optional(node, path, "type", _type_array("Evidence"))
 
 
 def _typed(required: tuple[str, ...]) -> Rule:
     """An object with these required members and a string `type` (TermsOfUse, RefreshService,
     CredentialSchema in the canonical schema)."""
 
-    def rule(node: Any, path: str) -> Problems:
-        yield from _object(path, node)
-        if isinstance(node, Mapping):
-            yield from _required(node, path, required)
-            for key in required:
-                yield from _optional(node, path, key, _string)
+    @_object_with(*required)
+    def rule(node: Mapping[str, Any], path: str) -> Problems:
+        for key in required:
+            yield from _optional(node, path, key, _string)
 
     return rule

@@ -31,6 +31,7 @@ from badge_issuer.verification.jwt import MalformedJwt
 from badge_issuer.verification.ports import ResolutionError, Resolver
 from badge_issuer.verification.report import (
     Check,
+    CheckLookup,
     CheckName,
     CredentialSummary,
     Format,
@@ -63,7 +64,7 @@ PRESENTATION_CHECKS = (
 
 
 @dataclass(frozen=True)
-class PresentationReport:
+class PresentationReport(CheckLookup):
     """The presentation's checks, the holder its proof authenticates, and each credential's report.
 
     `verified` is true when no check failed and every embedded credential verified;
@@ -83,18 +84,6 @@ class PresentationReport:
     def holder(self) -> str | None:
         """The authenticated holder, when the whole presentation verified."""
         return self.authenticated if self.verified else None
-
-    @property
-    def problems(self) -> tuple[Check, ...]:
-        """The presentation's own failed checks (each credential's are in its report)."""
-        return tuple(check for check in self.checks if check.status == "failed")
-
-    def check(self, name: str) -> Check:
-        """Return the check named `name` (KeyError if the report has none)."""
-        for check in self.checks:
-            if check.check == name:
-                return check
-        raise KeyError(name)
 
 
 def _url_problem(value: Any, what: str) -> str | None:

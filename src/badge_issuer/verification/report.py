@@ -67,8 +67,26 @@ class RecipientMatch:
     detail: str
 
 
+class CheckLookup:
+    """The failed checks and lookup by name, for a report that holds its checks in order."""
+
+    checks: tuple[Check, ...]
+
+    @property
+    def problems(self) -> tuple[Check, ...]:
+        """The report's own failed checks (a presentation's credentials have their own)."""
+        return tuple(check for check in self.checks if check.status == "failed")
+
+    def check(self, name: str) -> Check:
+        """Return the check named `name` (KeyError if the report has none)."""
+        for check in self.checks:
+            if check.check == name:
+                return check
+        raise KeyError(name)
+
+
 @dataclass(frozen=True)
-class VerificationReport:
+class VerificationReport(CheckLookup):
     """The whole answer: `verified` is true when no check failed (warnings allowed)."""
 
     format: Format
@@ -87,18 +105,6 @@ class VerificationReport:
             check.check == CheckName.ISSUER_RECOGNIZED and check.status == "passed"
             for check in self.checks
         )
-
-    @property
-    def problems(self) -> tuple[Check, ...]:
-        """The failed checks."""
-        return tuple(check for check in self.checks if check.status == "failed")
-
-    def check(self, name: str) -> Check:
-        """Return the check named `name` (KeyError if the report has none)."""
-        for check in self.checks:
-            if check.check == name:
-                return check
-        raise KeyError(name)
 
 
 def report_of(

@@ -9,18 +9,14 @@ Model allows are a warning, anything else fails.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-from badge_issuer.verification.checks_data_model import data_model_check
-from badge_issuer.verification.checks_document import contexts_check
+from badge_issuer.verification.checks_document import schema_verdict
 from badge_issuer.verification.data_model import as_list
 from badge_issuer.verification.endorsement_schema import ENDORSEMENT_TYPE, endorsement_problems
-from badge_issuer.verification.ob3_schema import SchemaOnly
 from badge_issuer.verification.report import Check, CheckName
-from badge_issuer.verification.verify import OPEN_BADGES, DataModelRules
-
-_MAX_LISTED = 5
+from badge_issuer.verification.verify import OPEN_BADGES, DataModelRules, ob3_document_checks
 
 
 def types_check(document: Mapping[str, Any]) -> Check:
@@ -33,35 +29,14 @@ def types_check(document: Mapping[str, Any]) -> Check:
     return Check.passed(CheckName.TYPES, f"VerifiableCredential, {ENDORSEMENT_TYPE}")
 
 
-def _listed(problems: Sequence[str]) -> str:
-    more = f" (and {len(problems) - _MAX_LISTED} more)" if len(problems) > _MAX_LISTED else ""
-    return "; ".join(problems[:_MAX_LISTED]) + more
-
-
 def schema_check(document: Mapping[str, Any]) -> Check:
     """Check the OB 3.0 EndorsementCredential structure (required properties and shapes)."""
-    problems = endorsement_problems(document)
-    lenient = [problem for problem in problems if isinstance(problem, SchemaOnly)]
-    strict = [problem for problem in problems if not isinstance(problem, SchemaOnly)]
-    if strict:
-        return Check.failed(CheckName.SCHEMA, _listed([*strict, *lenient]))
-    if lenient:
-        return Check.warning(CheckName.SCHEMA, "1EdTech schema only: " + _listed(lenient))
-    return Check.passed(CheckName.SCHEMA, "matches the OB 3.0 EndorsementCredential structure")
-
-
-def _document_checks(document: Mapping[str, Any], known: Collection[str]) -> list[Check]:
-    return [
-        contexts_check(document, known=known),
-        types_check(document),
-        data_model_check(document),
-        schema_check(document),
-    ]
+    return schema_verdict(endorsement_problems(document), ENDORSEMENT_TYPE)
 
 
 # The same checks, in the same order, as an achievement credential's.
 ENDORSEMENTS = DataModelRules(
-    document_checks=_document_checks,
+    document_checks=ob3_document_checks(types_check, schema_check),
     validity=OPEN_BADGES.validity,
     check_names=OPEN_BADGES.check_names,
 )

@@ -28,23 +28,10 @@ from badge_issuer.verification.data_model import (
 )
 from badge_issuer.verification.ports import Resolver
 from badge_issuer.verification.report import Check, CheckName, VerificationReport
-from badge_issuer.verification.verify import DataModelRules, verify_credential
+from badge_issuer.verification.verify import OPEN_BADGES, DataModelRules, verify_credential
 
 # The checks of `verify_credential` without the OB schema, in the same order.
-GENERIC_CHECKS = (
-    CheckName.JSON,
-    CheckName.CONTEXTS,
-    CheckName.TYPES,
-    CheckName.DATA_MODEL,
-    CheckName.UNDEFINED_TERMS,
-    CheckName.PROOF,
-    CheckName.ISSUER_KEY,
-    CheckName.KEY_NOT_REVOKED,
-    CheckName.VALID_FROM,
-    CheckName.VALID_UNTIL,
-    CheckName.REVOCATION,
-    CheckName.ISSUER_RECOGNIZED,
-)
+GENERIC_CHECKS = tuple(name for name in OPEN_BADGES.check_names if name is not CheckName.SCHEMA)
 
 
 def contexts_check(document: Mapping[str, Any], *, known: Collection[str]) -> Check:

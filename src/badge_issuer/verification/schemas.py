@@ -73,25 +73,16 @@ class VerificationReportRead(BaseModel):
 
     @classmethod
     def of(cls, report: VerificationReport) -> VerificationReportRead:
-        summary = report.credential
         return cls(
             verified=report.verified,
             recognized_issuer=report.recognized_issuer,
             format=report.format.value,
-            checks=[
-                CheckRead(check=c.check, status=c.status, detail=c.detail) for c in report.checks
-            ],
-            credential=CredentialSummaryRead(
-                id=summary.id,
-                issuer=summary.issuer,
-                issuer_name=summary.issuer_name,
-                claimed_issuer_name=summary.claimed_issuer_name,
-                achievement_name=summary.achievement_name,
-                valid_from=summary.valid_from,
-                valid_until=summary.valid_until,
+            checks=[CheckRead.model_validate(c, from_attributes=True) for c in report.checks],
+            credential=CredentialSummaryRead.model_validate(
+                report.credential, from_attributes=True
             ),
             recipient=(
-                RecipientRead(matched=report.recipient.matched, detail=report.recipient.detail)
+                RecipientRead.model_validate(report.recipient, from_attributes=True)
                 if report.recipient
                 else None
             ),

@@ -66,13 +66,26 @@ class DataModelRules:
     check_names: tuple[CheckName, ...]
 
 
-def _ob3_document_checks(document: Mapping[str, Any], known: Collection[str]) -> list[Check]:
-    return [
-        contexts_check(document, known=known),
-        types_check(document),
-        data_model_check(document),
-        schema_check(document),
-    ]
+DocumentCheck = Callable[[Mapping[str, Any]], Check]
+
+
+def ob3_document_checks(
+    types: DocumentCheck, schema: DocumentCheck
+) -> Callable[[Mapping[str, Any], Collection[str]], list[Check]]:
+    """Return the document checks of one kind of OB 3.0 credential, given its types and schema.
+
+    Every kind shares the contexts and data-model checks, in this order.
+    """
+
+    def document_checks(document: Mapping[str, Any], known: Collection[str]) -> list[Check]:
+        return [
+            contexts_check(document, known=known),
+            types(document),
+            data_model_check(document),
+            schema(document),
+        ]
+
+    return document_checks
 
 
 def _ob3_validity(
@@ -85,7 +98,7 @@ def _ob3_validity(
 
 
 OPEN_BADGES = DataModelRules(
-    document_checks=_ob3_document_checks,
+    document_checks=ob3_document_checks(types_check, schema_check),
     validity=_ob3_validity,
     check_names=(
         CheckName.JSON,

@@ -6,6 +6,7 @@ stores one claim row in the caller's transaction and returns the three links and
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -49,6 +50,16 @@ def claim_key(settings: Settings) -> bytes:
     """Return the MAC key of claim tokens."""
     secret = settings.claim_link_secret or settings.learner_hash_secret
     return tokens.derive_key(secret.get_secret_value().encode("utf-8"))
+
+
+def _claim_mac(settings: Settings, claim: ClaimLink, award: Award) -> str:
+    return tokens.claim_mac(
+        claim_key(settings),
+        public_id=claim.public_id,
+        credential_uuid=award.uuid,
+        learner_id=claim.learner_id,
+        expires_at=claim.expires_at,
+    )
 
 
 def claim_url(settings: Settings, token: str) -> str:
@@ -108,13 +119,7 @@ def mint_claim_links(
         tx_code_hash=tokens.secret_hash(tx_code) if tx_code else None,
     )
     repository.add(session, claim)
-    token = tokens.sign_claim(
-        claim_key(settings),
-        public_id=claim.public_id,
-        credential_uuid=award.uuid,
-        learner_id=award.learner_id,
-        expires_at=expires_at,
-    )
+    token = tokens.join_claim(claim.public_id, _claim_mac(settings, claim, award))
     return ClaimLinks(
         claim_url=claim_url(settings, token),
         interaction_url=interaction_url(settings, token),
@@ -154,17 +159,9 @@ def open_claim(session: Session, *, token: str, settings: Settings, now: datetim
     award = session.get(Award, claim.award_id) if claim else None
     if parts is None or claim is None or award is None:
         raise ClaimLinkInvalid("This claim link is not known.")
-    if (
-        not tokens.claim_mac_matches(
-            claim_key(settings),
-            parts[1],
-            public_id=claim.public_id,
-            credential_uuid=award.uuid,
-            learner_id=claim.learner_id,
-            expires_at=claim.expires_at,
-        )
-        or claim.learner_id != award.learner_id
-    ):
+    # Constant time: the comparison must not tell how much of a forged MAC was right.
+    expected = _claim_mac(settings, claim, award)
+    if not hmac.compare_digest(expected, parts[1]) or claim.learner_id != award.learner_id:
         raise ClaimLinkInvalid("This claim link is not known.")
     if claim.expires_at <= now:
         raise ClaimLinkInvalid("This claim link has expired; ask for a new one.")

@@ -39,7 +39,7 @@ def secret_hash(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def _mac(
+def claim_mac(
     key: bytes,
     *,
     public_id: str,
@@ -47,6 +47,7 @@ def _mac(
     learner_id: int | None,
     expires_at: datetime,
 ) -> str:
+    """Return the MAC binding a claim row's public id to its credential, learner and expiry."""
     message = "|".join(
         [
             "claim",
@@ -60,22 +61,8 @@ def _mac(
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def sign_claim(
-    key: bytes,
-    *,
-    public_id: str,
-    credential_uuid: str,
-    learner_id: int | None,
-    expires_at: datetime,
-) -> str:
-    """Return the claim token for one claim row."""
-    mac = _mac(
-        key,
-        public_id=public_id,
-        credential_uuid=credential_uuid,
-        learner_id=learner_id,
-        expires_at=expires_at,
-    )
+def join_claim(public_id: str, mac: str) -> str:
+    """Return the claim token of a claim row's public id and its MAC (`split_claim` undoes it)."""
     return f"{public_id}.{mac}"
 
 
@@ -83,23 +70,3 @@ def split_claim(token: str) -> tuple[str, str] | None:
     """Return (public_id, mac) of a well-formed token, or None."""
     match = _TOKEN.fullmatch(token)
     return (match.group(1), match.group(2)) if match else None
-
-
-def claim_mac_matches(
-    key: bytes,
-    mac: str,
-    *,
-    public_id: str,
-    credential_uuid: str,
-    learner_id: int | None,
-    expires_at: datetime,
-) -> bool:
-    """Say whether `mac` was made by `key` for exactly this claim (constant time)."""
-    expected = _mac(
-        key,
-        public_id=public_id,
-        credential_uuid=credential_uuid,
-        learner_id=learner_id,
-        expires_at=expires_at,
-    )
-    return hmac.compare_digest(expected, mac)

@@ -9,12 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer
 from badge_issuer.credentials.proofs import ed25519_signature_2020, eddsa_rdfc_2022
 from badge_issuer.credentials.proofs.result import SuiteVerification
 from badge_issuer.credentials.proofs.signer import Signer
+
+ProofOptions = Callable[[Signer, datetime, str], dict[str, Any]]
+CreateProof = Callable[
+    [Mapping[str, Any], Mapping[str, Any], Signer, Canonicalizer], dict[str, Any]
+]
+VerifyProof = Callable[..., SuiteVerification]
 
 
 class UnknownCryptosuite(LookupError):
@@ -30,27 +36,37 @@ class Cryptosuite:
 
     name: str
     proof_type: str
-    proof_options: Callable[[Signer, datetime, str], dict[str, Any]]
-    create_proof: Callable[
-        [Mapping[str, Any], Mapping[str, Any], Signer, Canonicalizer], dict[str, Any]
-    ]
-    verify_proof: Callable[..., SuiteVerification]
+    proof_options: ProofOptions
+    create_proof: CreateProof
+    verify_proof: VerifyProof
 
 
-EDDSA_RDFC_2022 = Cryptosuite(
-    name=eddsa_rdfc_2022.CRYPTOSUITE,
-    proof_type=eddsa_rdfc_2022.PROOF_TYPE,
-    proof_options=eddsa_rdfc_2022.proof_options,
-    create_proof=eddsa_rdfc_2022.create_proof,
-    verify_proof=eddsa_rdfc_2022.verify_proof,
-)
-ED25519_SIGNATURE_2020 = Cryptosuite(
-    name=ed25519_signature_2020.PROOF_TYPE,
-    proof_type=ed25519_signature_2020.PROOF_TYPE,
-    proof_options=ed25519_signature_2020.proof_options,
-    create_proof=ed25519_signature_2020.create_proof,
-    verify_proof=ed25519_signature_2020.verify_proof,
-)
+class SuiteModule(Protocol):
+    """What each suite module defines: its proof type and its three proof functions."""
+
+    PROOF_TYPE: str
+
+    @property
+    def proof_options(self) -> ProofOptions: ...
+    @property
+    def create_proof(self) -> CreateProof: ...
+    @property
+    def verify_proof(self) -> VerifyProof: ...
+
+
+def _suite(module: SuiteModule, name: str) -> Cryptosuite:
+    return Cryptosuite(
+        name=name,
+        proof_type=module.PROOF_TYPE,
+        proof_options=module.proof_options,
+        create_proof=module.create_proof,
+        verify_proof=module.verify_proof,
+    )
+
+
+EDDSA_RDFC_2022 = _suite(eddsa_rdfc_2022, eddsa_rdfc_2022.CRYPTOSUITE)
+# A Linked Data suite: no `cryptosuite`, so it is registered under its proof type.
+ED25519_SIGNATURE_2020 = _suite(ed25519_signature_2020, ed25519_signature_2020.PROOF_TYPE)
 
 _SUITES: dict[str, Cryptosuite] = {
     EDDSA_RDFC_2022.name: EDDSA_RDFC_2022,
