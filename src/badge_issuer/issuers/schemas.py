@@ -20,6 +20,7 @@ from badge_issuer.issuers.didweb import SLUG_PATTERN, issuer_did, issuer_path
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.kit.read_models import read_model
 from badge_issuer.kit.schemas import InboundSchema
+from badge_issuer.kit.validators import refuse, require
 
 # C0 controls and DEL: pyld and RDFC-1.0 escape them differently, so proofs over them would not
 # verify elsewhere (../shared/FINDINGS.md #1). Names also refuse line breaks and tabs.
@@ -28,16 +29,13 @@ _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _no_line_controls(value: str) -> str:
-    if _LINE_CONTROL.search(value):
-        raise ValueError("must not contain control characters or line breaks")
-    return value
-
-
-def no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("must not contain control characters (line breaks are allowed)")
-    return value
+_no_line_controls = refuse(
+    _LINE_CONTROL.search, "must not contain control characters or line breaks"
+)
+no_control_characters = refuse(
+    _CONTROL.search, "must not contain control characters (line breaks are allowed)"
+)
+_email = require(_EMAIL.match, "must be an email address")
 
 
 def _absolute_http_url(value: str) -> str:
@@ -46,12 +44,6 @@ def _absolute_http_url(value: str) -> str:
         raise ValueError("must be an absolute http(s) URL")
     if " " in value:
         raise ValueError("must not contain spaces (percent-encode them)")
-    return value
-
-
-def _email(value: str) -> str:
-    if not _EMAIL.match(value):
-        raise ValueError("must be an email address")
     return value
 
 

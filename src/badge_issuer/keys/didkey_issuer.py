@@ -45,7 +45,6 @@ class DidKeyIdentity:
 
     did: str
     verification_method: str
-    key_id: str
 
 
 def is_did_key_issuer(issuer: Issuer) -> bool:
@@ -63,7 +62,6 @@ def _identity(key: SigningKey) -> DidKeyIdentity:
     return DidKeyIdentity(
         did=did_key_for(public_key),
         verification_method=did_key_verification_method_id(public_key),
-        key_id=key.key_id,
     )
 
 

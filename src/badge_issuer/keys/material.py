@@ -6,7 +6,9 @@ keys), so a wrapped key copied onto another row or issuer does not open.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
@@ -83,3 +85,36 @@ def rewrap(
     except KeyEncryptionKeyError as error:
         raise UnwrapFailed(f"{label}: {error} (fingerprint {old.fingerprint})") from None
     return new.wrap(plaintext, associated_data=associated_data)
+
+
+class _WrappedRow(Protocol):
+    kek_fingerprint: str
+
+
+Row = TypeVar("Row", bound=_WrappedRow)
+
+
+def rewrap_rows(
+    rows: Iterable[Row],
+    *,
+    old: KeyEncryptionKey,
+    new: KeyEncryptionKey,
+    column: str,
+    associated_data: Callable[[Row], bytes],
+    label: Callable[[Row], str],
+) -> int:
+    """Re-wrap `column` of every row still under another KEK; return how many moved.
+
+    Rows already under `new` are left alone, so running it again is harmless.
+    """
+    moved = 0
+    for row in rows:
+        if row.kek_fingerprint == new.fingerprint:
+            continue
+        wrapped = rewrap(
+            old, new, getattr(row, column), associated_data=associated_data(row), label=label(row)
+        )
+        setattr(row, column, wrapped)
+        row.kek_fingerprint = new.fingerprint
+        moved += 1
+    return moved

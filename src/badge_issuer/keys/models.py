@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badge_issuer.db import Base
+from badge_issuer.kit.partial_index import partial_index
 
 
 class KeyState(StrEnum):
@@ -23,12 +24,11 @@ class SigningKey(Base):
     __table_args__ = (
         UniqueConstraint("issuer_id", "key_id"),
         # Exactly one active key per issuer, enforced by the database for concurrent activations.
-        Index(
+        partial_index(
             "uq_signing_key_one_active_per_issuer",
             "issuer_id",
+            where="state = 'active'",
             unique=True,
-            sqlite_where=text("state = 'active'"),
-            postgresql_where=text("state = 'active'"),
         ),
     )
 

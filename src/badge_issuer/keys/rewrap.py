@@ -15,17 +15,11 @@ from badge_issuer.keys.kek import KeyEncryptionKey
 def rewrap_signing_keys(session: Session, *, old: KeyEncryptionKey, new: KeyEncryptionKey) -> int:
     """Move every signing key to `new`; return how many moved."""
     slugs = issuer_repository.slugs_by_id(session)
-    count = 0
-    for key in repository.all_keys(session):
-        if key.kek_fingerprint == new.fingerprint:
-            continue
-        key.wrapped_private_key = material.rewrap(
-            old,
-            new,
-            key.wrapped_private_key,
-            associated_data=material.signing_key_associated_data(key.issuer_id, key.key_id),
-            label=f"signing key {key.key_id!r} of issuer {slugs.get(key.issuer_id)!r}",
-        )
-        key.kek_fingerprint = new.fingerprint
-        count += 1
-    return count
+    return material.rewrap_rows(
+        repository.all_keys(session),
+        old=old,
+        new=new,
+        column="wrapped_private_key",
+        associated_data=lambda key: material.signing_key_associated_data(key.issuer_id, key.key_id),
+        label=lambda key: f"signing key {key.key_id!r} of issuer {slugs.get(key.issuer_id)!r}",
+    )

@@ -13,7 +13,12 @@ def read_model(model: type[ReadModel], row: object, **computed: Any) -> ReadMode
     """Return `model` validated from `row`'s attributes of the same names and `computed`.
 
     `model_validate(row, from_attributes=True)` alone fails as soon as one field is derived
-    (a URL, a DID, a renamed column); the derived fields are passed here instead.
+    (a URL, a DID, a renamed column); the derived fields are passed here instead. A field the
+    row lacks keeps its default (or fails validation as missing when it has none).
     """
-    stored = {name: getattr(row, name) for name in model.model_fields if name not in computed}
+    stored = {
+        name: getattr(row, name)
+        for name in model.model_fields
+        if name not in computed and hasattr(row, name)
+    }
     return model.model_validate(stored | computed)

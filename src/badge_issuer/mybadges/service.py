@@ -45,7 +45,6 @@ class StartedSession:
 
     cookie: str
     expires_at: datetime
-    learner_id: int
 
 
 def cookie_secure(settings: Settings) -> bool:
@@ -166,7 +165,7 @@ def _start(
         ),
     )
     cookie = tokens.sign_cookie(_session_key(settings), secret=secret, expires_at=expires_at)
-    return StartedSession(cookie=cookie, expires_at=expires_at, learner_id=learner_id)
+    return StartedSession(cookie=cookie, expires_at=expires_at)
 
 
 def _live_session(

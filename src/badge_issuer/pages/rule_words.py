@@ -9,16 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from badge_issuer.skillmap.document import (
-    AchievementRule,
-    AllOfRule,
-    AnyOfRule,
-    CourseRule,
-    NOfRule,
-    Rule,
-    SkillMap,
-    rule_children,
-)
+from badge_issuer.skillmap import document as skillmap
 
 Gettext = Callable[[str], str]
 Ngettext = Callable[[str, str, int], str]
@@ -37,13 +28,13 @@ class RuleLine:
 class RuleWords:
     """Everything needed to put a rule into words in one language."""
 
-    skill_map: SkillMap
+    skill_map: skillmap.SkillMap
     provider_names: Mapping[str, str]
     gettext: Gettext
     ngettext: Ngettext
 
 
-def describe_rule(rule: Rule, words: RuleWords) -> RuleLine:
+def describe_rule(rule: skillmap.Rule, words: RuleWords) -> RuleLine:
     """Describe a rule and its parts, in the language of `words`."""
     line = _line(rule, words)
     if rule.within_days is None:
@@ -54,25 +45,27 @@ def describe_rule(rule: Rule, words: RuleWords) -> RuleLine:
     return RuleLine(within, line.children, line.href)
 
 
-def _line(rule: Rule, words: RuleWords) -> RuleLine:
+def _line(rule: skillmap.Rule, words: RuleWords) -> RuleLine:
     _ = words.gettext
-    if isinstance(rule, CourseRule):
+    if isinstance(rule, skillmap.CourseRule):
         return RuleLine(_course_sentence(rule, words))
-    if isinstance(rule, AchievementRule):
+    if isinstance(rule, skillmap.AchievementRule):
         names = {achievement.id: achievement.name for achievement in words.skill_map.achievements}
         text = _("Hold the badge “%(name)s”") % {
             "name": names.get(rule.achievement, rule.achievement)
         }
         return RuleLine(text, href=f"/achievements/{rule.achievement}")
-    children = tuple(describe_rule(child, words) for child in rule_children(rule))
-    if isinstance(rule, AllOfRule):
+    children = tuple(describe_rule(child, words) for child in skillmap.rule_children(rule))
+    if isinstance(rule, skillmap.AllOfRule):
         return RuleLine(_("All of the following"), children)
-    if isinstance(rule, AnyOfRule):
+    if isinstance(rule, skillmap.AnyOfRule):
         return RuleLine(_("One of the following"), children)
-    if not isinstance(rule, NOfRule):
+    if not isinstance(rule, skillmap.NOfRule):
         raise TypeError(f"not a skill-map rule: {type(rule).__name__}")
     total = len(rule.of)
-    if all(isinstance(child, CourseRule) and child.within_days is None for child in rule.of):
+    if all(
+        isinstance(child, skillmap.CourseRule) and child.within_days is None for child in rule.of
+    ):
         text = words.ngettext(
             "Complete %(n)d of the %(total)d courses below",
             "Complete %(n)d of the %(total)d courses below",
@@ -87,7 +80,7 @@ def _line(rule: Rule, words: RuleWords) -> RuleLine:
     return RuleLine(text, children)
 
 
-def _course_sentence(rule: CourseRule, words: RuleWords) -> str:
+def _course_sentence(rule: skillmap.CourseRule, words: RuleWords) -> str:
     _ = words.gettext
     names = {course.key: course.name for course in words.skill_map.courses}
     values = {

@@ -18,6 +18,7 @@ from pydantic import (
 )
 
 from badge_issuer.kit.schemas import InboundSchema
+from badge_issuer.kit.validators import refuse
 from badge_issuer.learners import identity
 from badge_issuer.providers.models import ProviderStatus
 
@@ -25,6 +26,7 @@ _SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 _SHORT_CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 _NO_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 EARLIEST_COMPLETION = datetime(1970, 1, 1, tzinfo=UTC)
+_printable = refuse(_NO_CONTROL.search, "must not contain control characters")
 
 
 def _email(value: str) -> str:
@@ -41,12 +43,6 @@ def _http_url(value: str) -> str:
         raise ValueError("must be an absolute http(s) URL")
     if any(ch.isspace() for ch in value) or _NO_CONTROL.search(value):
         raise ValueError("must not contain whitespace or control characters")
-    return value
-
-
-def _printable(value: str) -> str:
-    if _NO_CONTROL.search(value):
-        raise ValueError("must not contain control characters")
     return value
 
 

@@ -45,17 +45,11 @@ def unwrap(kek: KeyEncryptionKey, wrapped: bytes, *, provider_id: str, secret_ro
 
 def rewrap_all(session: Session, *, old: KeyEncryptionKey, new: KeyEncryptionKey) -> int:
     """Move every provider secret to `new`; return how many moved."""
-    count = 0
-    for secret in repository.all_secrets(session):
-        if secret.kek_fingerprint == new.fingerprint:
-            continue
-        secret.wrapped_secret = material.rewrap(
-            old,
-            new,
-            secret.wrapped_secret,
-            associated_data=associated_data(secret.provider_id, secret.id),
-            label=f"webhook secret {secret.id} of provider {secret.provider_id!r}",
-        )
-        secret.kek_fingerprint = new.fingerprint
-        count += 1
-    return count
+    return material.rewrap_rows(
+        repository.all_secrets(session),
+        old=old,
+        new=new,
+        column="wrapped_secret",
+        associated_data=lambda secret: associated_data(secret.provider_id, secret.id),
+        label=lambda secret: f"webhook secret {secret.id} of provider {secret.provider_id!r}",
+    )

@@ -7,10 +7,8 @@ from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
 from badge_issuer.kit.clock import utc_now
-from badge_issuer.kit.files import read_bounded
 from badge_issuer.skillmap import repository, service
 from badge_issuer.skillmap.errors import SkillMapInvalid
-from badge_issuer.skillmap.source import DEFAULT_MAX_BYTES, SourceFormat
 
 log = structlog.get_logger(__name__)
 
@@ -19,12 +17,10 @@ def load_configured_skill_map(session: Session, settings: Settings) -> None:
     """Store the configured file as a new version unless it equals the current one."""
     if settings.skill_map is None:
         return
-    source = read_bounded(
-        settings.skill_map, max_bytes=DEFAULT_MAX_BYTES, what="BADGE_ISSUER_SKILL_MAP"
-    )
-    fmt: SourceFormat | None = "json" if settings.skill_map.suffix.lower() == ".json" else None
     # Providers register after the map is loaded in a fresh deployment: name them, don't refuse.
-    checked = service.check(session, source=source, fmt=fmt, allow_unknown_providers=True)
+    checked, source = service.check_file(
+        session, settings.skill_map, what="BADGE_ISSUER_SKILL_MAP", allow_unknown_providers=True
+    )
     if not checked.ok:
         details = "; ".join(str(error) for error in checked.errors[:20])
         raise SkillMapInvalid(f"{settings.skill_map}: {details}")
@@ -33,12 +29,8 @@ def load_configured_skill_map(session: Session, settings: Settings) -> None:
     current = repository.current(session)
     if current is not None and current.content_hash == checked.content_hash:
         return
-    version = service.store_version(
-        session,
-        checked=checked,
-        source_text=source.decode("utf-8", errors="replace"),
-        created_by="startup",
-        now=utc_now(),
+    version = service.store_file(
+        session, checked=checked, source=source, created_by="startup", now=utc_now()
     )
     missing = sorted(service.unregistered_providers(session, checked))
     log.info("skill map loaded", version=version.id, unregistered_providers=missing)

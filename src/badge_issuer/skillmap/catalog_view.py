@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from badge_issuer.kit.read_models import read_model
 from badge_issuer.skillmap.catalog import CourseOption, alignments, catalog_entry
 from badge_issuer.skillmap.document import SkillMap
 from badge_issuer.skillmap.ob3 import achievement_document, achievement_url
@@ -23,16 +24,10 @@ def catalog_achievement(
     """Describe one achievement for learners: criteria, skills, and the courses that count."""
     entry = catalog_entry(skill_map, achievement_id)
     achievement = entry.achievement
-    return CatalogAchievement(
-        id=achievement.id,
+    return read_model(
+        CatalogAchievement,
+        achievement,
         url=achievement_url(public_origin, achievement.id),
-        name=achievement.name,
-        description=achievement.description,
-        criteria=achievement.criteria,
-        image=str(achievement.image),
-        issuer=achievement.issuer,
-        valid_for_days=achievement.valid_for_days,
-        skills=list(achievement.skills),
         alignment=[
             {"targetName": a.target_name, "targetUrl": a.target_url, "targetCode": a.target_code}
             for a in alignments(skill_map, achievement)

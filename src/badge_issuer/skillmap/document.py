@@ -11,6 +11,8 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Strict, Tag
 
+from badge_issuer.kit.validators import require
+
 RuleKind = Literal["course", "achievement", "all_of", "any_of", "n_of"]
 RULE_KINDS: tuple[RuleKind, ...] = ("course", "achievement", "all_of", "any_of", "n_of")
 # Tag names pydantic inserts into error locations at each rule union; `validation` strips them.
@@ -21,22 +23,13 @@ _ISSUER_SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 _HTTP_URL = re.compile(r"https?://[^\s/?#]+[^\s]*")
 
 
-def _identifier(value: str) -> str:
-    if not _IDENTIFIER.fullmatch(value):
-        raise ValueError("must be 1-128 letters, digits, '.', '_' or '-', starting alphanumeric")
-    return value
-
-
-def _issuer_slug(value: str) -> str:
-    if not _ISSUER_SLUG.fullmatch(value):
-        raise ValueError("must be a slug of lower-case letters, digits and inner '-'")
-    return value
-
-
-def _http_url(value: str) -> str:
-    if not _HTTP_URL.fullmatch(value):
-        raise ValueError("must be an absolute http(s) URL")
-    return value
+_identifier = require(
+    _IDENTIFIER.fullmatch, "must be 1-128 letters, digits, '.', '_' or '-', starting alphanumeric"
+)
+_issuer_slug = require(
+    _ISSUER_SLUG.fullmatch, "must be a slug of lower-case letters, digits and inner '-'"
+)
+_http_url = require(_HTTP_URL.fullmatch, "must be an absolute http(s) URL")
 
 
 Text = Annotated[str, Strict(), Field(min_length=1, max_length=4000)]

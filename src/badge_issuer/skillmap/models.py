@@ -5,21 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from badge_issuer.db import Base
+from badge_issuer.kit.partial_index import partial_index
 
 
 class SkillMapVersion(Base):
     __tablename__ = "skill_map_version"
     __table_args__ = (
-        Index(
-            "uq_skill_map_version_one_current",
-            "is_current",
-            unique=True,
-            sqlite_where=text("is_current"),
-            postgresql_where=text("is_current"),
+        partial_index(
+            "uq_skill_map_version_one_current", "is_current", where="is_current", unique=True
         ),
     )
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from badge_issuer.issuers.models import Issuer
+from badge_issuer.kit.files import read_bounded
 from badge_issuer.providers.models import Provider
 from badge_issuer.skillmap import repository
 from badge_issuer.skillmap.document import SkillMap
@@ -16,7 +18,7 @@ from badge_issuer.skillmap.errors import SkillMapInvalid
 from badge_issuer.skillmap.findings import SkillMapError
 from badge_issuer.skillmap.models import SkillMapVersion
 from badge_issuer.skillmap.rulebook import RuleBook, compile_rules
-from badge_issuer.skillmap.source import SourceFormat
+from badge_issuer.skillmap.source import DEFAULT_MAX_BYTES, SourceFormat
 from badge_issuer.skillmap.validation import SkillMapCheck, load_skill_map, validate_skill_map
 
 
@@ -91,6 +93,26 @@ def store_version(
         is_current=True,
     )
     return repository.add(session, version)
+
+
+def check_file(
+    session: Session, path: Path, *, what: str, allow_unknown_providers: bool = False
+) -> tuple[SkillMapCheck, bytes]:
+    """Read a skill map file (bounded; JSON by its suffix, else YAML), check it; return both."""
+    source = read_bounded(path, max_bytes=DEFAULT_MAX_BYTES, what=what)
+    fmt: SourceFormat | None = "json" if path.suffix.lower() == ".json" else None
+    checked = check(
+        session, source=source, fmt=fmt, allow_unknown_providers=allow_unknown_providers
+    )
+    return checked, source
+
+
+def store_file(
+    session: Session, *, checked: SkillMapCheck, source: bytes, created_by: str, now: datetime
+) -> SkillMapVersion:
+    """Store a checked file as the new current version, keeping its text as read."""
+    text = source.decode("utf-8", errors="replace")
+    return store_version(session, checked=checked, source_text=text, created_by=created_by, now=now)
 
 
 def load_current(session: Session) -> CurrentSkillMap | None:

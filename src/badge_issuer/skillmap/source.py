@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 import yaml
 
+from badge_issuer.kit.json_members import DuplicateMember, unique_members
+
 SourceFormat = Literal["yaml", "json"]
 
 DEFAULT_MAX_BYTES = 1_000_000
@@ -47,15 +49,6 @@ _UniqueKeyLoader.add_constructor(
 )
 
 
-def _refuse_duplicate_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    mapping: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in mapping:
-            raise SourceError(f"duplicate key {key!r}")
-        mapping[key] = value
-    return mapping
-
-
 def _decode(source: bytes | str, max_bytes: int) -> str:
     raw = source.encode("utf-8") if isinstance(source, str) else source
     if len(raw) > max_bytes:
@@ -73,8 +66,10 @@ def _guess_format(text: str) -> SourceFormat:
 def _parse_text(text: str, fmt: SourceFormat) -> object:
     try:
         if fmt == "json":
-            return json.loads(text, object_pairs_hook=_refuse_duplicate_pairs)
+            return json.loads(text, object_pairs_hook=unique_members)
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+    except DuplicateMember as exc:
+        raise SourceError(f"duplicate key {exc.name!r}") from None
     except json.JSONDecodeError as exc:
         raise SourceError(
             f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"

@@ -4,20 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from badge_issuer.stats import chart_canvas
 from badge_issuer.stats import chart_text as words
-from badge_issuer.stats.chart_canvas import (
-    GRID,
-    HATCH,
-    MARGIN,
-    MUTED,
-    PALETTE,
-    SMALL,
-    TEXT,
-    WIDTH,
-    Canvas,
-    nice_scale,
-    published,
-)
 from badge_issuer.stats.table import Shown, StatsTable
 
 ROW = 24
@@ -39,14 +27,16 @@ class _Row:
     heading: bool = False
 
 
-def draw_bars(canvas: Canvas, table: StatsTable) -> None:
+def draw_bars(canvas: chart_canvas.Canvas, table: StatsTable) -> None:
     """Draw the bars under the header, with a value scale on top (at most MAX_ROWS rows)."""
     every_row = _rows(table)
     rows = every_row[:MAX_ROWS]
-    widest = max(words.width(r.label, TEXT) + (0 if r.heading else INDENT) for r in rows)
-    left = MARGIN + min(widest + 16, LABEL_MAX)
-    span = WIDTH - left - MARGIN - VALUE_SPACE
-    top, step = nice_scale(max(published(table.cells), default=1))
+    widest = max(
+        words.width(r.label, chart_canvas.TEXT) + (0 if r.heading else INDENT) for r in rows
+    )
+    left = chart_canvas.MARGIN + min(widest + 16, LABEL_MAX)
+    span = chart_canvas.WIDTH - left - chart_canvas.MARGIN - VALUE_SPACE
+    top, step = chart_canvas.nice_scale(max(chart_canvas.published(table.cells), default=1))
     _scale(canvas, left, span, top, step, len(rows))
     for row in rows:
         if row.heading:
@@ -57,7 +47,13 @@ def draw_bars(canvas: Canvas, table: StatsTable) -> None:
     left_out = sum(1 for row in every_row[MAX_ROWS:] if not row.heading)
     if left_out:
         note = f"ほか{left_out:,}本は省略（全体は CSV / JSON で取得可能）"
-        canvas.write(MARGIN, canvas.y + 14, note, size=SMALL, fill=MUTED)
+        canvas.write(
+            chart_canvas.MARGIN,
+            canvas.y + 14,
+            note,
+            size=chart_canvas.SMALL,
+            fill=chart_canvas.MUTED,
+        )
         canvas.y += 22
 
 
@@ -75,43 +71,78 @@ def _rows(table: StatsTable) -> list[_Row]:
     return rows
 
 
-def _scale(canvas: Canvas, left: float, span: float, top: int, step: int, rows: int) -> None:
+def _scale(
+    canvas: chart_canvas.Canvas, left: float, span: float, top: int, step: int, rows: int
+) -> None:
     bottom = canvas.y + 18 + rows * ROW
     for value in range(0, top + 1, step):
         x = left + span * value / top
-        canvas.add("line", x1=x, y1=canvas.y + 14, x2=x, y2=bottom, stroke=GRID)
+        canvas.add("line", x1=x, y1=canvas.y + 14, x2=x, y2=bottom, stroke=chart_canvas.GRID)
         canvas.write(
-            x, canvas.y + 10, words.count_text(value), size=SMALL, fill=MUTED, text_anchor="middle"
+            x,
+            canvas.y + 10,
+            words.count_text(value),
+            size=chart_canvas.SMALL,
+            fill=chart_canvas.MUTED,
+            text_anchor="middle",
         )
-    canvas.write(left + span + 12, canvas.y + 10, "（人）", size=SMALL, fill=MUTED)
+    canvas.write(
+        left + span + 12, canvas.y + 10, "（人）", size=chart_canvas.SMALL, fill=chart_canvas.MUTED
+    )
     canvas.y += 22
 
 
-def _heading(canvas: Canvas, row: _Row) -> None:
+def _heading(canvas: chart_canvas.Canvas, row: _Row) -> None:
     baseline = canvas.y + ROW - 8
     canvas.write(
-        MARGIN, baseline, words.truncate(row.label, WIDTH - 2 * MARGIN - 120, TEXT), font_weight=700
+        chart_canvas.MARGIN,
+        baseline,
+        words.truncate(
+            row.label, chart_canvas.WIDTH - 2 * chart_canvas.MARGIN - 120, chart_canvas.TEXT
+        ),
+        font_weight=700,
     )
     total = row.shown
     if total is not None:
         text = words.SUPPRESSED if total.learners is None else words.count_text(total.learners)
         canvas.write(
-            WIDTH - MARGIN, baseline, f"計 {text}", size=SMALL, fill=MUTED, text_anchor="end"
+            chart_canvas.WIDTH - chart_canvas.MARGIN,
+            baseline,
+            f"計 {text}",
+            size=chart_canvas.SMALL,
+            fill=chart_canvas.MUTED,
+            text_anchor="end",
         )
 
 
-def _bar(canvas: Canvas, row: _Row, left: float, per_learner: float) -> None:
+def _bar(canvas: chart_canvas.Canvas, row: _Row, left: float, per_learner: float) -> None:
     if row.shown is None:
         return
     indent = INDENT if row.shown.groups else 0
     baseline = canvas.y + ROW - 8
-    label = words.truncate(row.label, left - MARGIN - indent - 12, TEXT)
-    canvas.write(MARGIN + indent, baseline, label)
+    label = words.truncate(row.label, left - chart_canvas.MARGIN - indent - 12, chart_canvas.TEXT)
+    canvas.write(chart_canvas.MARGIN + indent, baseline, label)
     bar_top = canvas.y + (ROW - BAR) / 2
     if row.shown.learners is None:
-        canvas.add("rect", x=left, y=bar_top, width=STUB, height=BAR, fill=HATCH, stroke="#888888")
-        canvas.write(left + STUB + 6, baseline, words.SUPPRESSED, size=SMALL, fill=MUTED)
+        canvas.add(
+            "rect",
+            x=left,
+            y=bar_top,
+            width=STUB,
+            height=BAR,
+            fill=chart_canvas.HATCH,
+            stroke="#888888",
+        )
+        canvas.write(
+            left + STUB + 6,
+            baseline,
+            words.SUPPRESSED,
+            size=chart_canvas.SMALL,
+            fill=chart_canvas.MUTED,
+        )
         return
     length = max(row.shown.learners * per_learner, 1.0)
-    canvas.add("rect", x=left, y=bar_top, width=length, height=BAR, fill=PALETTE[0])
-    canvas.write(left + length + 6, baseline, words.count_text(row.shown.learners), size=SMALL)
+    canvas.add("rect", x=left, y=bar_top, width=length, height=BAR, fill=chart_canvas.PALETTE[0])
+    canvas.write(
+        left + length + 6, baseline, words.count_text(row.shown.learners), size=chart_canvas.SMALL
+    )

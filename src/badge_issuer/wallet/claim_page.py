@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from badge_issuer.config import Settings
 from badge_issuer.pages import i18n
 from badge_issuer.pages.credential_page import credential_page
-from badge_issuer.pages.credential_view import linkedin_add_url
 from badge_issuer.pages.qr import qr_svg
 from badge_issuer.pages.rendering import render_page, request_locale
 from badge_issuer.wallet import claims, exchanges
@@ -57,14 +56,7 @@ def claim_html(
         "svg_url": f"/credentials/{uuid}/image.svg",
         "png_url": f"/credentials/{uuid}/image.png" if page.has_png else None,
         "download_name": f"badge-{page.award.achievement_id}",
-        "linkedin_url": linkedin_add_url(
-            name=view.achievement_name,
-            organization=page.issuer_name,
-            issued=view.valid_from,
-            expires=view.valid_until,
-            certificate_url=f"{origin}/credentials/{uuid}",
-            certificate_id=uuid,
-        ),
+        "linkedin_url": page.linkedin_url(origin),
         "interaction_url": interaction,
         "offer_url": claims.credential_offer_uri(settings, token),
         "lcw_url": lcw_url,

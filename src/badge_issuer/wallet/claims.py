@@ -21,20 +21,15 @@ from badge_issuer.config import Settings
 from badge_issuer.wallet import repository, tokens
 from badge_issuer.wallet.errors import ClaimLinkInvalid, CredentialNotClaimable
 from badge_issuer.wallet.models import ClaimLink
+from badge_issuer.wallet.schemas import ClaimLinksRead
 
 OFFER_SCHEME = "openid-credential-offer://"
 TX_CODE_LENGTH = 6
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimLinks:
-    """The links a learner gets (CONTRACT section 10), and the transaction code if one was set."""
-
-    claim_url: str
-    interaction_url: str
-    credential_offer_uri: str
-    expires_at: datetime
-    tx_code: str | None = None
+# The links a learner gets (CONTRACT section 10) and the transaction code if one was set: the
+# admin API answers exactly this, so the mail and the API share the one schema.
+ClaimLinks = ClaimLinksRead
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +38,6 @@ class OpenClaim:
 
     claim: ClaimLink
     award: Award
-    token: str
 
 
 def claim_key(settings: Settings) -> bytes:
@@ -166,4 +160,4 @@ def open_claim(session: Session, *, token: str, settings: Settings, now: datetim
     if claim.expires_at <= now:
         raise ClaimLinkInvalid("This claim link has expired; ask for a new one.")
     refuse_unclaimable(award, now)
-    return OpenClaim(claim=claim, award=award, token=token)
+    return OpenClaim(claim=claim, award=award)
