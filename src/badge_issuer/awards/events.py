@@ -64,8 +64,12 @@ def award_created(
     completion_ids: list[int],
     settings: Settings,
     now: datetime,
+    callbacks: bool = True,
+    flush: bool = True,
 ) -> None:
-    """Queue the learner's mail and `award.created` for the providers whose completions count."""
+    """Queue the learner's mail and `award.created` for the providers whose completions count
+    (`callbacks=False`: the caller knows that no provider has a callback URL; `flush=False`:
+    the caller flushes the queued jobs)."""
     if mail_queue.mail_enabled(settings):
         outbox.enqueue(
             session,
@@ -79,7 +83,10 @@ def award_created(
             recipient=email,
             settings=settings,
             now=now,
+            flush=flush,
         )
+    if not callbacks:
+        return
     _callbacks(
         session,
         award=award,

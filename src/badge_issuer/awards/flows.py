@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, partial
 
 from sqlalchemy.orm import Session
 
@@ -79,11 +80,12 @@ def _latest(moments: Sequence[datetime | None]) -> datetime | None:
 
 
 def _evidence(
-    session: Session, current: CurrentSkillMap, completions: Sequence[rules.CompletedCourse]
+    current: CurrentSkillMap,
+    rows: Mapping[int, Completion],
+    names: Mapping[str, str],
+    completions: Sequence[rules.CompletedCourse],
 ) -> tuple[list[dict[str, object]], list[int], float | None]:
     ids = [int(c.completion_id) for c in completions]
-    rows = provider_repository.completions_by_id(session, ids)
-    names = provider_repository.provider_names(session)
     evidence = []
     for completion_id in ids:
         row = rows[completion_id]
@@ -102,27 +104,42 @@ def _evidence(
     return evidence, ids, single_score
 
 
-def evaluate_learner(
-    session: Session, *, learner: Learner, email: str, settings: Settings, now: datetime
-) -> AwardOutcome:
-    """Evaluate the current skill map for a learner and issue every newly met achievement."""
-    current = skillmap_service.load_current(session)
-    if current is None:
-        return AwardOutcome(awards=[], progress=[])
-    completions = provider_repository.completions_of_learner(session, learner.id)
-    held, blocked = standing(repository.for_learner(session, learner.id), now)
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What a learner's record earns now: the credentials to issue, in dependency order."""
+
+    requests: list[AwardRequest]
+    evaluation: rules.Evaluation
+
+
+def plan_awards(
+    current: CurrentSkillMap,
+    *,
+    learner: Learner,
+    email: str,
+    completions: Sequence[Completion],
+    awards: Sequence[Award],
+    provider_names: Callable[[], Mapping[str, str]],
+    now: datetime,
+) -> Plan:
+    """Evaluate the map over the learner's completions and awards (no database access):
+    the webhook path (`evaluate_learner`) and the bulk importer (`awards.batch`) share it."""
+    held, blocked = standing(awards, now)
     evaluation = rules.evaluate(current.rules, rule_completions(completions), held=held)
-    issued: list[AwardRef] = []
+    requests: list[AwardRequest] = []
     skipped = set(blocked)
     # Learning for a stacked badge ends with its last completion or its prerequisites' own.
-    learned = _learned_at(repository.for_learner(session, learner.id), now)
+    learned = _learned_at(awards, now)
+    rows = {c.id: c for c in completions}
     for met in evaluation.awards:  # dependency order: prerequisites come first
         achievement = current.skill_map.find_achievement(met.achievement_id)
         if achievement is None or met.achievement_id in skipped or skipped & set(met.prerequisites):
             # Revoked, or stacked on something revoked: never re-awarded automatically.
             skipped.add(met.achievement_id)
             continue
-        evidence, completion_ids, score = _evidence(session, current, met.completions)
+        evidence, completion_ids, score = _evidence(
+            current, rows, provider_names(), met.completions
+        )
         request = AwardRequest(
             skill_map=current.skill_map,
             achievement=achievement,
@@ -137,13 +154,35 @@ def evaluate_learner(
                 [met.last_completed_at, *(learned.get(p) for p in met.prerequisites)]
             ),
         )
+        learned[achievement.id] = request.learned_at or now
+        requests.append(request)
+    return Plan(requests, evaluation)
+
+
+def evaluate_learner(
+    session: Session, *, learner: Learner, email: str, settings: Settings, now: datetime
+) -> AwardOutcome:
+    """Evaluate the current skill map for a learner and issue every newly met achievement."""
+    current = skillmap_service.load_current(session)
+    if current is None:
+        return AwardOutcome(awards=[], progress=[])
+    plan = plan_awards(
+        current,
+        learner=learner,
+        email=email,
+        completions=provider_repository.completions_of_learner(session, learner.id),
+        awards=repository.for_learner(session, learner.id),
+        provider_names=cache(partial(provider_repository.provider_names, session)),
+        now=now,
+    )
+    issued: list[AwardRef] = []
+    for request in plan.requests:
         award = issue(session, request=request, settings=settings, now=now)
         if award is not None:
-            learned[achievement.id] = award.learned_at
             issued.append(
-                AwardRef(achievement.id, award.uuid, credential_url(settings, award.uuid))
+                AwardRef(award.achievement_id, award.uuid, credential_url(settings, award.uuid))
             )
-    progress = [ProgressRef(p.achievement_id, p.met, p.required) for p in evaluation.progress]
+    progress = [ProgressRef(p.achievement_id, p.met, p.required) for p in plan.evaluation.progress]
     return AwardOutcome(awards=issued, progress=progress)
 
 

@@ -25,16 +25,20 @@ from badge_issuer.credentials import ob3
 from badge_issuer.credentials.assembly import assemble_credential
 from badge_issuer.credentials.identity import email_identity
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
+from badge_issuer.credentials.proofs.signer import Signer
 from badge_issuer.credentials.salt import new_salt
 from badge_issuer.endorsements import service as endorsement_service
 from badge_issuer.issuers import profile as issuer_profile
 from badge_issuer.issuers import service as issuer_service
+from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
+from badge_issuer.keys.models import SigningKey
 from badge_issuer.kit.metrics import SIGNING_DURATION
 from badge_issuer.learners.models import Learner
 from badge_issuer.skillmap.document import Achievement, SkillMap
 from badge_issuer.skillmap.ob3 import achievement_document, achievement_url
 from badge_issuer.status import service as status_service
+from badge_issuer.status.service import AllocatedEntry
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +82,19 @@ def _achievement(request: AwardRequest, settings: Settings) -> tuple[dict[str, A
     return document, [result]
 
 
-def issue(
-    session: Session, *, request: AwardRequest, settings: Settings, now: datetime
-) -> Award | None:
-    """Sign and store the credential; None when a concurrent request already awarded it."""
-    if not request.endorsements:
-        found = endorsement_service.documents_in_force(
-            session,
-            subject_type=endorsement_service.ACHIEVEMENT,
-            subject_ref=request.achievement.id,
-        )
-        request = replace(request, endorsements=tuple(found))
-    issuer = issuer_service.get_issuer(session, request.achievement.issuer)
-    signing_key, signer = key_service.active_signer(session, issuer=issuer, settings=settings)
-    allocated = status_service.allocate_entry(session, issuer=issuer, settings=settings, now=now)
+def signed_award(
+    request: AwardRequest,
+    *,
+    issuer: Issuer,
+    signing: tuple[SigningKey, Signer],
+    allocated: AllocatedEntry,
+    sequence: int,
+    settings: Settings,
+    now: datetime,
+) -> Award:
+    """Assemble and sign the credential; return its (unsaved) row. No database access, so the
+    bulk importer (`awards.batch`) signs many before writing them together."""
+    signing_key, signer = signing
     credential_uuid = str(uuid.uuid4())
     achievement, results = _achievement(request, settings)
     unsigned = assemble_credential(
@@ -107,10 +110,7 @@ def issue(
     )
     with SIGNING_DURATION.time():
         signed = sign_credential(unsigned, signer, now)
-    sequence = repository.next_sequence(
-        session, learner_id=request.learner.id, achievement_id=request.achievement.id
-    )
-    award = Award(
+    return Award(
         uuid=credential_uuid,
         issuer_id=issuer.id,
         learner_id=request.learner.id,
@@ -129,6 +129,34 @@ def issue(
         learner_region=request.learner.region,
         learner_category=request.learner.category,
     )
+
+
+def issue(
+    session: Session, *, request: AwardRequest, settings: Settings, now: datetime
+) -> Award | None:
+    """Sign and store the credential; None when a concurrent request already awarded it."""
+    if not request.endorsements:
+        found = endorsement_service.documents_in_force(
+            session,
+            subject_type=endorsement_service.ACHIEVEMENT,
+            subject_ref=request.achievement.id,
+        )
+        request = replace(request, endorsements=tuple(found))
+    issuer = issuer_service.get_issuer(session, request.achievement.issuer)
+    signing_key, signer = key_service.active_signer(session, issuer=issuer, settings=settings)
+    allocated = status_service.allocate_entry(session, issuer=issuer, settings=settings, now=now)
+    sequence = repository.next_sequence(
+        session, learner_id=request.learner.id, achievement_id=request.achievement.id
+    )
+    award = signed_award(
+        request,
+        issuer=issuer,
+        signing=(signing_key, signer),
+        allocated=allocated,
+        sequence=sequence,
+        settings=settings,
+        now=now,
+    )
     try:
         # A savepoint: losing the race for (learner, achievement, sequence) must not undo the
         # completion that the outer transaction is recording.
@@ -137,6 +165,21 @@ def issue(
     except IntegrityError:
         return None
     # Mail and callbacks join this transaction: they exist if and only if the award commits.
+    announce(session, award, request, settings=settings, now=now)
+    return award
+
+
+def announce(
+    session: Session,
+    award: Award,
+    request: AwardRequest,
+    *,
+    settings: Settings,
+    now: datetime,
+    callbacks: bool = True,
+    flush: bool = True,
+) -> None:
+    """Queue the award's mail and callbacks (`award_events.award_created`)."""
     award_events.award_created(
         session,
         award=award,
@@ -144,5 +187,6 @@ def issue(
         completion_ids=list(request.completion_ids),
         settings=settings,
         now=now,
+        callbacks=callbacks,
+        flush=flush,
     )
-    return award

@@ -103,6 +103,12 @@ def callback_targets(session: Session, completion_ids: Sequence[int]) -> list[tu
     return sorted(latest.items())
 
 
+def any_callback_provider(session: Session) -> bool:
+    """Whether any provider has a callback URL (else no award needs `callback_targets`)."""
+    query = select(Provider.id).where(Provider.callback_url.is_not(None)).limit(1)
+    return session.scalar(query) is not None
+
+
 def completion_ids_of(session: Session, award_id: int) -> list[int]:
     return list(
         session.scalars(

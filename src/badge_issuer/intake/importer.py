@@ -17,11 +17,13 @@ from itertools import islice
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from badge_issuer.audit import service as audit
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
+from badge_issuer.intake import batch as chunk
 from badge_issuer.intake import service as intake
 from badge_issuer.kit.clock import Clock
 from badge_issuer.problems import ProblemError
@@ -62,6 +64,14 @@ class ImportTally:
         self.rejected += 1
         if len(self.rejections) < MAX_REJECTIONS_KEPT:
             self.rejections.append(ImportRejection(line=line, reason=reason))
+
+    def add(self, other: ImportTally) -> None:
+        """Count another tally's rows (a committed chunk) in this one."""
+        self.accepted += other.accepted
+        self.duplicates += other.duplicates
+        self.rejected += other.rejected
+        room = MAX_REJECTIONS_KEPT - len(self.rejections)
+        self.rejections.extend(other.rejections[: max(0, room)])
 
     def summary(self) -> ImportSummary:
         return ImportSummary(
@@ -192,18 +202,7 @@ def import_completions(
 ) -> ImportSummary:
     """Import every row in the caller's transaction and return the summary."""
     require_active_provider(session, provider_id=provider_id)
-    courses = intake.known_courses(session)
-    tally = ImportTally()
-    for row in parse_rows(lines, fmt):
-        import_row(
-            session,
-            provider_id=provider_id,
-            row=row,
-            courses=courses,
-            settings=settings,
-            now=now,
-            tally=tally,
-        )
+    tally = _record_rows(session, provider_id, parse_rows(lines, fmt), settings, now)
     audit.record(
         session,
         actor=actor,
@@ -231,20 +230,81 @@ def import_in_batches(
     tally: ImportTally,
     on_commit: Callable[[int], None],
 ) -> None:
-    """Import rows committing every `batch_size`; `on_commit(last line)` follows each commit."""
+    """Import rows committing every `batch_size`; `on_commit(last line)` follows each commit.
+
+    Each batch is written in one go (`intake.batch`); if that fails (a webhook storing the same
+    learner or completion meanwhile, a problem while issuing), the batch is rolled back and
+    recorded row by row, each row in its savepoint as before.
+    """
     iterator = iter(rows)
     while batch := list(islice(iterator, batch_size)):
-        for session in session_scope(factory):
-            courses = intake.known_courses(session)
-            now = clock()
-            for row in batch:
-                import_row(
-                    session,
-                    provider_id=provider_id,
-                    row=row,
-                    courses=courses,
-                    settings=settings,
-                    now=now,
-                    tally=tally,
-                )
+        try:
+            counted = _committed(factory, _record_batch, provider_id, batch, settings, clock())
+        except (IntegrityError, ProblemError):
+            counted = _committed(factory, _record_rows, provider_id, batch, settings, clock())
+        tally.add(counted)
         on_commit(batch[-1].line)
+
+
+_Recorder = Callable[[Session, str, list[ParsedRow], Settings, datetime], ImportTally]
+
+
+def _committed(
+    factory: sessionmaker[Session],
+    record: _Recorder,
+    provider_id: str,
+    batch: list[ParsedRow],
+    settings: Settings,
+    now: datetime,
+) -> ImportTally:
+    for session in session_scope(factory):
+        counted = record(session, provider_id, batch, settings, now)
+    return counted
+
+
+def _record_batch(
+    session: Session,
+    provider_id: str,
+    batch: list[ParsedRow],
+    settings: Settings,
+    now: datetime,
+) -> ImportTally:
+    """Record a batch in one go (`intake.batch`) in the caller's transaction."""
+    parsed = [(row.line, row.completion) for row in batch if row.completion is not None]
+    result = chunk.record_chunk(
+        session,
+        provider_id=provider_id,
+        rows=parsed,
+        courses=intake.known_courses(session),
+        settings=settings,
+        now=now,
+    )
+    counted = ImportTally(accepted=result.accepted, duplicates=result.duplicates)
+    unparsed = [(row.line, row.error or "invalid row") for row in batch if row.completion is None]
+    # In line order, as the row-by-row path lists them.
+    for line, reason in sorted(unparsed + result.rejected):
+        counted.reject(line, reason)
+    return counted
+
+
+def _record_rows(
+    session: Session,
+    provider_id: str,
+    rows: Iterable[ParsedRow],
+    settings: Settings,
+    now: datetime,
+) -> ImportTally:
+    """Record rows one by one, each in its savepoint, in the caller's transaction."""
+    counted = ImportTally()
+    courses = intake.known_courses(session)
+    for row in rows:
+        import_row(
+            session,
+            provider_id=provider_id,
+            row=row,
+            courses=courses,
+            settings=settings,
+            now=now,
+            tally=counted,
+        )
+    return counted

@@ -119,6 +119,21 @@ def record_completion(
     return RecordOutcome(is_new=True, completion_id=stored.id, awards=awards, progress=progress)
 
 
+def new_completion(
+    provider_id: str, learner_id: int, completion: CompletionIn, now: datetime
+) -> Completion:
+    """The row of a received completion (not added to the session)."""
+    return Completion(
+        provider_id=provider_id,
+        learner_id=learner_id,
+        course_id=completion.course_id,
+        completed_at=completion.completed_at,
+        score=completion.score,
+        certificate_url=completion.certificate_url,
+        recorded_at=now,
+    )
+
+
 def _insert_once(
     session: Session, *, provider_id: str, learner: Learner, completion: CompletionIn, now: datetime
 ) -> tuple[Completion, bool]:
@@ -134,15 +149,7 @@ def _insert_once(
     existing = stored()
     if existing is not None:
         return existing, False
-    row = Completion(
-        provider_id=provider_id,
-        learner_id=learner.id,
-        course_id=completion.course_id,
-        completed_at=completion.completed_at,
-        score=completion.score,
-        certificate_url=completion.certificate_url,
-        recorded_at=now,
-    )
+    row = new_completion(provider_id, learner.id, completion, now)
     try:
         with session.begin_nested():
             session.add(row)

@@ -36,24 +36,16 @@ def get_or_create_learner(
     digest = hash_email(email, settings=settings)
     learner = repository.by_email_hash(session, digest)
     if learner is None:
-        learner = _insert(
-            session,
-            digest=digest,
-            email=email,
-            group=(region, category),
-            settings=settings,
-            now=now,
+        fresh = new_learner(
+            digest=digest, email=email, group=(region, category), settings=settings, now=now
         )
-    _keep_latest_group(learner, region=region, category=category, now=now)
-    if settings.store_emails and learner.email is None:
-        learner.email = identity.normalise_email(email)
-        learner.updated_at = now
+        learner = _insert(session, fresh)
+    keep_latest(learner, email=email, group=(region, category), settings=settings, now=now)
     session.flush()
     return learner
 
 
-def _insert(
-    session: Session,
+def new_learner(
     *,
     digest: str,
     email: str,
@@ -61,22 +53,40 @@ def _insert(
     settings: Settings,
     now: datetime,
 ) -> Learner:
-    # A concurrent request may register the same learner: the unique email_hash decides, and
-    # the savepoint keeps the caller's transaction usable when we lose the race.
-    learner = Learner(
+    """A learner row (not added), inserted with its group: no UPDATE of a row just written."""
+    return Learner(
         email_hash=digest,
         email=identity.normalise_email(email) if settings.store_emails else None,
-        # Inserted with its group: no UPDATE of a row this transaction just wrote.
         region=group[0],
         category=group[1],
         created_at=now,
         updated_at=now,
     )
+
+
+def keep_latest(
+    learner: Learner,
+    *,
+    email: str,
+    group: tuple[str | None, str | None],
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """Non-null region/category win; the address is kept once when the operator stores them."""
+    _keep_latest_group(learner, region=group[0], category=group[1], now=now)
+    if settings.store_emails and learner.email is None:
+        learner.email = identity.normalise_email(email)
+        learner.updated_at = now
+
+
+def _insert(session: Session, learner: Learner) -> Learner:
+    # A concurrent request may register the same learner: the unique email_hash decides, and
+    # the savepoint keeps the caller's transaction usable when we lose the race.
     try:
         with session.begin_nested():
             session.add(learner)
     except IntegrityError:
-        existing = repository.by_email_hash(session, digest)
+        existing = repository.by_email_hash(session, learner.email_hash)
         if existing is None:
             raise
         return existing

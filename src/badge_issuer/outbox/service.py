@@ -46,8 +46,10 @@ def enqueue(
     settings: Settings,
     now: datetime,
     target: str | None = None,
+    flush: bool = True,
 ) -> OutboxJob:
-    """Add a job to the caller's transaction; the recipient address is stored sealed."""
+    """Add a job to the caller's transaction; the recipient address is stored sealed.
+    `flush=False`: the caller flushes (many jobs then go in one INSERT)."""
     event_id = new_event_id()
     sealed = (
         sealing.seal(settings, recipient, purpose=SEAL_PURPOSE, record=event_id)
@@ -68,7 +70,8 @@ def enqueue(
         created_at=now,
     )
     session.add(job)
-    session.flush()
+    if flush:
+        session.flush()
     return job
 
 

@@ -55,28 +55,29 @@ class ListRef:
 
 
 def take_from_first_open_list(
-    session: Session, *, issuer_id: int, purpose: str
+    session: Session, *, issuer_id: int, purpose: str, count: int = 1
 ) -> tuple[ListRef, int] | None:
     """Advance the counter of the issuer's oldest list with room, in one statement.
 
     The same atomic UPDATE as `take_counter` (its WHERE clause is evaluated again on the
     latest row version after waiting for a concurrent allocator), with the list picked by a
     subquery: None when no list had room or the picked one filled up meanwhile (the caller
-    then takes the slow path).
+    then takes the slow path). `count` counters are taken at once (a bulk import's batch):
+    the first one is returned, the others follow it.
     """
     first_open = (
         select(func.min(StatusList.id))
         .where(
             StatusList.issuer_id == issuer_id,
             StatusList.purpose == purpose,
-            StatusList.allocated < StatusList.size,
+            StatusList.allocated + count <= StatusList.size,
         )
         .scalar_subquery()
     )
     statement = (
         update(StatusList)
-        .where(StatusList.id == first_open, StatusList.allocated < StatusList.size)
-        .values(allocated=StatusList.allocated + 1)
+        .where(StatusList.id == first_open, StatusList.allocated + count <= StatusList.size)
+        .values(allocated=StatusList.allocated + count)
         .returning(
             StatusList.id,
             StatusList.public_id,
@@ -93,7 +94,7 @@ def take_from_first_open_list(
     stale = session.identity_map.get(identity_key(StatusList, list_id))
     if stale is not None:
         session.expire(stale, ["allocated"])  # the UPDATE bypassed the identity map
-    return ListRef(int(list_id), str(public_id), bytes(key), int(size)), int(allocated) - 1
+    return ListRef(int(list_id), str(public_id), bytes(key), int(size)), int(allocated) - count
 
 
 def lock_issuer(session: Session, *, issuer_id: int) -> None:

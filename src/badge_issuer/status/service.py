@@ -65,7 +65,29 @@ def allocate_entry(
         full, counter = slow
         ref = repository.ListRef(full.id, full.public_id, full.permutation_key, full.size)
         taken = ref, counter
-    status_list, counter = taken
+    return _entry(*taken, settings=settings)
+
+
+def allocate_entries(
+    session: Session, *, issuer: Issuer, count: int, settings: Settings, now: datetime
+) -> list[AllocatedEntry]:
+    """Take `count` fresh indexes (a bulk import's batch): one UPDATE while the first open list
+    has room for all that are left, else one (which creates the next list when needed)."""
+    entries: list[AllocatedEntry] = []
+    while len(entries) < count:
+        left = count - len(entries)
+        taken = repository.take_from_first_open_list(
+            session, issuer_id=issuer.id, purpose=REVOCATION, count=left
+        )
+        if taken is None:
+            entries.append(allocate_entry(session, issuer=issuer, settings=settings, now=now))
+            continue
+        status_list, first = taken
+        entries.extend(_entry(status_list, first + n, settings=settings) for n in range(left))
+    return entries
+
+
+def _entry(status_list: repository.ListRef, counter: int, *, settings: Settings) -> AllocatedEntry:
     index = permute(counter, key=status_list.permutation_key, size=status_list.size)
     entry = status_entry(list_url(settings, status_list.public_id), index)
     return AllocatedEntry(status_list=status_list, index=index, entry=entry)

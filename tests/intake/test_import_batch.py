@@ -1,0 +1,170 @@
+"""Bulk import writes a batch in one go (intake/batch.py): the same records as row by row."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+
+from badge_issuer import bootstrap
+from badge_issuer.awards.models import Award, AwardCompletion
+from badge_issuer.db import session_scope
+from badge_issuer.intake import importer
+from badge_issuer.intake.importer import ImportTally
+from badge_issuer.issuers import service as issuer_service
+from badge_issuer.keys import service as key_service
+from badge_issuer.kit.clock import utc_now
+from badge_issuer.learners.models import Learner
+from badge_issuer.outbox.models import OutboxJob
+from badge_issuer.providers.models import Completion
+from tests.providers.factories import (
+    PROVIDER_ID,
+    completion_body,
+    create_provider,
+    load_skill_map,
+    one_badge_per_course,
+)
+
+
+def _skill_map() -> dict[str, Any]:
+    """Courses A and B earn badge-a and badge-b; both together also earn `both`."""
+    document = one_badge_per_course(PROVIDER_ID, "A", "B")
+    both = dict(document["achievements"][0])
+    both |= {
+        "id": "both",
+        "name": "Both",
+        "rule": {
+            "n_of": 2,
+            "of": [{"course": {"provider": PROVIDER_ID, "course_id": c}} for c in ("A", "B")],
+        },
+    }
+    document["achievements"].append(both)
+    return document
+
+
+def _row(email: str, course: str, *, day: int = 1, region: str | None = None) -> str:
+    learner: dict[str, str | None] = {"email": email, "region": region, "category": None}
+    body = completion_body(
+        learner=learner, course_id=course, completed_at=f"2026-10-{day:02d}T10:00:00+09:00"
+    )
+    return json.dumps(body) + "\n"
+
+
+ROWS = [
+    _row("ichiro@example.jp", "A", region="01-sapporo"),
+    _row("jiro@example.jp", "A"),
+    _row("Ichiro@Example.jp ", "B", region="01-kitami"),  # the same learner, another course
+    _row("jiro@example.jp", "A"),  # the same completion again: a duplicate
+    _row("saburo@example.jp", "NOT-IN-MAP"),  # rejected before anything is written
+    "{not json\n",  # rejected by parsing
+]
+
+
+def _import(app: FastAPI, lines: list[str], *, batch_size: int = 100) -> ImportTally:
+    tally = ImportTally()
+    importer.import_in_batches(
+        app.state.session_factory,
+        provider_id=PROVIDER_ID,
+        rows=importer.parse_jsonl(lines),
+        batch_size=batch_size,
+        settings=app.state.settings,
+        clock=utc_now,
+        tally=tally,
+        on_commit=lambda line: None,
+    )
+    return tally
+
+
+def _records(app: FastAPI) -> dict[str, Any]:
+    for session in session_scope(app.state.session_factory):
+        awards = session.scalars(select(Award).order_by(Award.id)).all()
+        return {
+            "learners": {
+                learner.id: (learner.region, learner.category)
+                for learner in session.scalars(select(Learner))
+            },
+            "completions": len(session.scalars(select(Completion)).all()),
+            "awards": Counter((a.learner_id, a.achievement_id) for a in awards),
+            "evidence": Counter(
+                a.achievement_id
+                for a, _link in session.execute(
+                    select(Award, AwardCompletion).join(
+                        AwardCompletion, AwardCompletion.award_id == Award.id
+                    )
+                )
+            ),
+            "indexes": [(a.status_list_id, a.status_index) for a in awards],
+            "learned_at": {(a.learner_id, a.achievement_id): a.learned_at for a in awards},
+            "mail": len(session.scalars(select(OutboxJob)).all()),
+        }
+    raise AssertionError("unreachable")
+
+
+@pytest.fixture
+def mapped(app: FastAPI) -> FastAPI:
+    bootstrap.prepare(app.state.settings)  # the default issuer and its key, as `serve` does
+    create_provider(app)
+    load_skill_map(app, _skill_map())
+    return app
+
+
+class TestBatchedImport:
+    @pytest.mark.parametrize("batch_size", [1, 3, 100])
+    def test_a_batch_stores_each_completion_once_and_issues_every_met_achievement(
+        self, mapped: FastAPI, batch_size: int
+    ) -> None:
+        tally = _import(mapped, ROWS, batch_size=batch_size)
+
+        assert (tally.accepted, tally.duplicates, tally.rejected) == (3, 1, 2)
+        assert [r.line for r in tally.rejections] == [5, 6]
+        assert "has no course" in tally.rejections[0].reason
+        records = _records(mapped)
+        assert records["completions"] == 3
+        # Ichiro is one learner (the address is normalised) and the latest region wins.
+        ichiro, jiro = sorted(records["learners"])
+        assert records["learners"][ichiro] == ("01-kitami", None)
+        assert records["awards"] == Counter(
+            {
+                (ichiro, "badge-a"): 1,
+                (ichiro, "badge-b"): 1,
+                (ichiro, "both"): 1,
+                (jiro, "badge-a"): 1,
+            }
+        )
+        # `both` stands on the two completions; every credential has its own status index.
+        assert records["evidence"]["both"] == 2
+        assert len(set(records["indexes"])) == 4
+        assert records["learned_at"][(ichiro, "both")] == records["learned_at"][(ichiro, "badge-b")]
+
+    def test_re_importing_the_file_issues_nothing_new(self, mapped: FastAPI) -> None:
+        _import(mapped, ROWS, batch_size=2)
+        first = _records(mapped)
+
+        again = _import(mapped, ROWS, batch_size=4)
+
+        assert (again.accepted, again.duplicates, again.rejected) == (0, 4, 2)
+        assert _records(mapped) == first
+
+    def test_a_batch_that_cannot_issue_is_recorded_row_by_row(self, mapped: FastAPI) -> None:
+        for session in session_scope(mapped.state.session_factory):
+            issuer = issuer_service.get_issuer(session, _skill_map_issuer(session))
+            for key in key_service.list_keys(session, issuer=issuer, after_id=0, limit=10):
+                key_service.retire_key(
+                    session, issuer=issuer, key_id=key.key_id, actor="t", now=utc_now()
+                )
+
+        tally = _import(mapped, ROWS[:2])
+
+        # Row by row, each row's savepoint is undone with its problem, as webhooks answer 409.
+        assert (tally.accepted, tally.rejected) == (0, 2)
+        assert all("no active signing key" in r.reason for r in tally.rejections)
+        assert _records(mapped)["completions"] == 0
+
+
+def _skill_map_issuer(session: Any) -> str:
+    (issuer,) = issuer_service.list_issuers(session, after_id=0, limit=10)
+    return issuer.slug
