@@ -40,5 +40,4 @@ def list_audit_events(
     """List admin actions in the order they happened."""
     events = repository.list_events(session, after_id=after, limit=limit, target_id=target_id)
     items = [AuditEventRead.model_validate(event) for event in events]
-    next_cursor = str(items[-1].id) if len(items) == limit else None
-    return Page[AuditEventRead](items=items, next_cursor=next_cursor)
+    return Page[AuditEventRead].of(items, rows=items, limit=limit)

@@ -50,10 +50,4 @@ def create_claim_links(
         now=now,
         details={"expires_at": links.expires_at.isoformat(), "tx_code": links.tx_code is not None},
     )
-    return ClaimLinksRead(
-        claim_url=links.claim_url,
-        interaction_url=links.interaction_url,
-        credential_offer_uri=links.credential_offer_uri,
-        expires_at=links.expires_at,
-        tx_code=links.tx_code,
-    )
+    return links

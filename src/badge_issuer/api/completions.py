@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from badge_issuer.admin.deps import ProvidersAdmin
 from badge_issuer.api.deps import NowDep, ReadSessionDep, SessionDep, SettingsDep
 from badge_issuer.intake import importer, webhooks
-from badge_issuer.kit.http import json_request_body, read_bounded_body
+from badge_issuer.kit.http import json_request_body, read_bounded_body, request_body
 from badge_issuer.problems import problem_responses
 from badge_issuer.providers.errors import (
     CompletionTooLarge,
@@ -100,15 +100,9 @@ async def read_import_body(request: Request) -> tuple[importer.ImportFormat, str
 
 
 ImportBody = Annotated[tuple[importer.ImportFormat, str], Depends(read_import_body)]
-_IMPORT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/x-ndjson": {"schema": {"type": "string"}},
-            "text/csv": {"schema": {"type": "string"}},
-        },
-    }
-}
+_IMPORT_BODY = request_body(
+    {"application/x-ndjson": {"type": "string"}, "text/csv": {"type": "string"}}
+)
 
 
 @admin_router.post(

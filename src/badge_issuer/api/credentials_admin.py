@@ -51,8 +51,7 @@ def list_credentials(
         issuer_ids=ownership.issuer_ids(session, admin.issuers),
     )
     items = [service.summary(award, settings=settings, now=now) for award in awards]
-    next_cursor = str(awards[-1].id) if len(awards) == limit else None
-    return Page[IssuedCredentialRead](items=items, next_cursor=next_cursor)
+    return Page[IssuedCredentialRead].of(items, rows=awards, limit=limit)
 
 
 @router.post(

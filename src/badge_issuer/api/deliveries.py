@@ -35,8 +35,7 @@ def list_deliveries(
     )
     attempts = service.attempts_by_job(session, jobs)
     items = [DeliveryRead.of(job, attempts[job.id]) for job in jobs]
-    next_cursor = str(items[-1].id) if len(items) == limit else None
-    return Page[DeliveryRead](items=items, next_cursor=next_cursor)
+    return Page[DeliveryRead].of(items, rows=items, limit=limit)
 
 
 @router.get(

@@ -101,8 +101,7 @@ def list_endorsements(
         endorser_ids=ownership.issuer_ids(session, admin.issuers),
     )
     items = [_read(session, endorsement, settings) for endorsement in found]
-    next_cursor = str(found[-1].id) if len(found) == limit else None
-    return Page[EndorsementRead](items=items, next_cursor=next_cursor)
+    return Page[EndorsementRead].of(items, rows=found, limit=limit)
 
 
 @admin_router.post(

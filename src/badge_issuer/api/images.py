@@ -14,10 +14,13 @@ from badge_issuer.images.errors import ImageTooLarge
 from badge_issuer.images.schemas import AchievementImageRead
 from badge_issuer.images.unbaked import ImageFormat
 from badge_issuer.images.uploads import UPLOAD_LIMITS
-from badge_issuer.kit.http import PUBLIC_CACHE, etag_matches, read_bounded_body
+from badge_issuer.kit.http import PUBLIC_CACHE, etag_matches, read_bounded_body, request_body
 from badge_issuer.problems import problem_responses
 
 router = APIRouter()
+admin_router = APIRouter(
+    prefix="/v1/admin/achievements/{achievement_id}/image", tags=["admin: achievement images"]
+)
 
 ADMIN_CACHE = "private, no-store"
 # Served from our own origin: an SVG opened directly must not run anything or fetch anything
@@ -27,7 +30,8 @@ _IMAGE_SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
     "sandbox",
 }
-_BINARY = {"schema": {"type": "string", "format": "binary"}}
+_BINARY_SCHEMA = {"type": "string", "format": "binary"}
+_BINARY = {"schema": _BINARY_SCHEMA}
 _PNG_OR_SVG = {"image/png": _BINARY, "image/svg+xml": _BINARY}
 _NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "Not modified (ETag)"}}
 
@@ -119,16 +123,15 @@ def get_achievement_image(
     return _image_response(request, image, cache_control=PUBLIC_CACHE)
 
 
-@router.put(
-    "/v1/admin/achievements/{achievement_id}/image",
-    tags=["admin: achievement images"],
+@admin_router.put(
+    "",
     status_code=status.HTTP_201_CREATED,
     response_model=AchievementImageRead,
     responses={
         200: {"description": "The earlier image was replaced.", "model": AchievementImageRead},
         **problem_responses(401, 403, 404, 413, 415, 422),
     },
-    openapi_extra={"requestBody": {"required": True, "content": _PNG_OR_SVG}},
+    openapi_extra=request_body({"image/png": _BINARY_SCHEMA, "image/svg+xml": _BINARY_SCHEMA}),
 )
 async def put_achievement_image(
     achievement_id: AchievementPath,
@@ -164,9 +167,8 @@ async def put_achievement_image(
     )
 
 
-@router.get(
-    "/v1/admin/achievements/{achievement_id}/image",
-    tags=["admin: achievement images"],
+@admin_router.get(
+    "",
     response_class=Response,
     responses={
         200: {"description": "The image exactly as uploaded.", "content": _PNG_OR_SVG},
@@ -186,9 +188,8 @@ def get_uploaded_achievement_image(
     return _image_response(request, image, cache_control=ADMIN_CACHE)
 
 
-@router.delete(
-    "/v1/admin/achievements/{achievement_id}/image",
-    tags=["admin: achievement images"],
+@admin_router.delete(
+    "",
     status_code=status.HTTP_204_NO_CONTENT,
     response_class=Response,
     responses=problem_responses(401, 403, 404),

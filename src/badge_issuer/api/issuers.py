@@ -61,8 +61,7 @@ def list_issuers(
     """List issuers in the order they were created (a bound token sees its own issuers)."""
     issuers = service.list_issuers(session, after_id=after, limit=limit, slugs=admin.issuers)
     items = [IssuerRead.from_issuer(issuer, settings.public_origin) for issuer in issuers]
-    next_cursor = str(issuers[-1].id) if len(issuers) == limit else None
-    return Page[IssuerRead](items=items, next_cursor=next_cursor)
+    return Page[IssuerRead].of(items, rows=issuers, limit=limit)
 
 
 @admin_router.get(

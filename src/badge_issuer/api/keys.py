@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import APIRouter, Depends, Path, Query, status
+from sqlalchemy.orm import Session
 
 from badge_issuer.admin.deps import IssuerKeysAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
 from badge_issuer.awards import resign
+from badge_issuer.config import Settings
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.didweb import issuer_did
+from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.keys.schemas import KeyRead, KeyRevoke, ResignRead
@@ -44,8 +49,7 @@ def list_keys(
     issuer = issuer_service.get_issuer(session, slug)
     keys = service.list_keys(session, issuer=issuer, after_id=after, limit=limit)
     items = [_read(key, slug=slug, public_origin=settings.public_origin) for key in keys]
-    next_cursor = str(keys[-1].id) if len(keys) == limit else None
-    return Page[KeyRead](items=items, next_cursor=next_cursor)
+    return Page[KeyRead].of(items, rows=keys, limit=limit)
 
 
 @router.post(
@@ -63,22 +67,54 @@ def create_key(
     return _read(key, slug=slug, public_origin=settings.public_origin)
 
 
+@dataclass(frozen=True, slots=True)
+class _KeyChange:
+    """A change by an admin, now, to the key the path names (`…/{slug}/keys/{key_id}/…`)."""
+
+    session: Session
+    settings: Settings
+    slug: str
+    key_id: str
+    actor: str
+    now: datetime
+
+    def issuer(self) -> Issuer:
+        return issuer_service.get_issuer(self.session, self.slug)
+
+    def apply(self, change: Callable[..., SigningKey], **details: Any) -> KeyRead:
+        """Run one state change of the key (a keys.service function) and answer with the key."""
+        key = change(
+            self.session,
+            issuer=self.issuer(),
+            key_id=self.key_id,
+            actor=self.actor,
+            now=self.now,
+            **details,
+        )
+        return _read(key, slug=self.slug, public_origin=self.settings.public_origin)
+
+
+def _key_change(
+    slug: SlugPath,
+    key_id: KeyIdPath,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: NowDep,
+    admin: IssuerKeysAdmin,
+) -> _KeyChange:
+    return _KeyChange(session, settings, slug, key_id, admin.actor, now)
+
+
+KeyChangeDep = Annotated[_KeyChange, Depends(_key_change)]
+
+
 def _add_state_change_route(
     action: str, change: Callable[..., SigningKey], *, docstring: str
 ) -> None:
     """Register POST /{key_id}/<action>: one state change of the key, answered with the key."""
 
-    def endpoint(
-        slug: SlugPath,
-        key_id: KeyIdPath,
-        session: SessionDep,
-        settings: SettingsDep,
-        now: NowDep,
-        admin: IssuerKeysAdmin,
-    ) -> KeyRead:
-        issuer = issuer_service.get_issuer(session, slug)
-        key = change(session, issuer=issuer, key_id=key_id, actor=admin.actor, now=now)
-        return _read(key, slug=slug, public_origin=settings.public_origin)
+    def endpoint(key: KeyChangeDep) -> KeyRead:
+        return key.apply(change)
 
     router.post(
         f"/{{key_id}}/{action}",
@@ -102,21 +138,9 @@ _add_state_change_route(
 
 
 @router.post("/{key_id}/revoke", response_model=KeyRead, responses=_CHANGE_PROBLEMS)
-def revoke_key(
-    slug: SlugPath,
-    key_id: KeyIdPath,
-    data: KeyRevoke,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    admin: IssuerKeysAdmin,
-) -> KeyRead:
+def revoke_key(data: KeyRevoke, key: KeyChangeDep) -> KeyRead:
     """Revoke a key: it leaves the DID document and credentials it signed stop verifying."""
-    issuer = issuer_service.get_issuer(session, slug)
-    key = service.revoke_key(
-        session, issuer=issuer, key_id=key_id, reason=data.reason, actor=admin.actor, now=now
-    )
-    return _read(key, slug=slug, public_origin=settings.public_origin)
+    return key.apply(service.revoke_key, reason=data.reason)
 
 
 @router.post(
@@ -125,29 +149,17 @@ def revoke_key(
     responses=problem_responses(401, 403, 404, 409, 422, 503),
 )
 def resign_credentials(
-    slug: SlugPath,
-    key_id: KeyIdPath,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    admin: IssuerKeysAdmin,
+    key: KeyChangeDep,
     batch_size: Annotated[int, Query(ge=1, le=resign.MAX_BATCH_SIZE)] = resign.DEFAULT_BATCH_SIZE,
 ) -> ResignRead:
     """Re-sign the next batch of the key's unrevoked credentials with the active key."""
-    issuer = issuer_service.get_issuer(session, slug)
     outcome = resign.resign_batch(
-        session,
-        issuer=issuer,
-        key_id=key_id,
+        key.session,
+        issuer=key.issuer(),
+        key_id=key.key_id,
         batch_size=batch_size,
-        settings=settings,
-        actor=admin.actor,
-        now=now,
+        settings=key.settings,
+        actor=key.actor,
+        now=key.now,
     )
-    return ResignRead(
-        key_id=outcome.key_id,
-        signing_key_id=outcome.signing_key_id,
-        resigned=outcome.resigned,
-        remaining=outcome.remaining,
-        done=outcome.done,
-    )
+    return ResignRead.model_validate(outcome, from_attributes=True)

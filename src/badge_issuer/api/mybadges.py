@@ -7,7 +7,8 @@ No path here is fixed by CONTRACT.md; the routes are `GET /me`, `GET|POST /me/si
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, Response
@@ -26,6 +27,7 @@ CredentialPath = Annotated[str, Path(min_length=1, max_length=36)]
 
 
 Responses = dict[int | str, dict[str, Any]]
+_Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
 
 
 def _page(status: int, description: str) -> Responses:
@@ -34,6 +36,17 @@ def _page(status: int, description: str) -> Responses:
 
 REDIRECT: Responses = {303: {"description": "On to the next page (a session cookie may be set)."}}
 FOREIGN = _page(403, "A POST from another site's page (Origin / Sec-Fetch-Site) is refused.")
+
+
+def _form_post(path: str, *pages: Responses) -> Callable[[_Endpoint], _Endpoint]:
+    """A form's POST route that answers with a redirect: refused from other sites, the
+    given error pages, and problem+json for a body too large."""
+    responses: Responses = {**REDIRECT, **FOREIGN}
+    for page in pages:
+        responses.update(page)
+    return router.post(
+        path, response_class=HTMLResponse, responses={**responses, **problem_responses(413)}
+    )
 
 
 def _limits(request: Request) -> SignInLimits:
@@ -97,16 +110,7 @@ def confirm_sign_in(
     return views.confirm_sign_in(request, session, token=token, now=now)
 
 
-@router.post(
-    "/me/sign-in/{token}",
-    response_class=HTMLResponse,
-    responses={
-        **REDIRECT,
-        **FOREIGN,
-        **_page(404, "An unknown, used or expired sign-in link."),
-        **problem_responses(413),
-    },
-)
+@_form_post("/me/sign-in/{token}", _page(404, "An unknown, used or expired sign-in link."))
 def complete_sign_in(
     token: TokenPath, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
 ) -> Response:
@@ -114,16 +118,10 @@ def complete_sign_in(
     return views.complete_sign_in(request, session, token=token, settings=settings, now=now)
 
 
-@router.post(
+@_form_post(
     "/me/claim/{token}",
-    response_class=HTMLResponse,
-    responses={
-        **REDIRECT,
-        **FOREIGN,
-        **_page(404, "An unknown, altered or expired claim link."),
-        **_page(409, "The claim link's badge is revoked or expired."),
-        **problem_responses(413),
-    },
+    _page(404, "An unknown, altered or expired claim link."),
+    _page(409, "The claim link's badge is revoked or expired."),
 )
 def sign_in_from_claim(
     token: TokenPath, request: Request, session: SessionDep, settings: SettingsDep, now: NowDep
@@ -132,16 +130,10 @@ def sign_in_from_claim(
     return views.sign_in_from_claim(request, session, claim_token=token, settings=settings, now=now)
 
 
-@router.post(
+@_form_post(
     "/me/badges/{credential_uuid}/claim-link",
-    response_class=HTMLResponse,
-    responses={
-        **REDIRECT,
-        **FOREIGN,
-        **_page(404, "None of the learner's badges has this id."),
-        **_page(409, "The badge is revoked or expired."),
-        **problem_responses(413),
-    },
+    _page(404, "None of the learner's badges has this id."),
+    _page(409, "The badge is revoked or expired."),
 )
 def claim_link(
     credential_uuid: CredentialPath,
@@ -156,11 +148,7 @@ def claim_link(
     )
 
 
-@router.post(
-    "/me/sign-out",
-    response_class=HTMLResponse,
-    responses={**REDIRECT, **FOREIGN, **problem_responses(413)},
-)
+@_form_post("/me/sign-out")
 def sign_out(request: Request, session: SessionDep, settings: SettingsDep, now: NowDep) -> Response:
     """End the session (for good: a copied cookie stops working too) and clear the cookie."""
     return views.sign_out(request, session, settings=settings, now=now)

@@ -52,30 +52,38 @@ def _answer(call: Callable[[], dict[str, Any]]) -> JSONResponse:
         return JSONResponse(refusal.body(), status_code=refusal.status_code, headers=headers)
 
 
-@router.get("/.well-known/openid-credential-issuer")
-def credential_issuer_metadata(settings: SettingsDep) -> JSONResponse:
-    """Credential Issuer Metadata (OpenID4VCI 1.0 section 12.2)."""
-    _check_issuer_path(settings, "")
-    return JSONResponse(oid4vci.issuer_metadata(settings))
+def _add_metadata_routes(
+    well_known: str, document: Callable[[Settings], dict[str, Any]], *, name: str, doc: str
+) -> None:
+    """Serve a metadata document at `/.well-known/<well_known>` and, for an issuer whose
+    identifier has a path, at `/.well-known/<well_known>/<that path>` (RFC 8615, 8414)."""
+
+    def at_origin(settings: SettingsDep) -> JSONResponse:
+        return at_path(settings, "")
+
+    def at_path(settings: SettingsDep, issuer_path: str) -> JSONResponse:
+        _check_issuer_path(settings, issuer_path)
+        return JSONResponse(document(settings))
+
+    path = f"/.well-known/{well_known}"
+    router.get(path, name=name, description=doc)(at_origin)
+    router.get(f"{path}/{{issuer_path:path}}", name=f"{name}_at_path", include_in_schema=False)(
+        at_path
+    )
 
 
-@router.get("/.well-known/openid-credential-issuer/{issuer_path:path}", include_in_schema=False)
-def credential_issuer_metadata_at_path(settings: SettingsDep, issuer_path: str) -> JSONResponse:
-    _check_issuer_path(settings, issuer_path)
-    return JSONResponse(oid4vci.issuer_metadata(settings))
-
-
-@router.get("/.well-known/oauth-authorization-server")
-def authorization_server_metadata(settings: SettingsDep) -> JSONResponse:
-    """OAuth 2.0 Authorization Server Metadata (RFC 8414) for the pre-authorized code grant."""
-    _check_issuer_path(settings, "")
-    return JSONResponse(oid4vci.authorization_server_metadata(settings))
-
-
-@router.get("/.well-known/oauth-authorization-server/{issuer_path:path}", include_in_schema=False)
-def authorization_server_metadata_at_path(settings: SettingsDep, issuer_path: str) -> JSONResponse:
-    _check_issuer_path(settings, issuer_path)
-    return JSONResponse(oid4vci.authorization_server_metadata(settings))
+_add_metadata_routes(
+    "openid-credential-issuer",
+    oid4vci.issuer_metadata,
+    name="credential_issuer_metadata",
+    doc="Credential Issuer Metadata (OpenID4VCI 1.0 section 12.2).",
+)
+_add_metadata_routes(
+    "oauth-authorization-server",
+    oid4vci.authorization_server_metadata,
+    name="authorization_server_metadata",
+    doc="OAuth 2.0 Authorization Server Metadata (RFC 8414) for the pre-authorized code grant.",
+)
 
 
 @router.get("/oid4vci/offers/{token}", responses=problem_responses(404, 409))

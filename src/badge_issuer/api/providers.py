@@ -58,8 +58,7 @@ def list_providers(
         ProviderRead.model_validate(p)
         for p in service.list_providers(session, after=after, limit=limit)
     ]
-    next_cursor = items[-1].id if len(items) == limit else None
-    return Page[ProviderRead](items=items, next_cursor=next_cursor)
+    return Page[ProviderRead].of(items, rows=items, limit=limit)
 
 
 @router.get(

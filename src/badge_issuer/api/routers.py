@@ -42,6 +42,7 @@ ALL: list[APIRouter] = [
     skillmap.issuer_router,
     catalog.router,
     images_api.router,
+    images_api.admin_router,
     issuers_api.admin_router,
     keys_api.router,
     issuers_api.public_router,
@@ -69,113 +70,83 @@ ALL: list[APIRouter] = [
     mybadges_api.router,
 ]
 
+# Tag name -> description, in the order the OpenAPI document lists them.
+_TAG_DESCRIPTIONS: dict[str, str] = {
+    "admin: credentials": (
+        "Issued credentials, direct awards and learner progress (scope `credentials`)."
+    ),
+    "learners": (
+        "A learner's badges and the courses still missing for the others (scope `providers`)."
+    ),
+    "health": "Liveness and readiness probes.",
+    "wallet": (
+        "Learners put a credential in their wallet: W3C VCALM interaction URLs and exchanges (DID "
+        "authentication, then the credential bound to the wallet's DID), and the DCC Learner "
+        "Credential Wallet's request link. Refusals are problem+json."
+    ),
+    "openid4vci": (
+        "OpenID4VCI 1.0 pre-authorized code flow (`ldp_vc`): metadata, offer, token, nonce, "
+        "credential. Token, nonce and credential errors are OAuth-style JSON (`error`, "
+        "`error_description`), as the specification requires."
+    ),
+    "admin: audit": "Append-only log of admin actions (scope `issuers`).",
+    "admin: skill map": "Courses, skills and badge rules (scope `skillmap`).",
+    "catalog": "Public list of badges and the courses that count toward them.",
+    "badge images": (
+        "Badge images (PNG/SVG) with the signed credential baked in, and each achievement's "
+        "artwork."
+    ),
+    "admin: achievement images": (
+        "Upload the PNG or SVG artwork of an achievement (scope `skillmap`)."
+    ),
+    "admin: issuers": "Issuers and their profiles (scope `issuers`).",
+    "admin: keys": (
+        "Signing keys per issuer: create, activate, retire, revoke, re-sign (scope `keys`)."
+    ),
+    "issuers": "Public issuer Profiles and did:web DID documents.",
+    "completions": "Course completions from e-learning providers (Standard Webhooks).",
+    "admin: providers": (
+        "E-learning providers, webhook secrets and bulk imports (scope `providers`)."
+    ),
+    "admin: deliveries": (
+        "The outbox: learner mail and provider callbacks, their attempts, errors and retries "
+        "(scope `providers`)."
+    ),
+    "verification": (
+        "Employers verify OB 3.0 credentials (JSON-LD or VC-JWT): a report of named checks, HTTP "
+        "200 even when a check fails."
+    ),
+    "vc api": (
+        "W3C VC API (VCALM) for wallets' issuer dashboards and the W3C interoperability test "
+        "suites: `POST /credentials/issue` (scope `issue`) signs a VC 2.0 or VC 1.1 credential "
+        "for one of the ids of `GET /credentials/issuer-ids` (which lists the test-only did:key "
+        "issuer when BADGE_ISSUER_ENABLE_DID_KEY_ISSUER is on); `POST /credentials/verify` "
+        "(public) verifies any credential."
+    ),
+    "credentials": "Issued credentials as stored, by their public URL.",
+    "admin: endorsements": (
+        "An issuer endorses another issuer's achievement or profile with a signed OB 3.0 "
+        "EndorsementCredential (scope `endorsements`)."
+    ),
+    "endorsements": "Signed EndorsementCredentials, by their public URL.",
+    "status lists": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",
+    "metrics": "Prometheus metrics for operators (scope `metrics`; or a separate port).",
+    "pages": (
+        "HTML pages for people: the landing page, the browser verification page and the recipient "
+        "check of a badge page. `/credentials/{uuid}`, `/achievements/{id}` and `/issuers/{slug}` "
+        "answer their page when Accept prefers text/html."
+    ),
+    "my badges": (
+        "A learner's own page (HTML): every badge they hold across issuers, revoked and expired "
+        "ones marked, and the courses missing toward the others. Sign-in by a mailed one-time "
+        "link (the answer never says whether an address is known) or from a claim link; the "
+        "session is a signed HttpOnly SameSite=Lax cookie."
+    ),
+    "stats": (
+        "Talent visibility: privacy-safe counts of learners holding each badge and skill, by "
+        "region, category, issuer and period (scope `stats`, or public)."
+    ),
+}
 TAGS: list[dict[str, Any]] = [
-    {
-        "name": "admin: credentials",
-        "description": "Issued credentials, direct awards and learner progress "
-        "(scope `credentials`).",
-    },
-    {
-        "name": "learners",
-        "description": "A learner's badges and the courses still missing for the others "
-        "(scope `providers`).",
-    },
-    {"name": "health", "description": "Liveness and readiness probes."},
-    {
-        "name": "wallet",
-        "description": "Learners put a credential in their wallet: W3C VCALM interaction URLs and "
-        "exchanges (DID authentication, then the credential bound to the wallet's DID), and the "
-        "DCC Learner Credential Wallet's request link. Refusals are problem+json.",
-    },
-    {
-        "name": "openid4vci",
-        "description": "OpenID4VCI 1.0 pre-authorized code flow (`ldp_vc`): metadata, offer, "
-        "token, nonce, credential. Token, nonce and credential errors are OAuth-style JSON "
-        "(`error`, `error_description`), as the specification requires.",
-    },
-    {"name": "admin: audit", "description": "Append-only log of admin actions (scope `issuers`)."},
-    {
-        "name": "admin: skill map",
-        "description": "Courses, skills and badge rules (scope `skillmap`).",
-    },
-    {
-        "name": "catalog",
-        "description": "Public list of badges and the courses that count toward them.",
-    },
-    {
-        "name": "badge images",
-        "description": "Badge images (PNG/SVG) with the signed credential baked in, and each "
-        "achievement's artwork.",
-    },
-    {
-        "name": "admin: achievement images",
-        "description": "Upload the PNG or SVG artwork of an achievement (scope `skillmap`).",
-    },
-    {"name": "admin: issuers", "description": "Issuers and their profiles (scope `issuers`)."},
-    {
-        "name": "admin: keys",
-        "description": "Signing keys per issuer: create, activate, retire, revoke, re-sign "
-        "(scope `keys`).",
-    },
-    {"name": "issuers", "description": "Public issuer Profiles and did:web DID documents."},
-    {
-        "name": "completions",
-        "description": "Course completions from e-learning providers (Standard Webhooks).",
-    },
-    {
-        "name": "admin: providers",
-        "description": "E-learning providers, webhook secrets and bulk imports "
-        "(scope `providers`).",
-    },
-    {
-        "name": "admin: deliveries",
-        "description": "The outbox: learner mail and provider callbacks, their attempts, "
-        "errors and retries (scope `providers`).",
-    },
-    {
-        "name": "verification",
-        "description": "Employers verify OB 3.0 credentials (JSON-LD or VC-JWT): a report of "
-        "named checks, HTTP 200 even when a check fails.",
-    },
-    {
-        "name": "vc api",
-        "description": "W3C VC API (VCALM) for wallets' issuer dashboards and the W3C "
-        "interoperability test suites: `POST /credentials/issue` (scope `issue`) signs a VC 2.0 "
-        "or VC 1.1 credential for one of the ids of `GET /credentials/issuer-ids` (which lists "
-        "the test-only did:key issuer when BADGE_ISSUER_ENABLE_DID_KEY_ISSUER is on); "
-        "`POST /credentials/verify` (public) verifies any credential.",
-    },
-    {"name": "credentials", "description": "Issued credentials as stored, by their public URL."},
-    {
-        "name": "admin: endorsements",
-        "description": "An issuer endorses another issuer's achievement or profile with a signed "
-        "OB 3.0 EndorsementCredential (scope `endorsements`).",
-    },
-    {"name": "endorsements", "description": "Signed EndorsementCredentials, by their public URL."},
-    {
-        "name": "status lists",
-        "description": "Signed W3C Bitstring Status Lists (revocation), one set per issuer.",
-    },
-    {
-        "name": "metrics",
-        "description": "Prometheus metrics for operators (scope `metrics`; or a separate port).",
-    },
-    {
-        "name": "pages",
-        "description": "HTML pages for people: the landing page, the browser verification page and "
-        "the recipient check of a badge page. `/credentials/{uuid}`, `/achievements/{id}` and "
-        "`/issuers/{slug}` answer their page when Accept prefers text/html.",
-    },
-    {
-        "name": "my badges",
-        "description": "A learner's own page (HTML): every badge they hold across issuers, "
-        "revoked and expired ones marked, and the courses missing toward the others. Sign-in by "
-        "a mailed one-time link (the answer never says whether an address is known) or from a "
-        "claim link; the session is a signed HttpOnly SameSite=Lax cookie.",
-    },
-    {
-        "name": "stats",
-        "description": "Talent visibility: privacy-safe counts of learners holding each badge "
-        "and skill, by region, category, issuer and period (scope `stats`, or public).",
-    },
+    {"name": name, "description": description} for name, description in _TAG_DESCRIPTIONS.items()
 ]

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, status
+from sqlalchemy.orm import Session
 
 from badge_issuer.admin.deps import IssuerSkillMapAdmin, SkillMapAdmin
 from badge_issuer.api.deps import NowDep, SessionDep
 from badge_issuer.audit import service as audit
 from badge_issuer.awards import remap, warming
 from badge_issuer.issuers import service as issuer_service
+from badge_issuer.kit.http import request_body
 from badge_issuer.problems import UnsupportedMediaType, problem_responses
 from badge_issuer.skillmap import part_service, repository, service
+from badge_issuer.skillmap.document import SkillMap
 from badge_issuer.skillmap.errors import NoSkillMap, SkillMapInvalid
 from badge_issuer.skillmap.rulebook import compile_rules
 from badge_issuer.skillmap.schemas import (
+    ImpactRead,
     SkillMapCheckedRead,
     SkillMapIssue,
     SkillMapLoadedRead,
@@ -24,18 +29,13 @@ from badge_issuer.skillmap.schemas import (
     SkillMapVersionRead,
 )
 from badge_issuer.skillmap.source import SourceError, SourceFormat, parse_source
+from badge_issuer.skillmap.validation import SkillMapCheck
 
 router = APIRouter(prefix="/v1/admin/skill-map", tags=["admin: skill map"])
 
-_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "application/yaml": {"schema": {"type": "string"}},
-            "application/json": {"schema": {"type": "object"}},
-        },
-    }
-}
+_BODY = request_body(
+    {"application/yaml": {"type": "string"}, "application/json": {"type": "object"}}
+)
 _YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml", "text/plain"}
 
 
@@ -49,6 +49,24 @@ def _format(request: Request) -> SourceFormat:
 
 
 _IMPACT = "Report which learners would newly earn which badges (nothing is issued)."
+
+
+async def _checked(
+    request: Request, session: Session, allow_unknown_providers: bool
+) -> tuple[bytes, SkillMapCheck]:
+    """The posted map (JSON or YAML, else 415) and what checking it found."""
+    fmt = _format(request)
+    body = await request.body()
+    checked = service.check(
+        session, source=body, fmt=fmt, allow_unknown_providers=allow_unknown_providers
+    )
+    return body, checked
+
+
+def _impact(session: Session, skill_map: SkillMap, *, now: datetime) -> ImpactRead:
+    """The existing learners a valid map would newly award (nothing is issued)."""
+    report = remap.impact(session, book=compile_rules(skill_map), now=now)
+    return remap.impact_read(report)
 
 
 def _result(checked: Any) -> SkillMapCheckedRead:
@@ -102,11 +120,7 @@ async def put_skill_map(
 
     The answer reports which existing learners the new version would newly award (`impact`);
     nothing is issued until `POST /v1/admin/skill-map/versions/{version_id}/apply`."""
-    fmt = _format(request)
-    body = await request.body()
-    checked = service.check(
-        session, source=body, fmt=fmt, allow_unknown_providers=allow_unknown_providers
-    )
+    body, checked = await _checked(request, session, allow_unknown_providers)
     version = service.store_version(
         session,
         checked=checked,
@@ -127,8 +141,7 @@ async def put_skill_map(
     )
     loaded = SkillMapLoadedRead.model_validate(version)
     if impact and checked.skill_map is not None:
-        report = remap.impact(session, book=compile_rules(checked.skill_map), now=now)
-        loaded.impact = remap.impact_read(report)
+        loaded.impact = _impact(session, checked.skill_map, now=now)
     return loaded
 
 
@@ -148,15 +161,10 @@ async def check_skill_map(
 ) -> SkillMapCheckedRead:
     """Validate a skill map without storing it; every error names its path. A valid map also
     gets its impact: the existing learners it would newly award (nothing is issued)."""
-    fmt = _format(request)
-    body = await request.body()
-    checked = service.check(
-        session, source=body, fmt=fmt, allow_unknown_providers=allow_unknown_providers
-    )
+    _, checked = await _checked(request, session, allow_unknown_providers)
     result = _result(checked)
     if impact and checked.ok and checked.skill_map is not None:
-        report = remap.impact(session, book=compile_rules(checked.skill_map), now=now)
-        result.impact = remap.impact_read(report)
+        result.impact = _impact(session, checked.skill_map, now=now)
     return result
 
 

@@ -21,7 +21,7 @@ from badge_issuer.stats import service
 from badge_issuer.stats.chart import render_svg
 from badge_issuer.stats.csv_format import render_csv
 from badge_issuer.stats.formats import MEDIA_TYPES, OutputFormat, choose_format
-from badge_issuer.stats.query import Dimension, Period, Subject, build_query
+from badge_issuer.stats.query import Dimension, Period, StatsQuery, Subject, build_query
 from badge_issuer.stats.schemas import StatsRead, stats_json
 from badge_issuer.stats.table import StatsTable
 
@@ -94,97 +94,72 @@ StatsAccess = Annotated[
 
 
 @dataclass(frozen=True, slots=True)
-class StatsParameters:
-    group_by: list[Dimension]
-    period: Period | None
-    cumulative: bool
-    date_from: date | None
-    date_to: date | None
+class StatsRequest:
+    query: StatsQuery
     output: OutputFormat | None
 
 
-def stats_parameters(
-    group_by: Annotated[
-        list[Dimension] | None, Query(description="Repeat to group by several dimensions.")
-    ] = None,
-    period: Annotated[Period | None, Query(description="Split by calendar period.")] = None,
-    cumulative: Annotated[bool, Query(description="Holders at each period's end.")] = False,
-    date_from: Annotated[date | None, Query(alias="from", description="First day.")] = None,
-    date_to: Annotated[date | None, Query(alias="to", description="Last day.")] = None,
-    output: Annotated[
-        OutputFormat | None, Query(alias="format", description="Overrides the Accept header.")
-    ] = None,
-) -> StatsParameters:
-    return StatsParameters(group_by or [], period, cumulative, date_from, date_to, output)
+def _add_statistics_route(subject: Subject, *, name: str, noun: str, skills: str = "") -> None:
+    """Register GET /v1/stats/<subject>: count learners holding each achievement or skill."""
+
+    def parameters(
+        group_by: Annotated[
+            list[Dimension] | None, Query(description="Repeat to group by several dimensions.")
+        ] = None,
+        period: Annotated[Period | None, Query(description="Split by calendar period.")] = None,
+        cumulative: Annotated[bool, Query(description="Holders at each period's end.")] = False,
+        date_from: Annotated[date | None, Query(alias="from", description="First day.")] = None,
+        date_to: Annotated[date | None, Query(alias="to", description="Last day.")] = None,
+        output: Annotated[
+            OutputFormat | None, Query(alias="format", description="Overrides the Accept header.")
+        ] = None,
+    ) -> StatsRequest:
+        query = build_query(
+            subject=subject,
+            group_by=group_by or [],
+            period=period,
+            cumulative=cumulative,
+            date_from=date_from,
+            date_to=date_to,
+        )
+        return StatsRequest(query, output)
+
+    # A default, not an annotation: annotations are strings looked up in the module, where
+    # this closure's `parameters` is not. `access` comes first: the token is checked before
+    # the parameters' combination.
+    asked_in_query = Depends(parameters)
+
+    def statistics(
+        request: Request,
+        session: SessionDep,
+        settings: SettingsDep,
+        now: NowDep,
+        access: StatsAccess,
+        asked: StatsRequest = asked_in_query,
+    ) -> Response:
+        table = service.holder_statistics(
+            session,
+            query=asked.query,
+            as_of=now,
+            min_cell=settings.stats_min_cell,
+            issuer_ids=ownership.issuer_ids(session, access.issuers if access else None),
+            cell_secret=_cell_secret(settings),
+            labels_file=settings.stats_labels_file,
+        )
+        output = choose_format(asked.output, request.headers.get("accept"))
+        return _render(table, output, public=settings.public_stats)
+
+    router.get(
+        f"/{subject.value}",
+        name=name,
+        response_model=StatsRead,
+        responses=_RESPONSES,
+        description=DESCRIPTION.format(subject=noun, skills=skills),
+    )(statistics)
 
 
-ParametersDep = Annotated[StatsParameters, Depends(stats_parameters)]
-
-
-@router.get(
-    "/achievements",
-    response_model=StatsRead,
-    responses=_RESPONSES,
-    description=DESCRIPTION.format(subject="achievement", skills=""),
-)
-def achievement_statistics(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    access: StatsAccess,
-    parameters: ParametersDep,
-) -> Response:
-    """Count learners holding each achievement."""
-    return _answer(request, session, settings, now, Subject.ACHIEVEMENTS, parameters, access)
-
-
-@router.get(
-    "/skills",
-    response_model=StatsRead,
-    responses=_RESPONSES,
-    description=DESCRIPTION.format(subject="skill", skills=_SKILLS_NOTE),
-)
-def skill_statistics(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    access: StatsAccess,
-    parameters: ParametersDep,
-) -> Response:
-    """Count learners holding each skill."""
-    return _answer(request, session, settings, now, Subject.SKILLS, parameters, access)
-
-
-def _answer(
-    request: Request,
-    session: SessionDep,
-    settings: SettingsDep,
-    now: NowDep,
-    subject: Subject,
-    parameters: StatsParameters,
-    access: admin_service.AdminPrincipal | None,
-) -> Response:
-    query = build_query(
-        subject=subject,
-        group_by=parameters.group_by,
-        period=parameters.period,
-        cumulative=parameters.cumulative,
-        date_from=parameters.date_from,
-        date_to=parameters.date_to,
-    )
-    table = service.holder_statistics(
-        session,
-        query=query,
-        as_of=now,
-        min_cell=settings.stats_min_cell,
-        issuer_ids=ownership.issuer_ids(session, access.issuers if access else None),
-        cell_secret=_cell_secret(settings),
-        labels_file=settings.stats_labels_file,
-    )
-    output = choose_format(parameters.output, request.headers.get("accept"))
-    return _render(table, output, public=settings.public_stats)
+_add_statistics_route(Subject.ACHIEVEMENTS, name="achievement_statistics", noun="achievement")
+_add_statistics_route(Subject.SKILLS, name="skill_statistics", noun="skill", skills=_SKILLS_NOTE)
 
 
 def _cell_secret(settings: SettingsDep) -> bytes:

@@ -147,14 +147,5 @@ def list_issuer_ids(
     """
     found = identities.issuer_identities(session, settings=settings, actor=admin.actor, now=now)
     return IssuerIdentitiesRead(
-        issuers=[
-            IssuerIdentityRead(
-                id=item.id,
-                name=item.name,
-                verification_method=item.verification_method,
-                method=item.method,
-                test_only=item.test_only,
-            )
-            for item in found
-        ]
+        issuers=[IssuerIdentityRead.model_validate(item, from_attributes=True) for item in found]
     )

@@ -72,9 +72,14 @@ def json_request_body(model: type[BaseModel], *, by_alias: bool = True) -> dict[
     """
     schema = model.model_json_schema(by_alias=by_alias)
     standalone = _inlined(schema, schema.pop("$defs", {}))
-    return {
-        "requestBody": {"required": True, "content": {"application/json": {"schema": standalone}}}
-    }
+    return request_body({"application/json": standalone})
+
+
+def request_body(schemas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """OpenAPI `openapi_extra` documenting a required body the route reads itself: the
+    schema of each media type it accepts."""
+    content = {media_type: {"schema": schema} for media_type, schema in schemas.items()}
+    return {"requestBody": {"required": True, "content": content}}
 
 
 def vc_media_type(accept: str | None) -> str:
