@@ -3,8 +3,12 @@
 Starts the server (which migrates and creates the default issuer with its key), stores a few
 credentials signed by that issuer through the service layer (status entry, signature, Award
 row), then posts them round-robin to POST /verify from a thread pool and prints
-verifications/s with p50/p99 latency; every answer must be 200 with `verified: true`. Also
-prints the in-process median of the pure verifier, for comparison.
+verifications/s with p50/p99 latency, the server's CPU time per verification (from /proc, which
+other load on the machine disturbs less than throughput) and the ratio to the raw floor (one
+bare Ed25519 verification of 64 bytes, measured in this process in the same run); every answer
+must be 200 with `verified: true`. Also prints, in process, the median of the verification
+service (`verify_submission`, as POST /verify runs it) and the SQL statements it runs per
+verification. With PYTHONPATH set, the server runs that checkout's code (before/after runs).
 
     .venv/bin/python bench/verify.py [--requests 500] [--concurrency 1 4] [--credentials 20]
 """
@@ -27,6 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from sqlalchemy import event
 
 from badge_issuer import models_registry
 from badge_issuer.awards.models import Award, AwardSource
@@ -42,8 +47,12 @@ from badge_issuer.issuers import repository as issuer_repository
 from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.status import service as status_service
-from badge_issuer.verification.resolver import ServiceResolver
-from badge_issuer.verification.verify import verify_credential
+from badge_issuer.verification import service as verification_service
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# bench/load.py: the Ed25519 floor.
+import load
 
 WARMUP = 20
 
@@ -55,7 +64,7 @@ def _free_port() -> int:
 
 
 @contextmanager
-def _server(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
+def _server(env: dict[str, str], port: int, log: Path) -> Iterator[tuple[str, int]]:
     base = f"http://127.0.0.1:{port}"
     with log.open("wb") as sink:
         process = subprocess.Popen(
@@ -76,7 +85,7 @@ def _server(env: dict[str, str], port: int, log: Path) -> Iterator[str]:
                     time.sleep(0.1)
             else:
                 raise SystemExit(f"server did not start; see {log}")
-            yield base
+            yield base, process.pid
         finally:
             process.terminate()
             try:
@@ -140,6 +149,12 @@ def _issue(settings: Settings, count: int) -> list[str]:
     return documents
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process `pid` has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _post(client: httpx.Client, url: str, body: str) -> float:
     started = time.perf_counter()
     answer = client.post(url, content=body.encode(), headers={"content-type": "application/json"})
@@ -166,24 +181,42 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def _in_process(settings: Settings, bodies: list[str], runs: int) -> float:
-    """Median ms of the pure verifier with the service resolver, warm, in this process."""
+def _in_process(settings: Settings, bodies: list[str], runs: int) -> tuple[float, float]:
+    """Median ms and SQL statements of one verification by the service, warm, in this process.
+
+    Each verification has its own read-only session, as each request has.
+    """
     engine = create_db_engine(settings.database_url)
+    statements = [0]
+
+    def count(*_: object) -> None:
+        statements[0] += 1
+
+    event.listen(engine, "before_cursor_execute", count)
     timings: list[float] = []
+    counted = 0
     try:
-        for session in session_scope(make_session_factory(engine)):
-            for index in range(WARMUP + runs):
-                document = json.loads(bodies[index % len(bodies)])
-                started = time.perf_counter()
-                resolver = ServiceResolver(session, settings=settings, now=utc_now())
-                report = verify_credential(document, now=utc_now(), resolver=resolver)
-                if not report.verified:
-                    raise SystemExit(f"in-process verification failed: {report.problems}")
-                if index >= WARMUP:
-                    timings.append((time.perf_counter() - started) * 1000)
+        factory = make_session_factory(engine, read_only=True)
+        for index in range(WARMUP + runs):
+            body = bodies[index % len(bodies)].encode()
+            before = statements[0]
+            started = time.perf_counter()
+            for session in session_scope(factory):
+                report = verification_service.verify_submission(
+                    session,
+                    body=body,
+                    content_type="application/json",
+                    settings=settings,
+                    now=utc_now(),
+                )
+            if not report.verified:
+                raise SystemExit(f"in-process verification failed: {report.problems}")
+            if index >= WARMUP:
+                timings.append((time.perf_counter() - started) * 1000)
+                counted += statements[0] - before
     finally:
         engine.dispose()
-    return statistics.median(timings)
+    return statistics.median(timings), counted / runs
 
 
 def main() -> int:
@@ -193,6 +226,9 @@ def main() -> int:
     parser.add_argument("--credentials", type=int, default=20)
     args = parser.parse_args()
     models_registry.metadata()  # every table mapped, so the Award's foreign keys resolve
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    _, floor_ms = load.ed25519_floor()
+    print(f"floor (this process): Ed25519 verify of 64 bytes {floor_ms:.3f} ms")
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as folder:
         work = Path(folder)
         port = _free_port()
@@ -204,6 +240,8 @@ def main() -> int:
             "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",  # one client at full speed
             "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            # Lets a before/after comparison run another checkout's code with this venv.
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
         }
         settings = Settings(  # type: ignore[call-arg]
             _env_file=None,
@@ -211,19 +249,28 @@ def main() -> int:
             key_encryption_key_file=Path(env["BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE"]),
             public_url=env["BADGE_ISSUER_PUBLIC_URL"],
         )
-        with _server(env, port, work / "server.log") as base:
+        with _server(env, port, work / "server.log") as (base, pid):
             bodies = _issue(settings, args.credentials)
             print(f"POST /verify, one worker, SQLite, {args.credentials} distinct credentials")
             for concurrency in args.concurrency:
+                cpu_before = _cpu_seconds(pid)
                 seconds, latencies = _drive(base, bodies, args.requests, concurrency)
+                # The warm-up requests ran too: count them in the server's CPU time.
+                cpu_ms = (_cpu_seconds(pid) - cpu_before) * 1000 / (args.requests + WARMUP)
+                rate = args.requests / seconds
                 print(
-                    f"  concurrency {concurrency}: {args.requests / seconds:7.1f} verifications/s"
+                    f"  concurrency {concurrency}: {rate:7.1f} verifications/s"
+                    f" ({1000 / rate / floor_ms:5.1f}x floor)"
                     f"  p50 {_percentile(latencies, 0.5):6.2f} ms"
                     f"  p99 {_percentile(latencies, 0.99):6.2f} ms"
-                    f"  ({args.requests} requests, all verified)"
+                    f"  server CPU {cpu_ms:5.2f} ms/verification ({cpu_ms / floor_ms:5.1f}x floor)"
+                    f"  ({args.requests} requests, all verified, load {os.getloadavg()[0]:.1f})"
                 )
-        median = _in_process(settings, bodies, runs=200)
-        print(f"in-process verify_credential (warm, SQLite resolver): median {median:.2f} ms")
+        median, statements = _in_process(settings, bodies, runs=200)
+        print(
+            f"in-process verify_submission (warm, SQLite): median {median:.2f} ms"
+            f" ({median / floor_ms:.1f}x floor), {statements:.1f} SQL statements per verification"
+        )
     return 0
 
 

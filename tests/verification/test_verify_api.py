@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -177,6 +179,25 @@ class TestFailures:
         assert revoked.status_code == 200
         report = _verify(client, _without_uuid(document))
         assert _failed(report) == {"revocation"}
+        stored = client.get(f"/credentials/{document['_uuid']}/verification").json()
+        assert _failed(stored) == {"revocation"}
+
+    @pytest.mark.parametrize("list_signed", [True, False], ids=["signed-list", "unsigned-list"])
+    def test_a_revocation_by_another_process_shows_at_once(
+        self, client: TestClient, settings: Settings, issue: Issue, list_signed: bool
+    ) -> None:
+        # Verification keeps per-process caches (decoded keys and status lists, encoded lists):
+        # warm them, revoke from another process, and the very next verification must say so,
+        # whether the list is stored signed or rebuilt from the revoked entries.
+        document = issue()
+        credential = _without_uuid(document)
+        if list_signed:
+            list_url = credential["credentialStatus"]["statusListCredential"]
+            assert client.get("/status-lists/" + list_url.rsplit("/", 1)[1]).status_code == 200
+        for _ in range(3):
+            assert _verify(client, credential)["verified"] is True
+        _revoke_in_another_process(settings, document["_uuid"], drop_signed_lists=not list_signed)
+        assert _failed(_verify(client, credential)) == {"revocation"}
         stored = client.get(f"/credentials/{document['_uuid']}/verification").json()
         assert _failed(stored) == {"revocation"}
 
@@ -501,3 +522,60 @@ class TestMalformedRequests:
             answer = client.get(f"/credentials/{path}/verification")
             assert answer.status_code == 404
             assert answer.headers["content-type"] == "application/problem+json"
+
+
+_REVOKE_SCRIPT = """
+import sys
+from pathlib import Path
+
+from sqlalchemy import update
+
+from badge_issuer import models_registry
+from badge_issuer.awards import revocation
+from badge_issuer.config import Settings
+from badge_issuer.db import create_db_engine, make_session_factory, session_scope
+from badge_issuer.kit.clock import utc_now
+from badge_issuer.status.models import StatusList
+
+database_url, kek_file, public_url, credential_uuid, drop = sys.argv[1:]
+models_registry.metadata()
+settings = Settings(
+    _env_file=None,
+    database_url=database_url,
+    key_encryption_key_file=Path(kek_file),
+    public_url=public_url,
+)
+engine = create_db_engine(database_url)
+for session in session_scope(make_session_factory(engine)):
+    revocation.revoke_credential(
+        session,
+        credential_uuid=credential_uuid,
+        reason="revoked by another process",
+        actor="test",
+        settings=settings,
+        now=utc_now(),
+    )
+    if drop == "drop":  # as when no key could re-sign: verifiers rebuild the list
+        session.execute(update(StatusList).values(signed_document=None, etag=None))
+engine.dispose()
+"""
+
+
+def _revoke_in_another_process(
+    settings: Settings, credential_uuid: str, *, drop_signed_lists: bool
+) -> None:
+    """Revoke through the service in a separate Python process (its own caches, connections)."""
+    arguments = [
+        settings.database_url,
+        str(settings.key_encryption_key_file),
+        settings.public_url,
+        credential_uuid,
+        "drop" if drop_signed_lists else "keep",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", _REVOKE_SCRIPT, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr

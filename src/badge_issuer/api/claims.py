@@ -50,4 +50,4 @@ def create_claim_links(
         now=now,
         details={"expires_at": links.expires_at.isoformat(), "tx_code": links.tx_code is not None},
     )
-    return ClaimLinksRead.model_validate(links, from_attributes=True)
+    return links

@@ -53,7 +53,9 @@ class Award(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     # The credential's public id: <PUBLIC_URL>/credentials/<uuid>.
-    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    # insert_sentinel: a unique value made before the INSERT lets SQLite insert many rows in
+    # one statement and still match the ids it returns (the bulk importer's batches).
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, insert_sentinel=True)
     issuer_id: Mapped[int] = mapped_column(ForeignKey("issuer.id"), index=True)
     learner_id: Mapped[int | None] = mapped_column(ForeignKey("learner.id"))
     achievement_id: Mapped[str] = mapped_column(String(100))

@@ -9,7 +9,7 @@ silently overwritten.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -299,14 +299,25 @@ def issuer_did_document(
 
 
 def resolve_local_verification_method(
-    session: Session, *, verification_method: str, settings: Settings
+    session: Session,
+    *,
+    verification_method: str,
+    settings: Settings,
+    find_issuer: Callable[[str], Issuer | None] | None = None,
 ) -> LocalKey | None:
-    """Return our key behind `<did>#<key_id>`, or None when it is not one of our keys."""
+    """Return our key behind `<did>#<key_id>`, or None when it is not one of our keys.
+
+    `find_issuer` looks up the issuer of a DID (a verifier passes its per-request memo, so one
+    verification reads each issuer once); by default it is read from the database.
+    """
     parts = split_verification_method(verification_method)
     if parts is None:
         return None
     did, key_id = parts
-    issuer = issuer_service.get_issuer_by_did(session, did, settings)
+    if find_issuer is None:
+        issuer = issuer_service.get_issuer_by_did(session, did, settings)
+    else:
+        issuer = find_issuer(did)
     if issuer is None:
         return None
     key = repository.get(session, issuer_id=issuer.id, key_id=key_id)

@@ -15,7 +15,9 @@ class Learner(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     # HMAC-SHA256(server secret, normalised email), hex.
-    email_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # insert_sentinel: a unique value made before the INSERT lets SQLite insert many rows in
+    # one statement and still match the ids it returns (the bulk importer's batches).
+    email_hash: Mapped[str] = mapped_column(String(64), unique=True, insert_sentinel=True)
     # Only when the operator sets BADGE_ISSUER_STORE_EMAILS.
     email: Mapped[str | None] = mapped_column(String(320))
     region: Mapped[str | None] = mapped_column(String(64))

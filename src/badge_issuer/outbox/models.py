@@ -42,7 +42,9 @@ class OutboxJob(Base):
     __table_args__ = (Index("ix_outbox_job_due", "state", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    # insert_sentinel: a unique value made before the INSERT lets SQLite insert many rows in
+    # one statement and still match the ids it returns (the bulk importer's batches).
+    event_id: Mapped[str] = mapped_column(String(64), unique=True, insert_sentinel=True)
     channel: Mapped[str] = mapped_column(String(16))
     event_type: Mapped[str] = mapped_column(String(64))
     # The provider a callback goes to (None for mail).

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from badge_issuer.credentials.proofs.data_integrity import verify_credential_proof
@@ -82,7 +83,7 @@ def _check_entry(raw: Any, *, issuer: str | None, keys: KeyCache, now: datetime)
     except ResolutionError as error:
         raise _StatusProblem(Check.warning(NAME, f"status not checked: {error}")) from None
     subject = _list_subject(resolved, entry, issuer=issuer, keys=keys, now=now)
-    bits = _decode(subject.get("encodedList"))
+    bits = _decode(subject.get("encodedList"), own=resolved.trusted)
     if entry.index >= len(bits) * 8:
         detail = f"statusListIndex {entry.index} is outside the {len(bits) * 8}-bit list"
         return Check.failed(NAME, detail, RANGE_ERROR)
@@ -177,14 +178,21 @@ def _check_list_validity(document: Mapping[str, Any], now: datetime) -> None:
         raise _StatusProblem(Check.warning(NAME, "the status list has expired; status unknown"))
 
 
-def _decode(encoded: Any) -> bytes:
+def _decode(encoded: Any, *, own: bool) -> bytes:
+    """Decode the list; this service's own lists (a few, of bounded size) are decoded once."""
     if not isinstance(encoded, str):
         raise _StatusProblem(Check.failed(NAME, "encodedList is missing", MALFORMED_VALUE_ERROR))
     try:
-        bits = decode_list(encoded)
+        bits = _decode_own(encoded) if own else decode_list(encoded)
     except EncodedListError as error:
         raise _StatusProblem(Check.failed(NAME, str(error), MALFORMED_VALUE_ERROR)) from None
     if len(bits) * 8 < MIN_LIST_BITS:
         detail = f"the status list has {len(bits) * 8} bits, fewer than {MIN_LIST_BITS}"
         raise _StatusProblem(Check.failed(NAME, detail, STATUS_LIST_LENGTH_ERROR))
     return bits
+
+
+@lru_cache(maxsize=32)
+def _decode_own(encoded: str) -> bytes:
+    # Keyed by the encoded text itself, so a revocation (new text) is never answered from here.
+    return decode_list(encoded)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -23,6 +24,7 @@ from badge_issuer.config import Settings
 from badge_issuer.credentials.didkey import DID_KEY_PREFIX
 from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
 from badge_issuer.issuers import service as issuer_service
+from badge_issuer.issuers.models import Issuer
 from badge_issuer.issuers.origins import origin_of_url, own_did_prefixes
 from badge_issuer.keys import service as key_service
 from badge_issuer.verification.did_documents import (
@@ -64,6 +66,17 @@ class ServiceResolver:
         self._fetch = fetch or (lambda url: fetch_json(url, policy))
         self._own_did_prefixes = own_did_prefixes(settings.known_origins)
         self._own_hosts = {urlsplit(origin).hostname for origin in settings.known_origins}
+        # Issuers by DID, read once per verification: the key, the status list and the issuer
+        # check all need the same row. Holding the rows also keeps them in the session's
+        # identity map, so the status list's issuer is not read again either.
+        self._issuers: dict[str, Issuer | None] = {}
+
+    def _issuer(self, did: str) -> Issuer | None:
+        if did not in self._issuers:
+            self._issuers[did] = issuer_service.get_issuer_by_did(
+                self._session, did, self._settings
+            )
+        return self._issuers[did]
 
     def resolve_key(self, verification_method: str) -> ResolvedKey:
         """Return the verification method, or raise ResolutionError saying why not."""
@@ -88,7 +101,7 @@ class ServiceResolver:
 
     def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
         """Return this service's issuer, or the trust list's entry, for an issuer id."""
-        own = issuer_service.get_issuer_by_did(self._session, issuer_id, self._settings)
+        own = self._issuer(issuer_id)
         if own is not None:
             return KnownIssuer(id=issuer_id, name=own.name, source=THIS_SERVICE)
         if self._settings.trusted_issuers is None:
@@ -107,15 +120,17 @@ class ServiceResolver:
 
     def _own_key(self, verification_method: str) -> ResolvedKey:
         local = key_service.resolve_local_verification_method(
-            self._session, verification_method=verification_method, settings=self._settings
+            self._session,
+            verification_method=verification_method,
+            settings=self._settings,
+            find_issuer=self._issuer,
         )
         if local is None:
             raise ResolutionError(f"{verification_method} is not a key of this service")
-        public_key = decode_ed25519_public_key(local.public_key_multibase)
         return ResolvedKey(
             id=local.verification_method,
             controller=local.controller,
-            public_key=Ed25519PublicKey.from_public_bytes(public_key),
+            public_key=_own_public_key(local.public_key_multibase),
             revoked=local.revoked,
             source=THIS_SERVICE,
         )
@@ -139,6 +154,14 @@ class ServiceResolver:
         if document is None:
             raise ResolutionError(f"{url} is not a status list of this service")
         return ResolvedStatusList(url=url, document=document, trusted=True)
+
+
+@lru_cache(maxsize=256)
+def _own_public_key(multibase: str) -> Ed25519PublicKey:
+    """Our issuers' public keys, decoded once per process (base58 costs more than a query).
+
+    Keyed by the key material itself; whether the key is still trusted is read every time."""
+    return Ed25519PublicKey.from_public_bytes(decode_ed25519_public_key(multibase))
 
 
 def _object(value: Any, url: str) -> dict[str, Any]:
