@@ -29,6 +29,7 @@ from badge_issuer.skillmap.errors import NoSkillMap
 
 
 def state_of(award: Award, now: datetime) -> CredentialState:
+    """Revoked wins over expired: a revoked badge is never shown as merely expired."""
     if award.revoked_at is not None:
         return "revoked"
     if award.valid_until is not None and award.valid_until <= now:

@@ -7,12 +7,13 @@ import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import flows
+from badge_issuer.awards import service as award_service
 from badge_issuer.awards.models import Award
+from badge_issuer.awards.schemas import CredentialState
 from badge_issuer.learners.models import Learner
 from badge_issuer.mybadges import repository
 from badge_issuer.pages import catalog_pages
@@ -20,7 +21,7 @@ from badge_issuer.pages.credential_view import credential_view
 from badge_issuer.skillmap import progress
 from badge_issuer.skillmap import service as skillmap_service
 
-Standing = Literal["valid", "revoked", "expired"]
+Standing = CredentialState
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,15 +52,6 @@ class MyBadges:
     next: tuple[NextBadge, ...]
 
 
-def standing_of(award: Award, now: datetime) -> Standing:
-    """Revoked wins over expired: a revoked badge is never shown as merely expired."""
-    if award.revoked_at is not None:
-        return "revoked"
-    if award.valid_until is not None and award.valid_until <= now:
-        return "expired"
-    return "valid"
-
-
 def held_badges(session: Session, *, learner: Learner, now: datetime) -> tuple[HeldBadge, ...]:
     held = []
     for award, issuer in repository.held_awards(session, learner.id):
@@ -73,7 +65,7 @@ def held_badges(session: Session, *, learner: Learner, now: datetime) -> tuple[H
                 issued_at=award.issued_at,
                 valid_until=award.valid_until,
                 revoked_at=award.revoked_at,
-                standing=standing_of(award, now),
+                standing=award_service.state_of(award, now),
             )
         )
     return tuple(held)
