@@ -31,32 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 OUTPUT = Path(__file__).with_name("organisations-transcript.md")
 PROVIDERS = ["manabi-portal", "kitami-it-academy", "hokudai-mooc"]
-KITAMI_PART = {
-    "courses": [
-        {
-            "provider": "kitami-it-academy",
-            "course_id": "KC-100",
-            "name": "北見市 DX 実践講座",
-            "skills": ["nocode-automation"],
-        }
-    ],
-    "achievements": [
-        {
-            "id": "kitami-dx-practitioner",
-            "name": "北見市DX実践者",
-            "description": "北見市が認定する、業務改善の実践者です。",
-            "criteria": "北見市DX実践講座を修了し、DXリテラシー（ブロンズ）を保有すること。",
-            "image": "https://badges.example.jp/images/kitami.png",
-            "skills": ["nocode-automation"],
-            "rule": {
-                "all_of": [
-                    {"achievement": "dx-literacy-bronze"},
-                    {"course": {"provider": "kitami-it-academy", "course_id": "KC-100"}},
-                ]
-            },
-        }
-    ],
-}
+# The kitami-city issuer's part of the skill map; its rule stacks on default's bronze badge.
+KITAMI_PART = json.loads((ROOT / "examples" / "kitami-city-skill-map-part.json").read_text("utf-8"))
 
 
 class Transcript:

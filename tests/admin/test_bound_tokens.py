@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,32 +23,13 @@ from tests.admin.factories import bearer, make_token
 from tests.harness import Harness
 
 KITAMI = "kitami-city"
-KITAMI_PART = {
-    "courses": [
-        {
-            "provider": "kitami-it-academy",
-            "course_id": "KC-100",
-            "name": "北見市 DX 実践講座",
-            "skills": ["nocode-automation"],
-        }
-    ],
-    "achievements": [
-        {
-            "id": "kitami-dx-practitioner",
-            "name": "北見市DX実践者",
-            "description": "北見市が認定する、業務改善の実践者です。",
-            "criteria": "北見市DX実践講座を修了し、DXリテラシー（ブロンズ）を保有すること。",
-            "image": "https://badges.example.jp/images/kitami.png",
-            "skills": ["nocode-automation"],
-            "rule": {
-                "all_of": [
-                    {"achievement": "dx-literacy-bronze"},  # default's: stacking across issuers
-                    {"course": {"provider": "kitami-it-academy", "course_id": "KC-100"}},
-                ]
-            },
-        }
-    ],
-}
+# The kitami-city issuer's part (also used by docs/make_organisations_transcript.py); its rule
+# needs default's bronze badge: stacking across issuers.
+KITAMI_PART = json.loads(
+    (
+        Path(__file__).resolve().parents[2] / "examples" / "kitami-city-skill-map-part.json"
+    ).read_text("utf-8")
+)
 
 
 def _problem_slug(response: Any) -> str:
