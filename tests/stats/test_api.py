@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import defusedxml.ElementTree as safe_xml
@@ -37,14 +36,6 @@ HOLDINGS = [
     (GOLD, "01-kitami", 8, 2),
     (GOLD, "02-sapporo", 8, 2),
 ]
-
-
-@pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    """The application with its clock fixed at NOW."""
-    application = create_app(settings, clock=lambda: NOW)
-    yield application
-    application.state.engine.dispose()
 
 
 @pytest.fixture

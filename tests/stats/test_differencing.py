@@ -19,9 +19,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from badge_issuer.admin.scopes import Scope
-from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
-from badge_issuer.main import create_app
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.stats import periods as calendar
 from badge_issuer.stats.query import Period
@@ -60,13 +58,6 @@ PERIODS: list[tuple[str | None, bool]] = [(None, False)] + [
     (period, cumulative) for period in ("month", "quarter", "year") for cumulative in (False, True)
 ]
 DIMENSIONS = ("region", "category")
-
-
-@pytest.fixture
-def app(settings: Settings) -> Iterator[FastAPI]:
-    application = create_app(settings, clock=lambda: NOW)
-    yield application
-    application.state.engine.dispose()
 
 
 @pytest.fixture
