@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 
-def get_origin(request: Request, settings: SettingsDep) -> str:
+async def get_origin(request: Request, settings: SettingsDep) -> str:
     """The origin the request reached: a previous origin when its Host names one, else ours."""
     return origin_for_host(request.headers.get("host"), settings.known_origins)
 

@@ -114,9 +114,7 @@ def signed_award(
         sequence=sequence,
         source=request.source,
         skill_map_version_id=request.skill_map_version_id,
-        **status_service.stored_columns(
-            signed, signing_key_id=signing_key.id, allocated=allocated
-        ),
+        **status_service.stored_columns(signed, signing_key_id=signing_key.id, allocated=allocated),
         issued_at=now,
         learned_at=request.learned_at or now,
         valid_from=now,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from badge_issuer.learners.models import Learner
 
+# Built once (a webhook's hot path): building a select() costs about as much as running it.
+_BY_EMAIL_HASH = select(Learner).where(Learner.email_hash == bindparam("email_hash"))
+
 
 def by_email_hash(session: Session, email_hash: str) -> Learner | None:
-    return session.scalars(select(Learner).where(Learner.email_hash == email_hash)).first()
+    return session.scalars(_BY_EMAIL_HASH, {"email_hash": email_hash}).first()
 
 
 def learners_after(session: Session, *, after_id: int, limit: int) -> Sequence[Learner]:

@@ -31,12 +31,15 @@ def current(session: Session) -> SkillMapVersion | None:
     return session.scalars(select(SkillMapVersion).where(SkillMapVersion.is_current)).first()
 
 
+# Built once (read by every completion): building a select() costs about as much as running it.
+_CURRENT_KEY = select(SkillMapVersion.id, SkillMapVersion.content_hash).where(
+    SkillMapVersion.is_current
+)
+
+
 def current_key(session: Session) -> tuple[int, str] | None:
     """(id, content_hash) of the current version: two small columns, not the document."""
-    query = select(SkillMapVersion.id, SkillMapVersion.content_hash).where(
-        SkillMapVersion.is_current
-    )
-    row = session.execute(query).first()
+    row = session.execute(_CURRENT_KEY).first()
     return None if row is None else (int(row[0]), str(row[1]))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Integer, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -54,6 +54,33 @@ class ListRef:
     size: int
 
 
+# Built once (every award runs it): building the statement costs about as much as running it.
+# (An UPDATE reserves its columns' names for SET parameters: hence of_issuer, of_purpose.)
+_COUNT = bindparam("taken", type_=Integer)
+_FIRST_OPEN = (
+    select(func.min(StatusList.id))
+    .where(
+        StatusList.issuer_id == bindparam("of_issuer"),
+        StatusList.purpose == bindparam("of_purpose"),
+        StatusList.allocated + _COUNT <= StatusList.size,
+    )
+    .scalar_subquery()
+)
+_TAKE_FROM_FIRST_OPEN_LIST = (
+    update(StatusList)
+    .where(StatusList.id == _FIRST_OPEN, StatusList.allocated + _COUNT <= StatusList.size)
+    .values(allocated=StatusList.allocated + _COUNT)
+    .returning(
+        StatusList.id,
+        StatusList.public_id,
+        StatusList.permutation_key,
+        StatusList.size,
+        StatusList.allocated,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
 def take_from_first_open_list(
     session: Session, *, issuer_id: int, purpose: str, count: int = 1
 ) -> tuple[ListRef, int] | None:
@@ -65,29 +92,8 @@ def take_from_first_open_list(
     then takes the slow path). `count` counters are taken at once (a bulk import's batch):
     the first one is returned, the others follow it.
     """
-    first_open = (
-        select(func.min(StatusList.id))
-        .where(
-            StatusList.issuer_id == issuer_id,
-            StatusList.purpose == purpose,
-            StatusList.allocated + count <= StatusList.size,
-        )
-        .scalar_subquery()
-    )
-    statement = (
-        update(StatusList)
-        .where(StatusList.id == first_open, StatusList.allocated + count <= StatusList.size)
-        .values(allocated=StatusList.allocated + count)
-        .returning(
-            StatusList.id,
-            StatusList.public_id,
-            StatusList.permutation_key,
-            StatusList.size,
-            StatusList.allocated,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    row = session.execute(statement).first()
+    params = {"of_issuer": issuer_id, "of_purpose": purpose, "taken": count}
+    row = session.execute(_TAKE_FROM_FIRST_OPEN_LIST, params).first()
     if row is None:
         return None
     list_id, public_id, key, size, allocated = row
