@@ -6,7 +6,6 @@ import threading
 import time
 
 import pytest
-
 from sqlalchemy import text
 
 from badge_issuer.audit.models import AuditEvent
@@ -44,9 +43,7 @@ class TestReadOnlySessions:
 class TestSqliteWriterLock:
     """A write holds its process's writer lock from BEGIN to COMMIT, whichever thread ends it."""
 
-    def test_a_thread_whose_last_write_is_still_open_waits_for_it(
-        self, database_url: str
-    ) -> None:
+    def test_a_thread_whose_last_write_is_still_open_waits_for_it(self, database_url: str) -> None:
         # FastAPI begins a request's session on one worker thread and commits it on another:
         # meanwhile the first thread may begin the next request's write. That write must queue
         # on the lock, not slip past it to sleep in SQLite's busy handler.
