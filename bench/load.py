@@ -65,6 +65,7 @@ class Run:
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
     failures: int = 0
+    server_cpu_ms: float = 0.0  # the server's CPU time per request (closed loop only)
 
     @property
     def rate(self) -> float:
@@ -171,8 +172,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(env: dict[str, str], log: Path, *, workers: int) -> Iterator[str]:
-    """`badge-issuer serve --workers N` on a free loopback port until /health/ready; its URL."""
+def serving(env: dict[str, str], log: Path, *, workers: int) -> Iterator[tuple[str, int]]:
+    """`badge-issuer serve --workers N` on a free loopback port until /health/ready; its URL
+    and process id."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "badge_issuer", "serve", "--port", str(port)]
@@ -181,7 +183,7 @@ def serving(env: dict[str, str], log: Path, *, workers: int) -> Iterator[str]:
         process = subprocess.Popen(command, env=env, stdout=sink, stderr=sink)
         try:
             _wait_ready(base, process, log)
-            yield base
+            yield base, process.pid
         finally:
             process.terminate()
             try:
@@ -258,12 +260,30 @@ def _fetch_documents(base: str, urls: list[str], public_url: str) -> list[bytes]
         return [client.get(base + url.removeprefix(public_url)).content for url in urls]
 
 
-def measure_workload(request: Request, args: argparse.Namespace) -> list[Run]:
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of the process `pid` and its children (uvicorn's workers)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += server_cpu_seconds(int(child))
+    except OSError:  # a process that ended meanwhile
+        pass
+    return total
+
+
+def measure_workload(request: Request, args: argparse.Namespace, server_pid: int) -> list[Run]:
     """The closed-loop maximum, then open loops at 50% and 90% of it."""
     closed = closed_loop(
         request, concurrency=args.concurrency, requests=args.requests, max_seconds=args.max_seconds
     )
+    # Server CPU per request: less sensitive than rates to what else runs on the machine.
+    cpu_before = server_cpu_seconds(server_pid)
     maximum = asyncio.run(closed)
+    spent = server_cpu_seconds(server_pid) - cpu_before
+    maximum.server_cpu_ms = spent * 1000 / max(1, len(maximum.latencies_ms))
     shares = (0.5, 0.9)
     opened = [open_loop(request, rate=s * maximum.rate, seconds=args.seconds) for s in shares]
     return [maximum, *(asyncio.run(run) for run in opened)]
@@ -295,15 +315,15 @@ def measure_deployment(
         "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
     }
     log = work / f"server-{backend}-{workers}-{metrics}.log"
-    with serving(env, log, workers=workers) as base:
+    with serving(env, log, workers=workers) as (base, pid):
         secret = cli(env, "provider", "create", "--id", PROVIDER, "--name", "Load LMS")
         cli(env, "skillmap", "load", str(skill_map_file(work)))
         issued: list[str] = []
         request = completion_request(base, secret.strip().splitlines()[-1], issued)
-        completions = measure_workload(request, args)
+        completions = measure_workload(request, args, pid)
         load_after_completions = os.getloadavg()[0]
         documents = _fetch_documents(base, issued, env["BADGE_ISSUER_PUBLIC_URL"])
-        verifications = measure_workload(verify_request(base, documents), args)
+        verifications = measure_workload(verify_request(base, documents), args, pid)
     rows = [
         Row(backend, workers, COMPLETE, completions, load_after_completions, metrics),
         Row(backend, workers, VERIFY, verifications, os.getloadavg()[0], metrics),
@@ -338,11 +358,12 @@ def _table(rows: list[Row], floor: tuple[float, float]) -> str:
         f"verify {verify_ms:.3f} ms ({1000 / verify_ms:.0f}/s), 64-byte messages",
         f"{'backend':<10} {'wrk':>3} {'metrics':<7} {'workload':<8} {'max/s':>6} {'floor':>5} "
         f"{'at50%/s':>8} {'p50':>6} {'p99':>7} {'at90%/s':>8} {'p50':>6} {'p99':>7} "
-        f"{'fail':>4} {'load':>4}",
+        f"{'fail':>4} {'load':>4} {'cpu ms':>6} {'floor':>5}",
     ]
     for row in rows:
         closed, half, most = row.runs
-        floor_rate = 1000 / (sign_ms if row.workload == COMPLETE else verify_ms)
+        floor_ms = sign_ms if row.workload == COMPLETE else verify_ms
+        floor_rate = 1000 / floor_ms
         failures = sum(run.failures for run in row.runs)
         lines.append(
             f"{row.backend:<10} {row.workers:>3} {'on' if row.metrics else 'off':<7} "
@@ -351,11 +372,14 @@ def _table(rows: list[Row], floor: tuple[float, float]) -> str:
             f"{half.target_rate or 0:>8.1f} {half.percentile(0.5):>6.1f} "
             f"{half.percentile(0.99):>7.1f} {most.target_rate or 0:>8.1f} "
             f"{most.percentile(0.5):>6.1f} {most.percentile(0.99):>7.1f} "
-            f"{failures:>4} {row.load_average:>4.1f}"
+            f"{failures:>4} {row.load_average:>4.1f} "
+            f"{closed.server_cpu_ms:>6.2f} {closed.server_cpu_ms / floor_ms:>4.0f}x"
         )
     lines += [
         "max/s: closed loop. at50%/s, at90%/s: open-loop arrival rates; p50/p99 in ms from each",
         "request's scheduled send time. floor: floor ops/s per max/s. load: 1-min load average.",
+        "cpu ms: the server's CPU time (all its processes) per request in the closed loop, and",
+        "that as a multiple of the floor operation.",
     ]
     return "\n".join(lines)
 
