@@ -45,13 +45,11 @@ async def submitted_body(request: Request) -> SubmittedBody:
 def post_verify(
     request: Request, submitted: Annotated[SubmittedBody, Depends(submitted_body)]
 ) -> Response:
-    """Verify a credential: every check is reported by name, with HTTP 200 even if it fails.
-
-    The settings, the clock and the read session are taken here rather than as dependencies:
-    FastAPI runs each plain dependency in a worker thread of its own (and a session's set-up
-    and teardown in two more), and those hand-offs cost more than verifying the signature.
-    The report is serialized here too: FastAPI would validate the model once more first.
-    """
+    """Verify a credential: every check is reported by name, with HTTP 200 even if it fails."""
+    # The settings, the clock and the read session are taken here rather than as dependencies:
+    # FastAPI runs each plain dependency in a worker thread of its own (and a session's set-up
+    # and teardown in two more), and those hand-offs cost more than verifying the signature.
+    # The report is serialized here too: FastAPI would validate the model once more first.
     settings, now = get_app_settings(request), get_now(request)
     with _read_session(request) as session:
         report = service.verify_submission(
