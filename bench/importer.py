@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,7 +86,9 @@ def measure(backend: str, database_url: str, work: Path, args: argparse.Namespac
     )
 
 
-def _in_process(env: dict[str, str], rows: Path, args: argparse.Namespace) -> tuple[float, float]:
+def _in_process(
+    env: dict[str, str], rows: Path, args: argparse.Namespace
+) -> tuple[float, float, float]:
     """Import another file of as many new learners in this process: SQL statements and CPU
     time per row (neither counts start-up; statements do not depend on the machine's load)."""
     from sqlalchemy import event
@@ -111,6 +114,7 @@ def _in_process(env: dict[str, str], rows: Path, args: argparse.Namespace) -> tu
     event.listen(engine, "before_cursor_execute", count)
     lines = rows.read_text(encoding="utf-8").splitlines(keepends=True)
     started = time.process_time()
+    children = _children_cpu()
     importer.import_in_batches(
         make_session_factory(engine),
         provider_id=load.PROVIDER,
@@ -120,10 +124,18 @@ def _in_process(env: dict[str, str], rows: Path, args: argparse.Namespace) -> tu
         clock=utc_now,
         tally=importer.ImportTally(),
         on_commit=lambda line: None,
+        **({"sign_workers": args.sign_workers} if args.sign_workers is not None else {}),
     )
     cpu_ms = (time.process_time() - started) * 1000 / args.rows
+    # Signing workers (`--sign-workers`) are reaped when the import ends: their CPU counts here.
+    worker_ms = (_children_cpu() - children) * 1000 / args.rows
     engine.dispose()
-    return counted[0] / args.rows, cpu_ms
+    return counted[0] / args.rows, cpu_ms, worker_ms
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _timed_import(env: dict[str, str], rows: Path, batch_size: int) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -21,6 +22,9 @@ from badge_issuer.problems import ProblemError
 from badge_issuer.providers.errors import UnreadableImport
 
 app = typer.Typer(no_args_is_help=True, help="Bulk imports.")
+
+# Signing is most of an imported row's CPU; the importer's own work keeps one CPU busy.
+DEFAULT_SIGN_WORKERS = max(0, min((os.cpu_count() or 1) - 1, 4))
 
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 
@@ -68,6 +72,15 @@ def completions(
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Rows per commit.")] = 200,
     restart: Annotated[bool, typer.Option(help="Ignore saved progress; start at line 1.")] = False,
+    sign_workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=16,
+            help="Processes that sign the credentials while this one writes (0: sign here). "
+            "Default: one less than the CPUs, at most 4.",
+        ),
+    ] = DEFAULT_SIGN_WORKERS,
 ) -> None:
     """Import completions (CSV with a header, or JSON Lines of webhook bodies); resumable."""
     settings = get_settings()
@@ -82,6 +95,7 @@ def completions(
             batch_size=batch_size,
             restart=restart,
             settings=settings,
+            sign_workers=sign_workers,
         )
     except ProblemError as exc:
         say(f"error: {exc.detail}")
@@ -116,6 +130,7 @@ def _run(
     batch_size: int,
     restart: bool,
     settings: Settings,
+    sign_workers: int,
 ) -> ImportTally:
     state_file = import_state.state_path(path)
     state = _starting_state(path, provider=provider, fmt=fmt, restart=restart)
@@ -145,6 +160,7 @@ def _run(
                 clock=utc_now,
                 tally=state.tally,
                 on_commit=committed,
+                sign_workers=sign_workers,
             )
     except UnicodeDecodeError as exc:
         raise UnreadableImport(f"{path} is not UTF-8 text ({exc.reason}).") from None
