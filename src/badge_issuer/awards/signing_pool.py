@@ -15,6 +15,9 @@ lock; it learns its templates from the first documents of each shape).
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -34,6 +37,7 @@ from badge_issuer.keys.models import SigningKey
 # Documents per task: large enough that the pipe's per-task cost is small, small enough that
 # the workers start while the importer is still assembling the rest of the batch.
 CHUNK = 16
+PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +63,19 @@ class _Worker:
     canonicalizer: Canonicalizer | None = None
 
 
-def _start_worker(settings: Settings) -> None:
+def _start_worker(settings: Settings, parent: int) -> None:
     _Worker.settings = settings
     _Worker.signers = {}
     _Worker.canonicalizer = Canonicalizer()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    """End this worker when the importer is gone (a SIGKILL skips the pool's shutdown, and a
+    fork holds its own end of the task pipe, so waiting for a task would never end)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
 
 
 def _ready() -> bool:
@@ -101,7 +114,7 @@ class SigningPool:
             max_workers=workers,
             mp_context=context,
             initializer=_start_worker,
-            initargs=(settings,),
+            initargs=(settings, os.getpid()),
         )
         # Fork every worker now (a fork context starts them all at the first task), before
         # the import opens a database connection or starts a thread.
