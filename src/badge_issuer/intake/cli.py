@@ -23,8 +23,10 @@ from badge_issuer.providers.errors import UnreadableImport
 
 app = typer.Typer(no_args_is_help=True, help="Bulk imports.")
 
-# Signing is most of an imported row's CPU; the importer's own work keeps one CPU busy.
-DEFAULT_SIGN_WORKERS = max(0, min((os.cpu_count() or 1) - 1, 4))
+# Signing is about half of an imported row's CPU. The importer waits (idle) for a batch's
+# signatures before writing it, so one worker per CPU; none on a single CPU.
+_CPUS = os.cpu_count() or 1
+DEFAULT_SIGN_WORKERS = min(_CPUS, 4) if _CPUS > 1 else 0
 
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 
@@ -78,7 +80,7 @@ def completions(
             min=0,
             max=16,
             help="Processes that sign the credentials while this one writes (0: sign here). "
-            "Default: one less than the CPUs, at most 4.",
+            "Default: one per CPU (at most 4), none on a single CPU.",
         ),
     ] = DEFAULT_SIGN_WORKERS,
 ) -> None:
