@@ -51,13 +51,10 @@ def post_verify(
     # and teardown in two more), and those hand-offs cost more than verifying the signature.
     # The report is serialized here too: FastAPI would validate the model once more first.
     settings, now = get_app_settings(request), get_now(request)
+    body, content_type = submitted.body, submitted.content_type
     with _read_session(request) as session:
         report = service.verify_submission(
-            session,
-            body=submitted.body,
-            content_type=submitted.content_type,
-            settings=settings,
-            now=now,
+            session, body=body, content_type=content_type, settings=settings, now=now
         )
     record_verification(report.verified, report.checks)
     return Response(VerificationReportRead.of(report).model_dump_json(), media_type=JSON)
