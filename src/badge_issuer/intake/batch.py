@@ -19,7 +19,7 @@ from functools import cache, partial
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import batch as award_batch
-from badge_issuer.awards import flows, warming
+from badge_issuer.awards import flows, signing_pool, warming
 from badge_issuer.awards import repository as award_repository
 from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
@@ -75,13 +75,16 @@ def record_chunk(
     courses: intake.CourseKeys,
     settings: Settings,
     now: datetime,
+    pool: signing_pool.SigningPool | None = None,
 ) -> ChunkResult:
-    """Record the (line, completion) rows in the caller's transaction (flushes, never commits)."""
+    """Record the (line, completion) rows in the caller's transaction (flushes, never commits);
+    `pool`: sign the credentials in its worker processes."""
     valid, rejected = _checked(rows, provider_id=provider_id, courses=courses, now=now)
     result = ChunkResult(rejected=rejected)
     if not valid:
         return result
-    warming.warm_in_background(session, settings)
+    if pool is None:  # a pool's workers learn the shapes from the documents they sign
+        warming.warm_in_background(session, settings)
     people = [(c.learner.email, c.learner.region, c.learner.category) for c in valid]
     learners = learner_batch.get_or_create_learners(
         session, people=people, settings=settings, now=now
@@ -107,7 +110,7 @@ def record_chunk(
     session.add_all(added)
     session.flush()
     result.accepted = len(added)
-    _evaluate(session, fresh=fresh, completions=stored, settings=settings, now=now)
+    _evaluate(session, fresh=fresh, completions=stored, settings=settings, now=now, pool=pool)
     return result
 
 
@@ -118,6 +121,7 @@ def _evaluate(
     completions: dict[int, list[Completion]],
     settings: Settings,
     now: datetime,
+    pool: signing_pool.SigningPool | None,
 ) -> None:
     """Evaluate every learner with a new completion once and issue what they now meet."""
     current = skillmap_service.load_current(session)
@@ -140,5 +144,5 @@ def _evaluate(
     if requests:
         sequences = award_batch.next_sequences(a for rows in awards.values() for a in rows)
         award_batch.issue_many(
-            session, requests=requests, sequences=sequences, settings=settings, now=now
+            session, requests=requests, sequences=sequences, settings=settings, now=now, pool=pool
         )
