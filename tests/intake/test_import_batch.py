@@ -21,6 +21,7 @@ from badge_issuer.kit.clock import utc_now
 from badge_issuer.learners.models import Learner
 from badge_issuer.outbox.models import OutboxJob
 from badge_issuer.providers.models import Completion
+from tests.faults import ledger
 from tests.providers.factories import (
     PROVIDER_ID,
     completion_body,
@@ -64,7 +65,9 @@ ROWS = [
 ]
 
 
-def _import(app: FastAPI, lines: list[str], *, batch_size: int = 100) -> ImportTally:
+def _import(
+    app: FastAPI, lines: list[str], *, batch_size: int = 100, sign_workers: int = 0
+) -> ImportTally:
     tally = ImportTally()
     importer.import_in_batches(
         app.state.session_factory,
@@ -75,6 +78,7 @@ def _import(app: FastAPI, lines: list[str], *, batch_size: int = 100) -> ImportT
         clock=utc_now,
         tally=tally,
         on_commit=lambda line: None,
+        sign_workers=sign_workers,
     )
     return tally
 
@@ -139,6 +143,32 @@ class TestBatchedImport:
         assert records["evidence"]["both"] == 2
         assert len(set(records["indexes"])) == 4
         assert records["learned_at"][(ichiro, "both")] == records["learned_at"][(ichiro, "badge-b")]
+
+    @pytest.mark.parametrize("sign_workers", [1, 2])
+    def test_credentials_signed_in_worker_processes_are_the_same_records_and_verify(
+        self, mapped: FastAPI, sign_workers: int
+    ) -> None:
+        # Enough rows that several chunks go to the workers, some of them in one batch.
+        many = [_row(f"learner-{n}@example.jp", "AB"[n % 2], day=1 + n % 9) for n in range(70)]
+        lines = ROWS + many
+
+        tally = _import(mapped, lines, batch_size=40, sign_workers=sign_workers)
+
+        assert (tally.accepted, tally.duplicates, tally.rejected) == (73, 1, 2)
+        records = _records(mapped)
+        assert records["completions"] == 73
+        assert sum(records["awards"].values()) == 4 + 70
+        assert set(records["awards"].values()) == {1}
+        assert len(set(records["indexes"])) == 74
+        assert records["mail"] == 74
+        for session in session_scope(mapped.state.session_factory):
+            awards = list(session.scalars(select(Award)))
+            assert ledger.credential_problems(session, mapped.state.settings, awards) == []
+            # A fresh salt for every credential, in forked workers too.
+            salts = {
+                json.loads(a.document)["credentialSubject"]["identifier"][0]["salt"] for a in awards
+            }
+            assert len(salts) == 74
 
     def test_re_importing_the_file_issues_nothing_new(self, mapped: FastAPI) -> None:
         _import(mapped, ROWS, batch_size=2)

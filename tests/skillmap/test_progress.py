@@ -115,3 +115,26 @@ def test_course_links_from_the_skill_map() -> None:
         "DATA-110": "https://manabi.example.jp/courses/DATA-110",
         "SEC-120": None,
     }
+
+
+def test_each_requirement_is_of_its_rule_kind_and_one_of_any_of_is_meet_one() -> None:
+    prerequisite = {"achievement": "base"}
+    book = rule_book(
+        {
+            "base": course("E"),
+            "top": {
+                "all_of": [
+                    course("A"),
+                    {"any_of": [course("B"), prerequisite]},
+                    {"n_of": 1, "of": [course("C"), prerequisite]},
+                ]
+            },
+        }
+    )
+    top = _by_id(learner_progress(book, []))["top"].requirement
+    assert top.kind == "all_of"
+    assert [child.kind for child in top.children] == ["course", "any_of", "n_of"]
+    # One of an any_of and one of an n_of are the same need; only any_of reads "one of".
+    assert top.children[1].words.en == "Meet one of the following"
+    assert top.children[2].words.en == "Meet 1 of these 2"
+    assert top.children[1].children[1].kind == "achievement"

@@ -11,6 +11,7 @@ from badge_issuer.credentials.jsonld.loader import default_loader
 from badge_issuer.vcapi import request, rules
 from badge_issuer.vcapi.problem_details import json_pointer, pointer_of_path
 from badge_issuer.vcapi.results import verification_result
+from badge_issuer.verification import data_model
 from badge_issuer.verification.report import Check, CredentialSummary, Format, VerificationReport
 from badge_issuer.verification.rules_generic import (
     GENERIC_CHECKS,
@@ -45,14 +46,14 @@ class TestCredentialRules:
         ],
     )
     def test_accepts_date_time_stamps(self, value: str) -> None:
-        assert rules.parse_date_time_stamp(value) is not None
+        assert data_model.parse_date_time_stamp(value) is not None
 
     @pytest.mark.parametrize(
         "value",
         ["2024-01-01", "2024-01-01T00:00:00", "2024-01-01t00:00:00z", "2023-02-29T00:00:00Z", ""],
     )
     def test_refuses_other_dates(self, value: str) -> None:
-        assert rules.parse_date_time_stamp(value) is None
+        assert data_model.parse_date_time_stamp(value) is None
 
     def test_vc11_validity_properties_are_its_own(self) -> None:
         document = vc11(ISSUER, validUntil="not checked in 1.1", expirationDate="soon")

@@ -17,18 +17,30 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from badge_issuer.awards import repository
-from badge_issuer.awards.issuing import AwardRequest, announce, signed_award
+from badge_issuer.awards import repository, signing_pool
+from badge_issuer.awards.issuing import (
+    AwardRequest,
+    Draft,
+    achievement_of,
+    announce,
+    award_columns,
+    draft_credential,
+    profile_of,
+)
 from badge_issuer.awards.models import Award, AwardCompletion
 from badge_issuer.config import Settings
+from badge_issuer.credentials import ob3
+from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.proofs.signer import Signer
 from badge_issuer.endorsements import service as endorsement_service
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.models import SigningKey
+from badge_issuer.kit.metrics import SIGNING_DURATION
 from badge_issuer.status import service as status_service
 from badge_issuer.status.service import AllocatedEntry
 
@@ -51,6 +63,9 @@ class _Lookups:
         self._issuers: dict[str, Issuer] = {}
         self._signers: dict[int, tuple[SigningKey, Signer]] = {}
         self._endorsements: dict[str, tuple[dict[str, Any], ...]] = {}
+        self._profiles: dict[int, ob3.Profile] = {}
+        self._key_refs: dict[int, signing_pool.KeyRef] = {}
+        self._achievements: dict[tuple[str, bool], ob3.Achievement] = {}
 
     def issuer(self, slug: str) -> Issuer:
         if slug not in self._issuers:
@@ -63,6 +78,34 @@ class _Lookups:
                 self._session, issuer=issuer, settings=self._settings
             )
         return self._signers[issuer.id]
+
+    def profile(self, issuer: Issuer) -> ob3.Profile:
+        if issuer.id not in self._profiles:
+            self._profiles[issuer.id] = profile_of(issuer, self._settings)
+        return self._profiles[issuer.id]
+
+    def key_ref(self, issuer: Issuer) -> signing_pool.KeyRef:
+        if issuer.id not in self._key_refs:
+            self._key_refs[issuer.id] = signing_pool.KeyRef.of(self.signing(issuer)[0], issuer)
+        return self._key_refs[issuer.id]
+
+    def endorsed(self, request: AwardRequest) -> AwardRequest:
+        """The request with the achievement's endorsements in force, unless it names some."""
+        if request.endorsements:
+            return request
+        return replace(request, endorsements=self.endorsements(request.achievement.id))
+
+    def achievement(self, request: AwardRequest) -> ob3.Achievement | None:
+        """The validated achievement, shared by the requests whose endorsements came from
+        this memo (the embedded achievement depends on nothing else but whether a score is
+        given); None: let `draft_credential` build it."""
+        endorsements = self._endorsements.get(request.achievement.id)
+        if endorsements is None or request.endorsements is not endorsements:
+            return None
+        key = (request.achievement.id, request.score is None)
+        if key not in self._achievements:
+            self._achievements[key] = achievement_of(request, self._settings)
+        return self._achievements[key]
 
     def endorsements(self, achievement_id: str) -> tuple[dict[str, Any], ...]:
         if achievement_id not in self._endorsements:
@@ -82,38 +125,66 @@ def issue_many(
     sequences: Mapping[tuple[int, str], int],
     settings: Settings,
     now: datetime,
+    pool: signing_pool.SigningPool | None = None,
 ) -> list[Award]:
-    """Sign and store one credential per request (`sequences`: see `next_sequences`)."""
+    """Sign and store one credential per request (`sequences`: see `next_sequences`); `pool`
+    signs in worker processes while this one assembles the next credentials."""
     lookups = _Lookups(session, settings)
     entries = _entries(session, lookups, requests, settings=settings, now=now)
-    following = dict(sequences)
-    awards: list[Award] = []
+    requests = [lookups.endorsed(request) for request in requests]
+    drafts: list[Draft] = []
+    signed: list[dict[str, Any]] = []
+    in_pool = signing_pool.Batch(pool, now) if pool is not None else None
     for request, allocated in zip(requests, entries, strict=True):
-        if not request.endorsements:
-            request = replace(request, endorsements=lookups.endorsements(request.achievement.id))
+        issuer = lookups.issuer(request.achievement.issuer)
+        draft = draft_credential(
+            request,
+            issuer=lookups.profile(issuer),
+            achievement=lookups.achievement(request),
+            allocated=allocated,
+            settings=settings,
+            now=now,
+        )
+        drafts.append(draft)
+        if in_pool is not None:
+            in_pool.add(lookups.key_ref(issuer), draft)
+        else:
+            with SIGNING_DURATION.time():
+                signed.append(sign_credential(draft.document(), lookups.signing(issuer)[1], now))
+    if in_pool is not None:
+        signed = in_pool.signed()
+    following = dict(sequences)
+    rows: list[dict[str, Any]] = []
+    for request, allocated, draft, document in zip(requests, entries, drafts, signed, strict=True):
         issuer = lookups.issuer(request.achievement.issuer)
         key = (request.learner.id, request.achievement.id)
         sequence = following.get(key, 0)
         following[key] = sequence + 1
-        awards.append(
-            signed_award(
+        rows.append(
+            award_columns(
                 request,
+                draft,
+                document,
                 issuer=issuer,
-                signing=lookups.signing(issuer),
+                signing_key=lookups.signing(issuer)[0],
                 allocated=allocated,
                 sequence=sequence,
-                settings=settings,
                 now=now,
             )
         )
-    session.add_all(awards)
-    session.flush()
-    session.add_all(
-        AwardCompletion(award_id=award.id, completion_id=completion_id)
+    # ORM bulk INSERTs (no unit of work, one INSERT … RETURNING per batch of rows): the rows
+    # come back as loaded Award objects, matched by their unique uuid.
+    inserted = {
+        award.uuid: award for award in session.scalars(insert(Award).returning(Award), rows)
+    }
+    awards = [inserted[row["uuid"]] for row in rows]
+    evidence = [
+        {"award_id": award.id, "completion_id": completion_id}
         for award, request in zip(awards, requests, strict=True)
         for completion_id in request.completion_ids
-    )
-    session.flush()
+    ]
+    if evidence:
+        session.execute(insert(AwardCompletion), evidence)
     callbacks = repository.any_callback_provider(session)
     for award, request in zip(awards, requests, strict=True):
         announce(

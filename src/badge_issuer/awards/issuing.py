@@ -64,50 +64,109 @@ def valid_until(valid_from: datetime, valid_for_days: int | None) -> datetime | 
     return None if valid_for_days is None else valid_from + timedelta(days=valid_for_days)
 
 
-def _achievement(request: AwardRequest, settings: Settings) -> tuple[dict[str, Any], list[Any]]:
+def _achievement(request: AwardRequest, settings: Settings) -> dict[str, Any]:
     document = achievement_document(
         request.skill_map, request.achievement, public_origin=settings.public_origin
     )
     if request.endorsements:
         document["endorsement"] = list(request.endorsements)
+    if request.score is not None:
+        url = achievement_url(settings.public_origin, request.achievement.id)
+        description, _result = score_result(url, request.score)
+        document["resultDescription"] = [description]
+    return document
+
+
+def _results(request: AwardRequest, settings: Settings) -> list[dict[str, Any]]:
     if request.score is None:
-        return document, []
+        return []
     url = achievement_url(settings.public_origin, request.achievement.id)
-    description, result = score_result(url, request.score)
-    document["resultDescription"] = [description]
-    return document, [result]
+    return [score_result(url, request.score)[1]]
 
 
-def signed_award(
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What one credential is assembled from; `document()` assembles it (no database access,
+    picklable: `awards.signing_pool` assembles and signs drafts in worker processes)."""
+
+    uuid: str
+    credential_id: str
+    issuer: ob3.Profile
+    achievement: ob3.Achievement
+    email: str
+    valid_from: datetime
+    valid_until: datetime | None
+    status_entry: dict[str, Any]
+    evidence: list[dict[str, Any]]
+    results: list[dict[str, Any]]
+
+    def document(self) -> dict[str, Any]:
+        """The unsigned credential (a new salt for the recipient's hashed address)."""
+        return assemble_credential(
+            credential_id=self.credential_id,
+            issuer=self.issuer,
+            achievement=self.achievement,
+            recipient=email_identity(self.email, new_salt()),
+            valid_from=self.valid_from,
+            valid_until=self.valid_until,
+            credential_status=ob3.BitstringStatusListEntry.model_validate(self.status_entry),
+            evidence=[ob3.Evidence.model_validate(item) for item in self.evidence],
+            results=[ob3.Result.model_validate(item) for item in self.results],
+        )
+
+
+def draft_credential(
     request: AwardRequest,
     *,
-    issuer: Issuer,
-    signing: tuple[SigningKey, Signer],
+    issuer: Issuer | ob3.Profile,
     allocated: AllocatedEntry,
-    sequence: int,
     settings: Settings,
     now: datetime,
-) -> Award:
-    """Assemble and sign the credential; return its (unsaved) row. No database access, so the
-    bulk importer (`awards.batch`) signs many before writing them together."""
-    signing_key, signer = signing
+    achievement: ob3.Achievement | None = None,
+) -> Draft:
+    """The credential's draft. `issuer` may be the validated profile and `achievement` the
+    validated achievement of `request`, when the caller issues many credentials of the same
+    ones (`awards.batch`)."""
     credential_uuid = str(uuid.uuid4())
-    achievement, results = _achievement(request, settings)
-    unsigned = assemble_credential(
+    return Draft(
+        uuid=credential_uuid,
         credential_id=credential_url(settings, credential_uuid),
-        issuer=ob3.Profile.model_validate(issuer_profile.profile(issuer, settings.public_origin)),
-        achievement=ob3.Achievement.model_validate(achievement),
-        recipient=email_identity(request.email, new_salt()),
+        issuer=issuer if isinstance(issuer, ob3.Profile) else profile_of(issuer, settings),
+        achievement=achievement or achievement_of(request, settings),
+        email=request.email,
         valid_from=now,
         valid_until=valid_until(now, request.achievement.valid_for_days),
-        credential_status=ob3.BitstringStatusListEntry.model_validate(allocated.entry),
-        evidence=[ob3.Evidence.model_validate(item) for item in request.evidence],
-        results=[ob3.Result.model_validate(item) for item in results],
+        status_entry=allocated.entry,
+        evidence=request.evidence,
+        results=_results(request, settings),
     )
-    with SIGNING_DURATION.time():
-        signed = sign_credential(unsigned, signer, now)
-    return Award(
-        uuid=credential_uuid,
+
+
+def profile_of(issuer: Issuer, settings: Settings) -> ob3.Profile:
+    """The issuer's validated OB 3.0 profile as credentials embed it."""
+    return ob3.Profile.model_validate(issuer_profile.profile(issuer, settings.public_origin))
+
+
+def achievement_of(request: AwardRequest, settings: Settings) -> ob3.Achievement:
+    """The request's validated achievement as its credential embeds it: it depends on the
+    achievement, its endorsements and whether a score is given (not on the score)."""
+    return ob3.Achievement.model_validate(_achievement(request, settings))
+
+
+def award_columns(
+    request: AwardRequest,
+    draft: Draft,
+    signed: dict[str, Any],
+    *,
+    issuer: Issuer,
+    signing_key: SigningKey,
+    allocated: AllocatedEntry,
+    sequence: int,
+    now: datetime,
+) -> dict[str, Any]:
+    """The columns of a signed credential's row (`awards.batch` inserts many at once)."""
+    return dict(
+        uuid=draft.uuid,
         issuer_id=issuer.id,
         learner_id=request.learner.id,
         achievement_id=request.achievement.id,
@@ -122,6 +181,36 @@ def signed_award(
         learner_region=request.learner.region,
         learner_category=request.learner.category,
     )
+
+
+def signed_award(
+    request: AwardRequest,
+    *,
+    issuer: Issuer,
+    signing: tuple[SigningKey, Signer],
+    allocated: AllocatedEntry,
+    sequence: int,
+    settings: Settings,
+    now: datetime,
+) -> Award:
+    """Assemble and sign the credential; return its (unsaved) row. No database access."""
+    signing_key, signer = signing
+    draft = draft_credential(
+        request, issuer=issuer, allocated=allocated, settings=settings, now=now
+    )
+    with SIGNING_DURATION.time():
+        signed = sign_credential(draft.document(), signer, now)
+    columns = award_columns(
+        request,
+        draft,
+        signed,
+        issuer=issuer,
+        signing_key=signing_key,
+        allocated=allocated,
+        sequence=sequence,
+        now=now,
+    )
+    return Award(**columns)
 
 
 def issue(

@@ -29,7 +29,6 @@ from badge_issuer.continuity.errors import ContinuityError
 from badge_issuer.continuity.static_layout import asset_file, document_file, page_file
 from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.issuers import repository as issuer_repository
-from badge_issuer.main import create_app
 from badge_issuer.status import repository as status_repository
 
 MANIFEST = ".archive-manifest.json"
@@ -65,6 +64,10 @@ def export_archive(
     directory.mkdir(parents=True, exist_ok=True)
     previous = _previous_files(directory)
     result = ExportResult()
+    # Imported here: the whole application is only needed to export, and importing it with
+    # this module made every CLI command (e.g. `import completions`) start ~1 s later.
+    from badge_issuer.main import create_app
+
     app = create_app(settings)
     try:
         # No `with`: the application's start-up tasks (dispatchers, warming) are not needed.

@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, partial
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import batch as award_batch
-from badge_issuer.awards import flows, warming
+from badge_issuer.awards import flows, signing_pool, warming
 from badge_issuer.awards import repository as award_repository
 from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
@@ -75,13 +77,16 @@ def record_chunk(
     courses: intake.CourseKeys,
     settings: Settings,
     now: datetime,
+    pool: signing_pool.SigningPool | None = None,
 ) -> ChunkResult:
-    """Record the (line, completion) rows in the caller's transaction (flushes, never commits)."""
+    """Record the (line, completion) rows in the caller's transaction (flushes, never commits);
+    `pool`: sign the credentials in its worker processes."""
     valid, rejected = _checked(rows, provider_id=provider_id, courses=courses, now=now)
     result = ChunkResult(rejected=rejected)
     if not valid:
         return result
-    warming.warm_in_background(session, settings)
+    if pool is None:  # a pool's workers learn the shapes from the documents they sign
+        warming.warm_in_background(session, settings)
     people = [(c.learner.email, c.learner.region, c.learner.category) for c in valid]
     learners = learner_batch.get_or_create_learners(
         session, people=people, settings=settings, now=now
@@ -93,22 +98,32 @@ def record_chunk(
         for learner_id, rows_ in stored.items()
     }
     fresh: dict[int, tuple[Learner, str]] = {}  # learner id -> (learner, email of its last row)
-    added: list[Completion] = []
+    added: list[dict[str, Any]] = []
     for completion, learner in zip(valid, learners, strict=True):
         identity = _identity(provider_id, completion.course_id, completion.completed_at)
         if identity in seen.setdefault(learner.id, set()):
             result.duplicates += 1
             continue
         seen[learner.id].add(identity)
-        row = intake.new_completion(provider_id, learner.id, completion, now)
-        added.append(row)
-        stored.setdefault(learner.id, []).append(row)
+        # The columns `intake.new_completion` gives its row.
+        fields = completion.model_dump(exclude={"learner"})
+        added.append(
+            fields | {"provider_id": provider_id, "learner_id": learner.id, "recorded_at": now}
+        )
         fresh[learner.id] = (learner, completion.learner.email)
-    session.add_all(added)
-    session.flush()
+    for row in _inserted(session, added):
+        stored.setdefault(row.learner_id, []).append(row)
     result.accepted = len(added)
-    _evaluate(session, fresh=fresh, completions=stored, settings=settings, now=now)
+    _evaluate(session, fresh=fresh, completions=stored, settings=settings, now=now, pool=pool)
     return result
+
+
+def _inserted(session: Session, rows: list[dict[str, Any]]) -> Sequence[Completion]:
+    """Insert the completions (an ORM bulk INSERT, no unit of work); the rows, in order."""
+    if not rows:
+        return []
+    statement = insert(Completion).returning(Completion, sort_by_parameter_order=True)
+    return session.scalars(statement, rows).all()
 
 
 def _evaluate(
@@ -118,6 +133,7 @@ def _evaluate(
     completions: dict[int, list[Completion]],
     settings: Settings,
     now: datetime,
+    pool: signing_pool.SigningPool | None,
 ) -> None:
     """Evaluate every learner with a new completion once and issue what they now meet."""
     current = skillmap_service.load_current(session)
@@ -140,5 +156,5 @@ def _evaluate(
     if requests:
         sequences = award_batch.next_sequences(a for rows in awards.values() for a in rows)
         award_batch.issue_many(
-            session, requests=requests, sequences=sequences, settings=settings, now=now
+            session, requests=requests, sequences=sequences, settings=settings, now=now, pool=pool
         )

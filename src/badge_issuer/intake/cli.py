@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -21,6 +22,11 @@ from badge_issuer.problems import ProblemError
 from badge_issuer.providers.errors import UnreadableImport
 
 app = typer.Typer(no_args_is_help=True, help="Bulk imports.")
+
+# Signing is about half of an imported row's CPU. The importer waits (idle) for a batch's
+# signatures before writing it, so one worker per CPU; none on a single CPU.
+_CPUS = os.cpu_count() or 1
+DEFAULT_SIGN_WORKERS = min(_CPUS, 4) if _CPUS > 1 else 0
 
 FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)]
 
@@ -68,6 +74,15 @@ def completions(
     ] = None,
     batch_size: Annotated[int, typer.Option(min=1, max=10_000, help="Rows per commit.")] = 200,
     restart: Annotated[bool, typer.Option(help="Ignore saved progress; start at line 1.")] = False,
+    sign_workers: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=16,
+            help="Processes that sign the credentials while this one writes (0: sign here). "
+            "Default: one per CPU (at most 4), none on a single CPU.",
+        ),
+    ] = DEFAULT_SIGN_WORKERS,
 ) -> None:
     """Import completions (CSV with a header, or JSON Lines of webhook bodies); resumable."""
     settings = get_settings()
@@ -82,6 +97,7 @@ def completions(
             batch_size=batch_size,
             restart=restart,
             settings=settings,
+            sign_workers=sign_workers,
         )
     except ProblemError as exc:
         say(f"error: {exc.detail}")
@@ -116,6 +132,7 @@ def _run(
     batch_size: int,
     restart: bool,
     settings: Settings,
+    sign_workers: int,
 ) -> ImportTally:
     state_file = import_state.state_path(path)
     state = _starting_state(path, provider=provider, fmt=fmt, restart=restart)
@@ -145,6 +162,7 @@ def _run(
                 clock=utc_now,
                 tally=state.tally,
                 on_commit=committed,
+                sign_workers=sign_workers,
             )
     except UnicodeDecodeError as exc:
         raise UnreadableImport(f"{path} is not UTF-8 text ({exc.reason}).") from None

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from badge_issuer.audit import service as audit
+from badge_issuer.awards import signing_pool
 from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.intake import batch as chunk
@@ -229,21 +230,25 @@ def import_in_batches(
     clock: Clock,
     tally: ImportTally,
     on_commit: Callable[[int], None],
+    sign_workers: int = 0,
 ) -> None:
     """Import rows committing every `batch_size`; `on_commit(last line)` follows each commit.
 
     Each batch is written in one go (`intake.batch`); if that fails (a webhook storing the same
     learner or completion meanwhile, a problem while issuing), the batch is rolled back and
-    recorded row by row, each row in its savepoint as before.
+    recorded row by row, each row in its savepoint as before. `sign_workers` > 0: the batches'
+    credentials are signed in that many worker processes (`awards.signing_pool`).
     """
     iterator = iter(rows)
-    while batch := list(islice(iterator, batch_size)):
-        try:
-            counted = _committed(factory, _record_batch, provider_id, batch, settings, clock())
-        except (IntegrityError, ProblemError):
-            counted = _committed(factory, _record_rows, provider_id, batch, settings, clock())
-        tally.add(counted)
-        on_commit(batch[-1].line)
+    with signing_pool.signing_pool(settings, sign_workers) as pool:
+        record = partial(_record_batch, pool=pool)
+        while batch := list(islice(iterator, batch_size)):
+            try:
+                counted = _committed(factory, record, provider_id, batch, settings, clock())
+            except (IntegrityError, ProblemError):
+                counted = _committed(factory, _record_rows, provider_id, batch, settings, clock())
+            tally.add(counted)
+            on_commit(batch[-1].line)
 
 
 _Recorder = Callable[[Session, str, list[ParsedRow], Settings, datetime], ImportTally]
@@ -268,6 +273,8 @@ def _record_batch(
     batch: list[ParsedRow],
     settings: Settings,
     now: datetime,
+    *,
+    pool: signing_pool.SigningPool | None = None,
 ) -> ImportTally:
     """Record a batch in one go (`intake.batch`) in the caller's transaction."""
     parsed = [(row.line, row.completion) for row in batch if row.completion is not None]
@@ -278,6 +285,7 @@ def _record_batch(
         courses=intake.known_courses(session),
         settings=settings,
         now=now,
+        pool=pool,
     )
     counted = ImportTally(accepted=result.accepted, duplicates=result.duplicates)
     unparsed = [(row.line, row.error or "invalid row") for row in batch if row.completion is None]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from functools import partial
+
 import httpx
+from sqlalchemy.orm import Session
 from standardwebhooks.webhooks import Webhook
 
 from badge_issuer.kit.clock import Clock
@@ -14,6 +18,9 @@ from badge_issuer.providers import service as provider_service
 from badge_issuer.providers.models import ProviderStatus
 
 USER_AGENT = "badge-issuer-callbacks/1"
+Send = Callable[[], DeliveryResult]
+# Where a provider's callbacks go (URL, newest secret), or why they cannot go anywhere now.
+Destination = tuple[str, str] | DeliveryResult
 
 
 def signed_headers(
@@ -34,24 +41,40 @@ def signed_headers(
 class CallbackSender(Sender):
     """The `callbacks` channel's handler."""
 
-    def _destination(self, provider_id: str) -> tuple[str, str] | DeliveryResult:
-        with transaction(self.session_factory) as session:
-            provider = provider_repository.get_provider(session, provider_id)
-            if provider is None or not provider.callback_url:
-                return DeliveryResult(False, error="the provider has no callback_url", give_up=True)
-            if provider.status != ProviderStatus.ACTIVE:
-                return DeliveryResult(False, error="the provider is suspended", give_up=True)
-            secrets = provider_service.live_secrets(
-                session, provider_id=provider_id, settings=self.settings, now=self.clock()
-            )
-            if not secrets:
-                return DeliveryResult(False, error="the provider has no live signing secret")
-            return provider.callback_url, secrets[0]
+    def _destination(self, session: Session, provider_id: str) -> Destination:
+        provider = provider_repository.get_provider(session, provider_id)
+        if provider is None or not provider.callback_url:
+            return DeliveryResult(False, error="the provider has no callback_url", give_up=True)
+        if provider.status != ProviderStatus.ACTIVE:
+            return DeliveryResult(False, error="the provider is suspended", give_up=True)
+        # cached: the secret unwrapped for the webhooks it verifies serves here too.
+        secrets = provider_service.live_secrets(
+            session, provider_id=provider_id, settings=self.settings, now=self.clock(), cached=True
+        )
+        if not secrets:
+            return DeliveryResult(False, error="the provider has no live signing secret")
+        return provider.callback_url, secrets[0]
+
+    def prepare(self, jobs: Sequence[ClaimedJob]) -> list[Send]:
+        """The batch's destinations read in one read session (once per provider), then one
+        send each."""
+        destinations: dict[str, Destination] = {}
+        with transaction(self.read_factory) as session:
+            for job in jobs:
+                if job.target is not None and job.target not in destinations:
+                    destinations[job.target] = self._destination(session, job.target)
+        return [partial(self.send, job, destinations.get(job.target or "")) for job in jobs]
 
     def __call__(self, job: ClaimedJob) -> DeliveryResult:
         if job.target is None:
+            return self.send(job, None)
+        with transaction(self.read_factory) as session:
+            destination = self._destination(session, job.target)
+        return self.send(job, destination)
+
+    def send(self, job: ClaimedJob, found: Destination | None) -> DeliveryResult:
+        if job.target is None or found is None:
             return DeliveryResult(False, error="callback without a provider", give_up=True)
-        found = self._destination(job.target)
         if isinstance(found, DeliveryResult):
             return found
         url, secret = found

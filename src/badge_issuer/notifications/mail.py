@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
+from functools import partial
 from pathlib import Path
 
 import structlog
@@ -14,9 +17,17 @@ from badge_issuer.mybadges import service as sign_in
 from badge_issuer.notifications import mail_facts
 from badge_issuer.notifications.sender import Sender, transaction
 from badge_issuer.outbox.mail import message, render, smtp
+from badge_issuer.outbox.mail.facts import AwardMailFacts
 from badge_issuer.outbox.service import ClaimedJob, DeliveryResult
+from badge_issuer.wallet.claims import ClaimLinks, refuse_unclaimable
 
 log = structlog.get_logger(__name__)
+Send = Callable[[], DeliveryResult]
+GONE = DeliveryResult(False, error="the credential is gone or revoked", give_up=True)
+
+
+def _result(result: DeliveryResult) -> Send:
+    return lambda: result
 
 
 def write_eml(directory: Path, msg: EmailMessage, *, name: str) -> Path:
@@ -40,19 +51,78 @@ class MailSender(Sender):
         domain = parseaddr(settings.mail_from)[1].rpartition("@")[2]
         self.domain = domain or "localhost"
 
-    def compose(self, job: ClaimedJob, *, to: str) -> EmailMessage | None:
+    def prepare(self, jobs: Sequence[ClaimedJob]) -> list[Send]:
+        """The batch's award mails: their facts read in one read session, their claim links
+        stored in one write transaction, then one send each (which renders and sends)."""
         now = self.clock()
-        with transaction(self.session_factory) as session:
-            facts = mail_facts.award_mail_facts(
+        drafts: dict[int, mail_facts.MailDraft] = {}
+        early: dict[int, Send] = {}  # jobs settled before sending (gone, or a sender failure)
+        with transaction(self.read_factory) as session:
+            for job in jobs:
+                if job.recipient is None or job.event_type == sign_in.SIGN_IN_MAIL:
+                    continue  # settled by __call__ (a sign-in mail mints its link when sent)
+                try:
+                    draft = mail_facts.draft_award_mail(
+                        session,
+                        credential_id=str(job.payload["credential_id"]),
+                        settings=self.settings,
+                        now=now,
+                    )
+                    if draft is not None:
+                        refuse_unclaimable(draft.award, now)  # before the shared write
+                except Exception as error:  # this job fails alone; the others go out
+                    log.exception("outbox.mail.draft_failed", job_id=job.job_id)
+                    early[job.job_id] = _result(
+                        DeliveryResult(False, error=f"sender failed: {type(error).__name__}")
+                    )
+                    continue
+                if draft is None:
+                    early[job.job_id] = _result(GONE)
+                else:
+                    drafts[job.job_id] = draft
+        claims: dict[int, ClaimLinks] = {}
+        if drafts:
+            with transaction(self.session_factory) as session:
+                for job_id, draft in drafts.items():
+                    claims[job_id] = mail_facts.mint_claim(
+                        session, draft, settings=self.settings, now=now
+                    )
+        sends: list[Send] = []
+        for job in jobs:
+            if job.job_id in drafts:
+                facts = drafts[job.job_id].with_claim(claims[job.job_id])
+                sends.append(partial(self.send_award, job, facts, now))
+            else:
+                sends.append(early.get(job.job_id) or partial(self, job))
+        return sends
+
+    def send_award(self, job: ClaimedJob, facts: AwardMailFacts, now: datetime) -> DeliveryResult:
+        assert job.recipient is not None  # prepare drafts only mails with an address
+        msg = message.build(
+            render.award_mail(facts),
+            to=job.recipient,
+            sender=self.settings.mail_from,
+            message_id=message.message_id(job.event_id, self.domain),
+            date=now,
+        )
+        return self.send(job, msg)
+
+    def compose(self, job: ClaimedJob, *, to: str) -> EmailMessage | None:
+        """One award mail on its own: facts read, then the claim link stored (writes)."""
+        now = self.clock()
+        with transaction(self.read_factory) as session:
+            draft = mail_facts.draft_award_mail(
                 session,
                 credential_id=str(job.payload["credential_id"]),
                 settings=self.settings,
                 now=now,
             )
-        if facts is None:
+        if draft is None:
             return None
+        with transaction(self.session_factory) as session:
+            claim = mail_facts.mint_claim(session, draft, settings=self.settings, now=now)
         return message.build(
-            render.award_mail(facts),
+            render.award_mail(draft.with_claim(claim)),
             to=to,
             sender=self.settings.mail_from,
             message_id=message.message_id(job.event_id, self.domain),
@@ -88,7 +158,7 @@ class MailSender(Sender):
             return self.send(job, msg)
         msg = self.compose(job, to=job.recipient)
         if msg is None:
-            return DeliveryResult(False, error="the credential is gone or revoked", give_up=True)
+            return GONE
         return self.send(job, msg)
 
     def send(self, job: ClaimedJob, msg: EmailMessage) -> DeliveryResult:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -30,10 +31,19 @@ from badge_issuer.wallet.claims import ClaimLinks, mint_claim_links
 
 JAPAN = timezone(timedelta(hours=9), "JST")
 NEXT_BADGES = 3
+_PROVIDER_NAMES = "mail_facts.provider_names"
 
 
 def _day(moment: datetime) -> str:
     return moment.astimezone(JAPAN).date().isoformat()
+
+
+def _provider_names(session: Session) -> dict[str, str]:
+    """Every provider's name, read once per session (a batch of mails shares one)."""
+    names: dict[str, str] | None = session.info.get(_PROVIDER_NAMES)
+    if names is None:
+        names = session.info[_PROVIDER_NAMES] = provider_repository.provider_names(session)
+    return names
 
 
 def _completions(
@@ -43,7 +53,7 @@ def _completions(
         return ()
     found = provider_repository.completions_by_id(session, ids)
     rows = sorted(found.values(), key=lambda c: (c.completed_at, c.id))
-    names = provider_repository.provider_names(session)
+    names = _provider_names(session)
     courses = []
     for row in rows:
         course = current.skill_map.find_course(row.provider_id, row.course_id) if current else None
@@ -111,17 +121,11 @@ def _next_badges(
     if learner is None or current is None:
         return ()
     explained = flows.explained_progress(session, learner=learner, now=now)
-    providers = provider_repository.provider_names(session)
+    providers = _provider_names(session)
     return tuple(
         _next_badge(item, current, providers, settings)
         for item in progress.nearest(explained, limit=NEXT_BADGES)
     )
-
-
-def _claim(session: Session, award: Award, settings: Settings, now: datetime) -> ClaimLinks:
-    """Fresh claim links (wallet/), minted when the mail is composed: their expiry counts from
-    the moment the learner can read them. Each attempt mints its own; only the sent one is used."""
-    return mint_claim_links(session, award=award, settings=settings, now=now, created_by="mail")
 
 
 def _narratives(document: dict[str, Any], has_completions: bool) -> tuple[str, ...]:
@@ -131,10 +135,25 @@ def _narratives(document: dict[str, Any], has_completions: bool) -> tuple[str, .
     return tuple(dict.fromkeys(str(e["narrative"]) for e in evidence if e.get("narrative")))
 
 
-def award_mail_facts(
+@dataclass(frozen=True, slots=True)
+class MailDraft:
+    """An award mail's facts read in one (read-only) session, and the award its claim link is
+    minted for: the link is the one part that writes, so it is added apart (`with_claim`)."""
+
+    award: Award
+    facts: AwardMailFacts
+
+    def with_claim(self, claim: ClaimLinks) -> AwardMailFacts:
+        return replace(
+            self.facts, claim_url=claim.claim_url, claim_expires_on=_day(claim.expires_at)
+        )
+
+
+def draft_award_mail(
     session: Session, *, credential_id: str, settings: Settings, now: datetime
-) -> AwardMailFacts | None:
-    """The facts of the mail for this credential; None if it is gone or revoked."""
+) -> MailDraft | None:
+    """What the mail for this credential says, but the claim link; None if it is gone, revoked
+    or expired. Reads only: a read session does."""
     award = award_repository.get_by_uuid(session, credential_id)
     if award is None or award.revoked_at is not None:
         return None
@@ -144,20 +163,31 @@ def award_mail_facts(
     achievement = document["credentialSubject"]["achievement"]
     criteria = achievement.get("criteria") or {}
     current = skillmap_service.load_current(session)
-    claim = _claim(session, award, settings, now)
     completions = _completions(
         session, award_repository.completion_ids_of(session, award.id), current
     )
-    return AwardMailFacts(
+    facts = AwardMailFacts(
         achievement_name=str(achievement.get("name", award.achievement_id)),
         achievement_description=str(achievement.get("description", "")),
         criteria=str(criteria.get("narrative", "")),
         issuer_name=str(document["issuer"].get("name", "")),
         credential_url=f"{settings.public_origin}/credentials/{award.uuid}",
-        claim_url=claim.claim_url,
-        claim_expires_on=_day(claim.expires_at),
+        claim_url="",
+        claim_expires_on="",
         valid_until=_day(award.valid_until) if award.valid_until else None,
         completions=completions,
         narratives=_narratives(document, bool(completions)),
         next_badges=_next_badges(session, award, current, settings, now),
+    )
+    return MailDraft(award, facts)
+
+
+def mint_claim(
+    session: Session, draft: MailDraft, *, settings: Settings, now: datetime
+) -> ClaimLinks:
+    """Fresh claim links (wallet/) for the draft's award, stored in this (write) session: minted
+    when the mail is composed, their expiry counts from the moment the learner can read them.
+    Each attempt mints its own; only the sent one is used."""
+    return mint_claim_links(
+        session, award=draft.award, settings=settings, now=now, created_by="mail"
     )

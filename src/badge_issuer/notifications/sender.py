@@ -11,13 +11,17 @@ from badge_issuer.config import Settings
 from badge_issuer.db import session_scope
 from badge_issuer.kit.clock import Clock
 
-# Senders read in short sessions of their own: the worker records each attempt in another.
+# Senders use short sessions of their own: the worker records each attempt in another.
 transaction = contextmanager(session_scope)
 
 
 @dataclass(kw_only=True, eq=False, repr=False)
 class Sender:
+    """`read_factory` sessions only read (on SQLite: no writer lock, so a sender's reads never
+    queue with the request handlers' writes); `session_factory` ones may write."""
+
     session_factory: sessionmaker[Session]
+    read_factory: sessionmaker[Session]
     settings: Settings
     clock: Clock
 

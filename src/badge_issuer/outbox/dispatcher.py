@@ -16,10 +16,12 @@ import random
 import socket
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
+from typing import Protocol
 
 import structlog
 from sqlalchemy import Engine
@@ -36,9 +38,21 @@ log = structlog.get_logger(__name__)
 transaction = contextmanager(session_scope)
 
 Handler = Callable[[ClaimedJob], DeliveryResult]
+Send = Callable[[], DeliveryResult]
 # A lease outlasts the attempt's timeout (twice over, plus a margin to record the outcome),
 # so only a worker that died or hung loses its job to another.
 LEASE_MARGIN = timedelta(seconds=5)
+BATCH = 32
+
+
+class BatchHandler(Protocol):
+    """A handler that gets its channel's jobs of a batch together before sending any: it can
+    read for all of them in one session and write what must exist before sending (the mail's
+    claim links) in one transaction. `prepare` returns one send per job, in order."""
+
+    def __call__(self, job: ClaimedJob) -> DeliveryResult: ...
+
+    def prepare(self, jobs: Sequence[ClaimedJob]) -> Sequence[Send]: ...
 
 
 def worker_name() -> str:
@@ -46,17 +60,27 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def _failed(error: str) -> Send:
+    return lambda: DeliveryResult(False, error=error)
+
+
 class Dispatcher:
-    """Delivers due outbox jobs with the handler of each job's channel."""
+    """Delivers due outbox jobs with the handler of each job's channel.
+
+    One batch costs the database three short write transactions whatever its size: the claim,
+    the senders' own (the mail's claim links) and the outcomes. On SQLite each write
+    transaction queues on the process's writer lock with the request handlers, so the loop
+    takes a full batch at once and, after a batch that was not full, waits a poll interval:
+    under load the jobs gather into bigger, rarer batches instead of a claim per completion."""
 
     def __init__(
         self,
         *,
         engine: Engine,
         settings: Settings,
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[str, Handler | BatchHandler],
         clock: Clock = utc_now,
-        batch: int = 4,
+        batch: int = BATCH,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
@@ -69,6 +93,8 @@ class Dispatcher:
         self._rng = rng or random.SystemRandom()
         self._write: sessionmaker[Session] = make_session_factory(engine)
         self._read: sessionmaker[Session] = make_session_factory(engine, read_only=True)
+        # One thread per job of a batch: every attempt runs at once, so the batch ends within
+        # one attempt timeout and the lease (two of them) still holds when the outcome is stored.
         self._pool = ThreadPoolExecutor(max_workers=batch, thread_name_prefix="outbox-send")
 
     def run_once(self) -> int:
@@ -89,12 +115,15 @@ class Dispatcher:
             # Another KEK sealed it (a misconfigured replica): leave the job to the others.
             log.error("outbox.claim.unsealable", error=str(error))
             return 0
-        results = list(self._pool.map(self._deliver, claimed))
-        for job, result in zip(claimed, results, strict=True):
-            self._record(job, result)
+        if not claimed:
+            return 0
+        sends = self._prepare(claimed)
+        results = list(self._pool.map(self._deliver, claimed, sends))
+        self._record(claimed, results)
         return len(claimed)
 
     def _work_due(self) -> bool:
+        # A read session: an idle poll takes no write lock.
         session = self._read()
         try:
             return repository.any_due(session, now=self.clock())
@@ -102,45 +131,68 @@ class Dispatcher:
             session.rollback()
             session.close()
 
-    def _deliver(self, job: ClaimedJob) -> DeliveryResult:
-        handler = self.handlers.get(job.channel)
+    def _prepare(self, claimed: Sequence[ClaimedJob]) -> list[Send]:
+        """One send per job, in order: each channel's handler prepares its jobs together."""
+        sends: list[Send] = [_failed("not prepared")] * len(claimed)
+        by_channel: dict[str, list[int]] = {}
+        for index, job in enumerate(claimed):
+            by_channel.setdefault(job.channel, []).append(index)
+        for channel, indexes in by_channel.items():
+            jobs = [claimed[i] for i in indexes]
+            for index, send in zip(indexes, self._channel_sends(channel, jobs), strict=True):
+                sends[index] = send
+        return sends
+
+    def _channel_sends(self, channel: str, jobs: list[ClaimedJob]) -> Sequence[Send]:
+        handler = self.handlers.get(channel)
         if handler is None:
-            return DeliveryResult(False, error=f"no sender for channel {job.channel!r} here")
+            return [_failed(f"no sender for channel {channel!r} here")] * len(jobs)
+        prepare = getattr(handler, "prepare", None)
+        if prepare is None:
+            return [partial(handler, job) for job in jobs]
         try:
-            return handler(job)
+            sends: Sequence[Send] = prepare(jobs)
+        except Exception as error:  # a sender bug must not stop the loop; the jobs are retried
+            log.exception("outbox.prepare.crashed", channel=channel, jobs=len(jobs))
+            return [_failed(f"sender failed: {type(error).__name__}")] * len(jobs)
+        return sends
+
+    def _deliver(self, job: ClaimedJob, send: Send) -> DeliveryResult:
+        try:
+            return send()
         except Exception as error:  # a sender bug must not stop the loop; the job is retried
             log.exception("outbox.deliver.crashed", job_id=job.job_id, channel=job.channel)
             return DeliveryResult(False, error=f"sender failed: {type(error).__name__}")
 
-    def _record(self, job: ClaimedJob, result: DeliveryResult) -> None:
+    def _record(self, claimed: Sequence[ClaimedJob], results: Sequence[DeliveryResult]) -> None:
+        outcomes = [
+            service.Outcome(job, result, jitter=self._rng.uniform(-1.0, 1.0))
+            for job, result in zip(claimed, results, strict=True)
+        ]
         with transaction(self._write) as session:
-            state = service.record(
-                session,
-                claimed=job,
-                owner=self.owner,
-                result=result,
-                jitter=self._rng.uniform(-1.0, 1.0),
-                delays=self.delays,
-                now=self.clock(),
+            states = service.record_many(
+                session, outcomes, owner=self.owner, delays=self.delays, now=self.clock()
             )
-        log.info(
-            "outbox.attempt",
-            **job.log_fields(),
-            delivered=result.delivered,
-            status_code=result.status_code,
-            error=result.error,
-            state=state,
-        )
+        for job, result, state in zip(claimed, results, states, strict=True):
+            log.info(
+                "outbox.attempt",
+                **job.log_fields(),
+                delivered=result.delivered,
+                status_code=result.status_code,
+                error=result.error,
+                state=state,
+            )
 
     def run_forever(self, stop: threading.Event) -> None:
-        """Deliver until `stop` is set; sleep a poll interval whenever nothing was due."""
+        """Deliver until `stop` is set. After a batch that was not full (nothing or little was
+        due) wait a poll interval, so that jobs arriving meanwhile go in one batch."""
         while not stop.is_set():
             try:
                 attempted = self.run_once()
             except Exception:  # the database may be restarting: keep going
                 log.exception("outbox.loop.failed")
                 attempted = 0
-            if attempted == 0:
+            if attempted < self.batch:
                 stop.wait(self.settings.outbox_poll_seconds)
 
     def close(self) -> None:

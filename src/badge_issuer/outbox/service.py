@@ -119,39 +119,53 @@ def claim(
     settings: Settings,
     now: datetime,
 ) -> list[ClaimedJob]:
-    """Take up to `limit` due jobs for one attempt each: number the attempt, lease the job."""
-    claimed: list[ClaimedJob] = []
-    for job in repository.lock_due(session, now=now, limit=limit):
-        job.attempts += 1
-        job.lease_owner = owner
-        job.lease_until = now + lease
-        session.add(
-            OutboxAttempt(
-                job_id=job.id,
-                number=job.attempts,
-                worker=owner,
-                started_at=now,
-                outcome=AttemptOutcome.STARTED,
-            )
+    """Take up to `limit` due jobs for one attempt each: number the attempt, lease the job.
+
+    Three statements whatever the number of jobs (select the due rows locked, lease them all
+    in one UPDATE, insert their attempts in one INSERT): on SQLite the claim holds the
+    process's write lock, which the request handlers wait for."""
+    rows = repository.lock_due(session, now=now, limit=limit)
+    if not rows:
+        return []
+    repository.lease(session, [row.id for row in rows], owner=owner, until=now + lease)
+    repository.add_attempts(
+        session,
+        [
+            {
+                "job_id": row.id,
+                "number": row.attempts + 1,
+                "worker": owner,
+                "started_at": now,
+                "outcome": AttemptOutcome.STARTED,
+            }
+            for row in rows
+        ],
+    )
+    return [
+        ClaimedJob(
+            job_id=row.id,
+            payload=dict(row.payload),
+            attempt=row.attempts + 1,
+            recipient=(
+                sealing.open_sealed(
+                    settings, row.sealed_recipient, purpose=SEAL_PURPOSE, record=row.event_id
+                )
+                if row.sealed_recipient is not None
+                else None
+            ),
+            **{name: getattr(row, name) for name in _COPIED},
         )
-        recipient = (
-            sealing.open_sealed(
-                settings, job.sealed_recipient, purpose=SEAL_PURPOSE, record=job.event_id
-            )
-            if job.sealed_recipient is not None
-            else None
-        )
-        claimed.append(
-            ClaimedJob(
-                job_id=job.id,
-                payload=dict(job.payload),
-                attempt=job.attempts,
-                recipient=recipient,
-                **{name: getattr(job, name) for name in _COPIED},
-            )
-        )
-    session.flush()
-    return claimed
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One finished attempt to record: the job, what happened, the jitter of its retry."""
+
+    claimed: ClaimedJob
+    result: DeliveryResult
+    jitter: float = 0.0
 
 
 def record(
@@ -165,36 +179,71 @@ def record(
     now: datetime,
 ) -> str | None:
     """Record an attempt's outcome; return the job's new state (None if the lease was lost)."""
-    error = result.error[:_ERROR_LENGTH] if result.error else None
-    attempt = repository.attempt(session, claimed.job_id, claimed.attempt)
-    if attempt is not None:
-        attempt.finished_at = now
-        attempt.outcome = AttemptOutcome.DELIVERED if result.delivered else AttemptOutcome.FAILED
-        attempt.status_code = result.status_code
-        attempt.error = error
-    job = repository.get_for_update(session, claimed.job_id)
-    if job is None or job.lease_owner != owner or job.attempts != claimed.attempt:
-        # Our lease ran out and another worker took the job: its attempt decides.
-        session.flush()
-        return None
-    job.lease_owner = None
-    job.lease_until = None
-    if result.delivered:
-        job.state = JobState.DELIVERED
-        job.delivered_at = now
-        job.last_error = None
-        job.sealed_recipient = None  # accepted: the address is no longer needed
-    else:
-        job.last_error = error
-        retry_at = schedule.next_attempt_at(
-            job.attempts - job.schedule_offset, now=now, jitter=jitter, delays=delays
-        )
-        if retry_at is None or result.give_up:
-            job.state = JobState.DEAD
+    [state] = record_many(
+        session, [Outcome(claimed, result, jitter)], owner=owner, delays=delays, now=now
+    )
+    return state
+
+
+def record_many(
+    session: Session,
+    outcomes: Sequence[Outcome],
+    *,
+    owner: str,
+    delays: tuple[timedelta, ...],
+    now: datetime,
+) -> list[str | None]:
+    """Record the outcomes of a batch of attempts in a few statements; return each job's new
+    state (None where the lease was lost: another worker took the job, its attempt decides)."""
+    if not outcomes:
+        return []
+    errors = [o.result.error[:_ERROR_LENGTH] if o.result.error else None for o in outcomes]
+    repository.finish_attempts(
+        session,
+        [
+            {
+                "b_job": o.claimed.job_id,
+                "b_number": o.claimed.attempt,
+                "finished_at": now,
+                "outcome": AttemptOutcome.DELIVERED
+                if o.result.delivered
+                else AttemptOutcome.FAILED,
+                "status_code": o.result.status_code,
+                "error": error,
+            }
+            for o, error in zip(outcomes, errors, strict=True)
+        ],
+    )
+    leases = repository.leases_for_update(session, [o.claimed.job_id for o in outcomes])
+    changes: list[dict[str, Any]] = []
+    states: list[str | None] = []
+    for outcome, error in zip(outcomes, errors, strict=True):
+        job = leases.get(outcome.claimed.job_id)
+        if job is None or job.lease_owner != owner or job.attempts != outcome.claimed.attempt:
+            states.append(None)  # our lease ran out and another worker took the job
+            continue
+        change: dict[str, Any] = {"b_job": job.id, "lease_owner": None, "lease_until": None}
+        if outcome.result.delivered:
+            # Accepted: the address is no longer needed.
+            change |= {
+                "state": JobState.DELIVERED,
+                "delivered_at": now,
+                "last_error": None,
+                "sealed_recipient": None,
+            }
         else:
-            job.next_attempt_at = retry_at
-    session.flush()
-    return job.state
+            retry_at = schedule.next_attempt_at(
+                job.attempts - job.schedule_offset, now=now, jitter=outcome.jitter, delays=delays
+            )
+            change["last_error"] = error
+            if retry_at is None or outcome.result.give_up:
+                change["state"] = JobState.DEAD
+            else:
+                change["next_attempt_at"] = retry_at
+        changes.append(change)
+        states.append(change.get("state", JobState.PENDING))
+    repository.update_jobs(session, changes)
+    return states
 
 
 def retry(session: Session, *, job_id: int, now: datetime) -> OutboxJob:

@@ -167,6 +167,11 @@ def rule_children(rule: Rule) -> tuple[Rule, ...]:
     return ()
 
 
+def rule_kind(rule: Rule) -> RuleKind:
+    """Return which of the five kinds a parsed rule is."""
+    return _MODEL_KINDS[type(rule)]
+
+
 class AchievementHeader(_Entry):
     """Everything about an achievement but its rule (validation checks rules node by node)."""
 

@@ -15,22 +15,19 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from badge_issuer.skillmap.document import (
     AchievementRule,
-    AllOfRule,
-    AnyOfRule,
     CourseRule,
-    NOfRule,
     Rule,
+    RuleKind,
     SkillMap,
     rule_children,
+    rule_kind,
 )
 from badge_issuer.skillmap.rulebook import AchievementNode, CourseNode, GroupNode, Node, RuleBook
 from badge_issuer.skillmap.rules import CompletedCourse, RuleProbe, evaluate
 
-RequirementKind = Literal["course", "achievement", "all_of", "any_of", "n_of"]
 _FAR = 10_000  # "cannot be reached by courses alone" (e.g. a revoked prerequisite)
 
 
@@ -58,7 +55,7 @@ class CourseStep:
 class Requirement:
     """One part of a rule, explained: met or not, in words, with its sub-requirements."""
 
-    kind: RequirementKind
+    kind: RuleKind
     met: bool
     words: Words
     need: int  # sub-requirements needed (1 for a leaf)
@@ -114,7 +111,7 @@ def _group_words(rule: Rule, need: int, total: int, all_courses: bool) -> Words:
             )
     elif need == total:
         words = Words("次のすべてを満たす", "Meet all of the following")
-    elif need == 1 and isinstance(rule, AnyOfRule):
+    elif need == 1 and rule_kind(rule) == "any_of":
         words = Words("次のいずれかを満たす", "Meet one of the following")
     else:
         words = Words(f"次の{total}項目のうち{need}項目を満たす", f"Meet {need} of these {total}")
@@ -178,13 +175,7 @@ class _Explainer:
             self.explain(child_rule, child_node)
             for child_rule, child_node in zip(rule_children(rule), node.children, strict=True)
         )
-        kind: RequirementKind = (
-            "all_of"
-            if isinstance(rule, AllOfRule)
-            else "n_of"
-            if isinstance(rule, NOfRule)
-            else "any_of"
-        )
+        kind = rule_kind(rule)
         all_courses = all(child.kind == "course" for child in children)
         return Requirement(
             kind,

@@ -24,31 +24,16 @@ from badge_issuer.vcapi.problem_details import (
     pointer_of_path,
     problem,
 )
+from badge_issuer.verification import data_model
 from badge_issuer.verification.checks_data_model import TYPED_MEMBERS, data_model_problems
 from badge_issuer.verification.checks_document import json_check
-from badge_issuer.verification.data_model import (
-    DATA_INTEGRITY_V2_CONTEXT,
-    VALIDITY_PROPERTIES,
-    VC_V1_CONTEXT,
-    VC_V2_CONTEXT,
-    DataModel,
-    as_list,
-    data_model_of,
-    parse_date_time_stamp,
-)
 from badge_issuer.verification.ob3_schema import schema_problems
 from badge_issuer.verification.rules import is_open_badge
 
 __all__ = [
-    "DATA_INTEGRITY_V2_CONTEXT",
-    "VC_V1_CONTEXT",
-    "VC_V2_CONTEXT",
-    "DataModel",
     "credential_problems",
-    "data_model_of",
     "jsonld_problem_details",
     "jsonld_problems",
-    "parse_date_time_stamp",
     "with_proof_context",
 ]
 
@@ -70,14 +55,17 @@ def _context_problems(document: Mapping[str, Any], known: Collection[str]) -> Pr
     if not isinstance(contexts, list | str) or contexts == []:
         yield _malformed(pointer, "@context must be a URL or a non-empty array")
         return
-    contexts = as_list(contexts)
-    based = contexts[0] in (VC_V2_CONTEXT, VC_V1_CONTEXT)
+    contexts = data_model.as_list(contexts)
+    based = contexts[0] in (data_model.VC_V2_CONTEXT, data_model.VC_V1_CONTEXT)
     if not based:
-        detail = f"the first @context must be {VC_V2_CONTEXT} (VC 2.0) or {VC_V1_CONTEXT} (VC 1.1)"
+        detail = (
+            f"the first @context must be {data_model.VC_V2_CONTEXT} (VC 2.0)"
+            f" or {data_model.VC_V1_CONTEXT} (VC 1.1)"
+        )
         yield _malformed(json_pointer(pointer, 0), detail)
     for index, context in enumerate(contexts[1:], start=1):
         at = json_pointer(pointer, index)
-        if based and context in (VC_V2_CONTEXT, VC_V1_CONTEXT):
+        if based and context in (data_model.VC_V2_CONTEXT, data_model.VC_V1_CONTEXT):
             yield _malformed(at, "a base VC context may appear only once, first")
         elif isinstance(context, str) and context not in known:
             detail = f"{context!r} is not a bundled context; remote contexts are never fetched"
@@ -87,7 +75,7 @@ def _context_problems(document: Mapping[str, Any], known: Collection[str]) -> Pr
 
 
 def _type_problems(document: Mapping[str, Any]) -> Problems:
-    types = as_list(document.get("type"))
+    types = data_model.as_list(document.get("type"))
     if not all(isinstance(item, str) for item in types) or "VerifiableCredential" not in types:
         detail = "type must be a string or an array of strings including VerifiableCredential"
         yield _malformed(json_pointer(ROOT, "type"), detail)
@@ -99,7 +87,7 @@ def _subject_problems(document: Mapping[str, Any]) -> Problems:
     if subjects is None or subjects == []:
         yield _malformed(pointer, "the credential has no credentialSubject")
         return
-    for index, subject in enumerate(as_list(subjects)):
+    for index, subject in enumerate(data_model.as_list(subjects)):
         at = json_pointer(pointer, index) if isinstance(subjects, list) else pointer
         if not isinstance(subject, Mapping) or not subject:
             yield _malformed(at, "a credentialSubject is an object with at least one claim")
@@ -122,14 +110,14 @@ def _id_problems(document: Mapping[str, Any]) -> Problems:
         yield _malformed(json_pointer(ROOT, "id"), "id must be a URL string")
 
 
-def _date_problems(document: Mapping[str, Any], model: DataModel) -> Problems:
-    start_name, end_name = VALIDITY_PROPERTIES[model]
-    if model is DataModel.V1_1 and start_name not in document:
+def _date_problems(document: Mapping[str, Any], model: data_model.DataModel) -> Problems:
+    start_name, end_name = data_model.VALIDITY_PROPERTIES[model]
+    if model is data_model.DataModel.V1_1 and start_name not in document:
         yield _malformed(json_pointer(ROOT, start_name), "a VC 1.1 credential needs issuanceDate")
     moments: list[datetime | None] = []
     for name in (start_name, end_name):
         value = document.get(name)
-        moment = parse_date_time_stamp(value)
+        moment = data_model.parse_date_time_stamp(value)
         if name in document and moment is None:
             detail = f"{name} {value!r} is not an XML Schema dateTime with a time zone"
             yield _malformed(json_pointer(ROOT, name), detail)
@@ -169,7 +157,7 @@ def credential_problems(
     size = json_check(document)
     if size.status == "failed":
         return [_malformed(ROOT, size.detail)]
-    model = data_model_of(document)
+    model = data_model.data_model_of(document)
     rules: list[Callable[[Mapping[str, Any]], Problems]] = [
         _type_problems,
         _subject_problems,
@@ -189,10 +177,13 @@ def credential_problems(
 
 def with_proof_context(document: Mapping[str, Any]) -> dict[str, Any]:
     """Return the credential, its VC 1.1 contexts completed with Data Integrity v2 if needed."""
-    contexts = as_list(document.get("@context"))
-    if data_model_of(document) is not DataModel.V1_1 or DATA_INTEGRITY_V2_CONTEXT in contexts:
+    contexts = data_model.as_list(document.get("@context"))
+    if (
+        data_model.data_model_of(document) is not data_model.DataModel.V1_1
+        or data_model.DATA_INTEGRITY_V2_CONTEXT in contexts
+    ):
         return dict(document)
-    return {**document, "@context": [*contexts, DATA_INTEGRITY_V2_CONTEXT]}
+    return {**document, "@context": [*contexts, data_model.DATA_INTEGRITY_V2_CONTEXT]}
 
 
 def jsonld_problem_details(problems: Iterable[JsonLdProblem]) -> list[ProblemDetail]:

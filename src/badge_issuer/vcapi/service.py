@@ -38,6 +38,7 @@ from badge_issuer.vcapi.schemas import (
     VerifyPresentationRequest,
     VerifyRequest,
 )
+from badge_issuer.verification import data_model
 from badge_issuer.verification import service as verification_service
 from badge_issuer.verification.checks_document import issuer_id
 from badge_issuer.verification.rules import is_open_badge, rules_for
@@ -152,7 +153,7 @@ def _audit(
         "options_credential_id": options.credential_id,
         "issuer": issuer_id(signed),
         "verification_method": proofs[0]["verificationMethod"],
-        "data_model": str(rules.data_model_of(signed)),
+        "data_model": str(data_model.data_model_of(signed)),
     }
     audit.record(
         session,

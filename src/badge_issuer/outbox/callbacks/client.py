@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
 
 import httpx
@@ -73,6 +75,14 @@ def resolve(url: str, *, allow_loopback: bool) -> Destination:
     return Destination(parts.scheme, host, port, addresses[0])
 
 
+@cache
+def _tls() -> ssl.SSLContext:
+    """httpx's default TLS context (certificates checked against certifi's CAs), made once: a
+    new client would otherwise load the CA bundle again, tens of ms of CPU per callback. As the
+    client did: no SSL_CERT_FILE from the environment (trust_env=False)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def post(
     url: str,
     *,
@@ -95,7 +105,9 @@ def post(
             "" if destination.port == default_port else f":{destination.port}"
         )
     extensions = {"sni_hostname": destination.host} if destination.scheme == "https" else {}
-    with httpx.Client(follow_redirects=False, timeout=timeout, trust_env=False) as client:
+    with httpx.Client(
+        follow_redirects=False, timeout=timeout, trust_env=False, verify=_tls()
+    ) as client:
         request = client.build_request(
             "POST",
             target,
