@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from badge_issuer.api.deps import get_app_settings, get_now, get_read_session
+from badge_issuer.kit.request import app_settings, now_of, read_session_of
 from badge_issuer.metrics.recording import record_verification
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
@@ -16,8 +15,6 @@ from badge_issuer.verification.schemas import VERIFY_REQUEST_BODY, VerificationR
 
 router = APIRouter(tags=["verification"])
 JSON = "application/json"
-# The read session, opened and closed in the endpoint's own worker thread.
-_read_session = contextmanager(get_read_session)
 
 
 @dataclass(frozen=True)
@@ -50,9 +47,9 @@ def post_verify(
     # FastAPI runs each plain dependency in a worker thread of its own (and a session's set-up
     # and teardown in two more), and those hand-offs cost more than verifying the signature.
     # The report is serialized here too: FastAPI would validate the model once more first.
-    settings, now = get_app_settings(request), get_now(request)
+    settings, now = app_settings(request), now_of(request)
     body, content_type = submitted.body, submitted.content_type
-    with _read_session(request) as session:
+    with read_session_of(request) as session:
         report = service.verify_submission(
             session, body=body, content_type=content_type, settings=settings, now=now
         )

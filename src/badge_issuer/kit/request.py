@@ -6,7 +6,8 @@ session without importing the routers' package. `api.deps` re-exports them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 
@@ -23,6 +24,11 @@ from badge_issuer.kit.clock import Clock
 # thread, and each such hop costs a thread switch and a wake-up of the event loop (measured on
 # the completion webhook: about 8% of the server's samples in the event loop's wake-up).
 async def get_app_settings(request: Request) -> Settings:
+    return app_settings(request)
+
+
+def app_settings(request: Request) -> Settings:
+    """The settings, for code that runs in a worker thread of its own (see api/verify.py)."""
     settings: Settings = request.app.state.settings
     return settings
 
@@ -63,8 +69,24 @@ async def _on_worker_thread(step: Callable[[], None]) -> None:
 
 
 async def get_now(request: Request) -> datetime:
+    return now_of(request)
+
+
+def now_of(request: Request) -> datetime:
+    """The app's clock, read in a worker thread of its own (see api/verify.py)."""
     clock: Clock = request.app.state.clock
     return clock()
+
+
+@contextmanager
+def read_session_of(request: Request) -> Iterator[Session]:
+    """A read session opened and closed in the caller's own worker thread (see api/verify.py)."""
+    session: Session = request.app.state.read_session_factory()
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
