@@ -4,11 +4,17 @@ Starts a throwaway PostgreSQL, migrates it to head, loads a generated skill map 
 achievements, 30 skills), learners spread over 179 municipalities and 6 categories, and awards
 issued over three years (about 3% revoked, 10% expired, each with a credential-sized JSON
 document so table scans cost what they would in production), then times each statistics
-request: the SQL alone (cells query) and the whole use case (cells, totals, suppression, labels).
-Prints the median and p90 over repeated runs.
+request: the cells query alone, all the SQL of the request (cells and, for grouped answers,
+totals) and the whole use case (SQL, suppression, rounding, labels). Prints medians and p90s
+over repeated runs.
 
     .venv/bin/python bench/stats.py [--learners 100000] [--awards 300000] [--runs 15]
         [--document-bytes 2000] [--explain SCENARIO] [--drop-index NAME ...]
+        [--url URL] [--only SCENARIO ...]
+
+--url measures an already loaded database (no server started, nothing loaded): run the bench
+of two trees against the same data, alternately, e.g. `PYTHONPATH=/tmp/base/src python
+bench/stats.py --url ...` (before) and `python bench/stats.py --url ...` (after).
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -292,15 +299,19 @@ def calibrate(engine: Engine, runs: int) -> float:
 
 def measure(engine: Engine, args: argparse.Namespace) -> None:
     factory = make_session_factory(engine)
+    print(f"code: {Path(service.__file__).resolve().parents[2]}")
     print(f"calibration: count(*) over generate_series(1, 1e6): {calibrate(engine, 5):.0f} ms")
     print(
-        f"{'request':<44} {'cells':>7} {'SQL median':>11} {'p90':>7} {'all median':>11} {'p90':>7}"
+        f"{'request':<44} {'cells':>7} {'cells SQL':>10} {'SQL all':>9} {'p90':>7} "
+        f"{'all median':>11} {'p90':>7}"
     )
     for name, query in SCENARIOS.items():
+        if args.only and name not in args.only:
+            continue
         with factory() as session:
             table = service.holder_statistics(session, query=query, as_of=NOW, min_cell=5)
-            sql = _cells_query(session, query)
-            sql_median, sql_p90 = timed(sql, args.runs)
+            cells_median, _ = timed(_cells_query(session, query), args.runs)
+            sql_median, sql_p90 = timed(_all_sql(session, query), args.runs)
             all_median, all_p90 = timed(
                 lambda s=session, q=query: service.holder_statistics(  # type: ignore[misc]
                     s, query=q, as_of=NOW, min_cell=5
@@ -308,8 +319,8 @@ def measure(engine: Engine, args: argparse.Namespace) -> None:
                 args.runs,
             )
         print(
-            f"{name:<44} {len(table.cells):>7} {sql_median:>9.1f}ms {sql_p90:>5.1f}ms "
-            f"{all_median:>9.1f}ms {all_p90:>5.1f}ms"
+            f"{name:<44} {len(table.cells):>7} {cells_median:>8.1f}ms {sql_median:>7.1f}ms "
+            f"{sql_p90:>5.1f}ms {all_median:>9.1f}ms {all_p90:>5.1f}ms"
         )
 
 
@@ -320,6 +331,24 @@ def _cells_query(session: Session, query: StatsQuery) -> Callable[[], object]:
     if query.cumulative and query.period is not None:
         return lambda: repository.count_first_holdings(session, spec)
     return lambda: repository.count_holders(session, spec)
+
+
+def _all_sql(session: Session, query: StatsQuery) -> Callable[[], object]:
+    """Every counting statement of the use case: cells and, for grouped answers, totals
+    (together where the code under test can; as two statements in trees before that)."""
+    _labels, keys = service._catalog(session, query.subject)
+    spec = service._holder_query(query, keys, NOW)
+    first = query.cumulative and query.period is not None
+    together = getattr(
+        repository, "first_holdings_with_totals" if first else "holders_with_totals", None
+    )
+    if together is not None:
+        return lambda: together(session, spec)
+    count = repository.count_first_holdings if first else repository.count_holders
+    if not query.group_by:
+        return lambda: count(session, spec)
+    ungrouped = replace(spec, group_by=())
+    return lambda: (count(session, spec), count(session, ungrouped))
 
 
 def explain(engine: Engine, name: str) -> None:
@@ -350,7 +379,14 @@ def main() -> int:
     parser.add_argument("--document-bytes", type=int, default=2000)
     parser.add_argument("--explain", metavar="SCENARIO", help="print the plan of one request")
     parser.add_argument("--drop-index", action="append", default=[])
+    parser.add_argument("--url", help="measure this loaded database instead of a new one")
+    parser.add_argument("--only", action="append", default=[], metavar="SCENARIO")
     args = parser.parse_args()
+    if args.url:
+        engine = create_db_engine(args.url)
+        report(engine, args)
+        engine.dispose()
+        return 0
     server = throwaway_postgres.start()
     try:
         admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
@@ -361,24 +397,28 @@ def main() -> int:
         migrate.upgrade(url)
         engine = create_db_engine(url)
         load(engine, args)
-        with engine.connect() as connection:
-            awards = connection.execute(text("SELECT count(*) FROM award")).scalar_one()
-            size = connection.execute(
-                text("SELECT pg_size_pretty(pg_total_relation_size('award'))")
-            ).scalar_one()
-        print(f"{args.learners} learners, {awards} awards (award table {size}), {args.runs} runs")
-        load_before = os.getloadavg()[0]
-        measure(engine, args)
-        print(
-            f"load average (1 min) before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}"
-            f" on {os.cpu_count()} CPUs"
-        )
-        if args.explain:
-            explain(engine, args.explain)
+        report(engine, args)
         engine.dispose()
     finally:
         throwaway_postgres.stop(server)
     return 0
+
+
+def report(engine: Engine, args: argparse.Namespace) -> None:
+    with engine.connect() as connection:
+        awards = connection.execute(text("SELECT count(*) FROM award")).scalar_one()
+        size = connection.execute(
+            text("SELECT pg_size_pretty(pg_total_relation_size('award'))")
+        ).scalar_one()
+    print(f"{awards} awards (award table {size}), {args.runs} runs")
+    load_before = os.getloadavg()[0]
+    measure(engine, args)
+    print(
+        f"load average (1 min) before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}"
+        f" on {os.cpu_count()} CPUs"
+    )
+    if args.explain:
+        explain(engine, args.explain)
 
 
 if __name__ == "__main__":

@@ -19,10 +19,13 @@ from fastapi.testclient import TestClient
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.config import Settings
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
+from badge_issuer.endorsements import service as endorsement_service
+from badge_issuer.endorsements.schemas import EndorsementCreate
 from badge_issuer.issuers import repository as issuer_repository
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
+from badge_issuer.status.models import StatusList
 from tests.admin.factories import bearer, make_token
 from tests.vcapi.factories import app_with
 from tests.verification.factories import (
@@ -200,6 +203,31 @@ class TestFailures:
         assert _failed(_verify(client, credential)) == {"revocation"}
         stored = client.get(f"/credentials/{document['_uuid']}/verification").json()
         assert _failed(stored) == {"revocation"}
+
+    def test_a_revoked_endorsement_fails_revocation_on_a_list_never_signed(
+        self, app: FastAPI, client: TestClient, settings: Settings, issue: Issue
+    ) -> None:
+        # Endorsements take entries in their issuer's lists beside its credentials: a list with
+        # no stored signed document is rebuilt from both kinds of revoked entries.
+        issue()
+        now = utc_now()
+        with db(app) as session:
+            make_issuer(session, slug="otaru", now=now, settings=settings)
+            data = EndorsementCreate.model_validate(
+                {"endorser": "otaru", "subject": {"issuer": "sapporo"}, "comment": "Good."}
+            )
+            endorsement = endorsement_service.create_endorsement(
+                session, data=data, settings=settings, actor="t", now=now
+            )
+            document, endorsement_uuid = json.loads(endorsement.document), endorsement.uuid
+        assert _verify(client, document)["verified"] is True
+        with db(app) as session:
+            revoked, _ = endorsement_service.revoke_endorsement(
+                session, endorsement_uuid=endorsement_uuid, reason="x", actor="t", now=now
+            )
+            assert session.get(StatusList, revoked.status_list_id).signed_document is None
+        report = _verify(client, document)
+        assert _failed(report) == {"revocation"}
 
     def test_revoked_key_fails_key_not_revoked(
         self, app: FastAPI, client: TestClient, issue: Issue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -160,11 +161,37 @@ def _unsigned(
         *award_repository.revoked_indexes(session, status_list_id=status_list.id),
         *endorsement_repository.revoked_indexes(session, status_list_id=status_list.id),
     ]
-    return status_list_credential(
-        url=list_url_under(origin, status_list.public_id),
-        issuer=issuer_did(origin, issuer.slug),
+    return unsigned_document(
+        public_id=status_list.public_id,
         purpose=status_list.purpose,
-        encoded_list=_encoded(tuple(sorted(set(indexes))), status_list.size),
+        size=status_list.size,
+        issuer_slug=issuer.slug,
+        origin=origin,
+        indexes=indexes,
+        now=now,
+    )
+
+
+def unsigned_document(
+    *,
+    public_id: str,
+    purpose: str,
+    size: int,
+    issuer_slug: str,
+    origin: str,
+    indexes: Iterable[int],
+    now: datetime,
+) -> dict[str, Any]:
+    """The unsigned BitstringStatusListCredential of a list with these set bits, under `origin`.
+
+    What is signed and published, and what a verifier of our own credentials reads while no
+    signed document is stored.
+    """
+    return status_list_credential(
+        url=list_url_under(origin, public_id),
+        issuer=issuer_did(origin, issuer_slug),
+        purpose=purpose,
+        encoded_list=_encoded(tuple(sorted(set(indexes))), size),
         valid_from=now,
     )
 
@@ -216,28 +243,3 @@ def _sign(
     status_list.updated_at = now
     session.flush()
     return PublishedList(text, status_list.etag)
-
-
-def current_document(
-    session: Session,
-    *,
-    public_id: str,
-    settings: Settings,
-    now: datetime,
-    origin: str | None = None,
-) -> dict[str, Any] | None:
-    """Return the list as a verifier of our own credentials reads it, None if there is no such list.
-
-    The stored signed document is always current (a revocation re-signs it or drops it); when
-    it is missing, or the list is read under a previous origin, the unsigned equivalent is built
-    from the database.
-    """
-    status_list = repository.get_by_public_id(session, public_id)
-    if status_list is None:
-        return None
-    origin = origin or settings.public_origin
-    if status_list.signed_document is not None and origin == settings.public_origin:
-        stored: dict[str, Any] = json.loads(status_list.signed_document)
-        return stored
-    issuer = _issuer(session, status_list)
-    return _unsigned(session, status_list, issuer=issuer, origin=origin, now=now)

@@ -21,7 +21,6 @@ attacker tests in tests/stats/test_differencing.py). Limits are in the statistic
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 _SCALE = float(1 << 64)
@@ -30,7 +29,8 @@ _SCALE = float(1 << 64)
 def cell_draw(secret: bytes, key: str, learners: int, id_sum: int) -> float:
     """A uniform number in [0, 1) fixed by the cell's learners and key (the cell key)."""
     message = f"{key}\x1f{learners}\x1f{id_sum}".encode()
-    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    # hmac.digest: the same HMAC-SHA256 in one C call, ~3x faster than hmac.new per cell.
+    digest = hmac.digest(secret, message, "sha256")
     return int.from_bytes(digest[:8], "big") / _SCALE
 
 

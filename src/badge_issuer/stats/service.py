@@ -52,19 +52,19 @@ def holder_statistics(
     spec = _holder_query(query, keys, as_of)
     if issuer_ids is not None:
         spec = replace(spec, issuer_ids=frozenset(issuer_ids))
+    # Cells and totals (grouped answers) come from one pass over the awards where the
+    # database allows it (repository.holders_with_totals).
     if query.cumulative and query.period is not None:
-        first_cells = repository.count_first_holdings(session, spec)
-        periods = _periods(query, as_of, first_cells)
-        _check_size(len({(c.key, c.groups) for c in first_cells}) * len(periods))
-        cells = tabulate.cumulate(first_cells, periods)
-        totals = _totals(session, spec, periods) if query.group_by else []
+        firsts = repository.first_holdings_with_totals(session, spec)
+        periods = _periods(query, as_of, firsts.cells)
+        _check_size(len({(c.key, c.groups) for c in firsts.cells}) * len(periods))
+        cells = tabulate.cumulate(firsts.cells, periods)
+        totals = tabulate.cumulate(firsts.totals, periods)
     else:
-        cells = repository.count_holders(session, spec)
+        counted = repository.holders_with_totals(session, spec)
+        cells, totals = counted.cells, counted.totals
         _check_size(len(cells))
         periods = _periods(query, as_of, cells) if query.period is not None else ()
-        totals = (
-            repository.count_holders(session, replace(spec, group_by=())) if query.group_by else []
-        )
     return assemble(periods=periods, cells=cells, totals=totals)
 
 
@@ -131,13 +131,6 @@ def _periods(query: StatsQuery, as_of: datetime, tallies: Sequence[Tally]) -> tu
             return ()
         first = calendar.label_start(min(seen), query.period)
     return calendar.period_labels(first, last, query.period) if first <= last else ()
-
-
-def _totals(
-    session: Session, spec: repository.HolderQuery, periods: tuple[str, ...]
-) -> list[Tally]:
-    firsts = repository.count_first_holdings(session, replace(spec, group_by=()))
-    return tabulate.cumulate(firsts, periods)
 
 
 def _check_size(cells: int) -> None:

@@ -88,3 +88,11 @@ def _sqlite_label(period: Period, moment: SQLColumnExpression[datetime]) -> Colu
 
 def _inline(sql: str) -> ColumnClause[Any]:
     return literal_column(sql)
+
+
+def supports_grouping_sets(dialect_name: str) -> bool:
+    """Whether one statement can count cells and their totals (GROUP BY GROUPING SETS).
+
+    SQLite has no grouping sets: there the totals take a statement of their own.
+    """
+    return dialect_name == "postgresql"

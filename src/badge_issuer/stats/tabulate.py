@@ -95,11 +95,23 @@ def _rounding(secret: bytes, base: int) -> Callable[[Tally], int]:
 
 def _order(labels: Labels) -> Callable[[Tally], tuple[object, ...]]:
     rank = {key: index for index, key in enumerate(labels.names)}
+    unknown = len(rank)
 
     def sort_key(tally: Tally) -> tuple[object, ...]:
-        # Keys in skill-map order (unknown ones last, by id); "not stated" groups last.
-        groups = tuple((value is None, value or "") for value in tally.groups)
-        return (rank.get(tally.key, len(rank)), tally.key, groups, tally.period or "")
+        # Keys in skill-map order (unknown ones last, by id); "not stated" groups last. Each
+        # group value v becomes (v is None, v or ""), flattened: no generator per cell (answers
+        # hold tens of thousands of cells).
+        key, groups = tally.key, tally.groups
+        if not groups:
+            return (rank.get(key, unknown), key, tally.period or "")
+        if len(groups) == 1:
+            (first,) = groups
+            return (rank.get(key, unknown), key, first is None, first or "", tally.period or "")
+        flat: list[object] = [rank.get(key, unknown), key]
+        for value in groups:
+            flat += (value is None, value or "")
+        flat.append(tally.period or "")
+        return tuple(flat)
 
     return sort_key
 
@@ -110,14 +122,14 @@ def _shown(
     labels: Labels,
     publish: Callable[[Tally], int],
 ) -> tuple[Shown, ...]:
-    return tuple(
-        Shown(
-            key=tally.key,
-            label=labels.names.get(tally.key, tally.key),
-            groups=tally.groups,
-            period=tally.period,
-            learners=None if index in hidden else publish(tally),
-            suppressed=index in hidden,
-        )
-        for index, tally in enumerate(tallies)
-    )
+    # One plain loop with positional fields: this runs once per cell of answers holding tens
+    # of thousands of cells.
+    name = labels.names.get
+    shown: list[Shown] = []
+    append = shown.append
+    for index, tally in enumerate(tallies):
+        key = tally.key
+        suppressed = index in hidden
+        learners = None if suppressed else publish(tally)
+        append(Shown(key, name(key, key), tally.groups, tally.period, learners, suppressed))
+    return tuple(shown)

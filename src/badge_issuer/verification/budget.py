@@ -67,6 +67,8 @@ def _watch() -> None:
 
 def _ensure_watchdog() -> None:
     global _watchdog
+    if _watchdog is not None and _watchdog.is_alive():  # every request after the first
+        return
     with _lock:
         if _watchdog is None or not _watchdog.is_alive():
             _watchdog = threading.Thread(target=_watch, name="cpu-budget", daemon=True)

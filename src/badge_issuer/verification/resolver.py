@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -23,10 +24,10 @@ from badge_issuer.awards import status_lists as publication
 from badge_issuer.config import Settings
 from badge_issuer.credentials.didkey import DID_KEY_PREFIX
 from badge_issuer.credentials.proofs.multikey import decode_ed25519_public_key
-from badge_issuer.issuers import service as issuer_service
-from badge_issuer.issuers.models import Issuer
-from badge_issuer.issuers.origins import origin_of_url, own_did_prefixes
-from badge_issuer.keys import service as key_service
+from badge_issuer.issuers.didweb import split_verification_method
+from badge_issuer.issuers.origins import origin_of_did, origin_of_url, own_did_prefixes
+from badge_issuer.keys.models import KeyState
+from badge_issuer.verification import repository
 from badge_issuer.verification.did_documents import (
     DID_WEB_PREFIX,
     did_web_url,
@@ -66,17 +67,24 @@ class ServiceResolver:
         self._fetch = fetch or (lambda url: fetch_json(url, policy))
         self._own_did_prefixes = own_did_prefixes(settings.known_origins)
         self._own_hosts = {urlsplit(origin).hostname for origin in settings.known_origins}
-        # Issuers by DID, read once per verification: the key, the status list and the issuer
-        # check all need the same row. Holding the rows also keeps them in the session's
-        # identity map, so the status list's issuer is not read again either.
-        self._issuers: dict[str, Issuer | None] = {}
+        # Our issuers (with the key a proof names) by DID and key id, read once per
+        # verification: the key check and the issuer check need the same issuer row.
+        self._issuer_keys: dict[tuple[str, str | None], repository.IssuerKey | None] = {}
 
-    def _issuer(self, did: str) -> Issuer | None:
-        if did not in self._issuers:
-            self._issuers[did] = issuer_service.get_issuer_by_did(
-                self._session, did, self._settings
+    def _issuer_key(self, did: str, key_id: str | None) -> repository.IssuerKey | None:
+        """Our issuer `did` with its key `key_id` (None: any row of that issuer will do)."""
+        if key_id is None:
+            known = [row for (seen, _), row in self._issuer_keys.items() if seen == did]
+            if known:  # every lookup of one DID finds the issuer, or finds no issuer
+                return known[0]
+        if (did, key_id) not in self._issuer_keys:
+            found = origin_of_did(did, self._settings.known_origins)
+            self._issuer_keys[did, key_id] = (
+                repository.issuer_and_key(self._session, slug=found[1], key_id=key_id)
+                if found is not None
+                else None
             )
-        return self._issuers[did]
+        return self._issuer_keys[did, key_id]
 
     def resolve_key(self, verification_method: str) -> ResolvedKey:
         """Return the verification method, or raise ResolutionError saying why not."""
@@ -101,9 +109,9 @@ class ServiceResolver:
 
     def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:
         """Return this service's issuer, or the trust list's entry, for an issuer id."""
-        own = self._issuer(issuer_id)
+        own = self._issuer_key(issuer_id, None)
         if own is not None:
-            return KnownIssuer(id=issuer_id, name=own.name, source=THIS_SERVICE)
+            return KnownIssuer(id=issuer_id, name=own.issuer_name, source=THIS_SERVICE)
         if self._settings.trusted_issuers is None:
             return None
         try:
@@ -119,19 +127,16 @@ class ServiceResolver:
         return did_key_resolved(verification_method)
 
     def _own_key(self, verification_method: str) -> ResolvedKey:
-        local = key_service.resolve_local_verification_method(
-            self._session,
-            verification_method=verification_method,
-            settings=self._settings,
-            find_issuer=self._issuer,
-        )
-        if local is None:
+        """Our key behind `<did>#<key_id>`; its state (revoked or not) is read every time."""
+        parts = split_verification_method(verification_method)
+        own = self._issuer_key(*parts) if parts is not None else None
+        if parts is None or own is None or own.public_key_multibase is None:
             raise ResolutionError(f"{verification_method} is not a key of this service")
         return ResolvedKey(
-            id=local.verification_method,
-            controller=local.controller,
-            public_key=_own_public_key(local.public_key_multibase),
-            revoked=local.revoked,
+            id=verification_method,
+            controller=parts[0],
+            public_key=_own_public_key(own.public_key_multibase),
+            revoked=own.key_state == KeyState.REVOKED,
             source=THIS_SERVICE,
         )
 
@@ -144,15 +149,27 @@ class ServiceResolver:
         return key_from_did_document(document, did=did, method_id=verification_method, source=url)
 
     def _own_list(self, url: str, *, origin: str, public_id: str) -> ResolvedStatusList:
-        document = publication.current_document(
-            self._session,
-            public_id=public_id,
-            settings=self._settings,
-            now=self._now,
-            origin=origin,
-        )
-        if document is None:
+        """The list as a verifier of our own credentials reads it.
+
+        The stored signed document is always current (a revocation re-signs it or drops it);
+        when it is missing, or the list is read under a previous origin, the unsigned
+        equivalent is built from the revoked indexes.
+        """
+        row = repository.status_list(self._session, public_id=public_id)
+        if row is None:
             raise ResolutionError(f"{url} is not a status list of this service")
+        if row.signed_document is not None and origin == self._settings.public_origin:
+            document = json.loads(row.signed_document)
+            return ResolvedStatusList(url=url, document=document, trusted=True)
+        document = publication.unsigned_document(
+            public_id=public_id,
+            purpose=row.purpose,
+            size=row.size,
+            issuer_slug=row.issuer_slug,
+            origin=origin,
+            indexes=repository.revoked_indexes(self._session, list_id=row.id),
+            now=self._now,
+        )
         return ResolvedStatusList(url=url, document=document, trusted=True)
 
 

@@ -73,23 +73,38 @@ class VerificationReportRead(BaseModel):
 
     @classmethod
     def of(cls, report: VerificationReport) -> VerificationReportRead:
-        return cls(
-            verified=report.verified,
-            recognized_issuer=report.recognized_issuer,
-            format=report.format.value,
-            checks=[CheckRead.model_validate(c, from_attributes=True) for c in report.checks],
-            credential=CredentialSummaryRead.model_validate(
-                report.credential, from_attributes=True
-            ),
-            recipient=(
-                RecipientRead.model_validate(report.recipient, from_attributes=True)
-                if report.recipient
-                else None
-            ),
-            problems=[
-                ProblemRead(type=c.problem_type, check=c.check, detail=c.detail)
-                for c in report.problems
-            ],
+        # One validation of plain data: validating each check from its attributes cost more
+        # than verifying the credential's signature.
+        summary = report.credential
+        recipient = report.recipient
+        return cls.model_validate(
+            {
+                "verified": report.verified,
+                "recognized_issuer": report.recognized_issuer,
+                "format": report.format.value,
+                "checks": [
+                    {"check": c.check, "status": c.status, "detail": c.detail}
+                    for c in report.checks
+                ],
+                "credential": {
+                    "id": summary.id,
+                    "issuer": summary.issuer,
+                    "issuer_name": summary.issuer_name,
+                    "claimed_issuer_name": summary.claimed_issuer_name,
+                    "achievement_name": summary.achievement_name,
+                    "valid_from": summary.valid_from,
+                    "valid_until": summary.valid_until,
+                },
+                "recipient": (
+                    {"matched": recipient.matched, "detail": recipient.detail}
+                    if recipient
+                    else None
+                ),
+                "problems": [
+                    {"type": c.problem_type, "check": c.check, "detail": c.detail}
+                    for c in report.problems
+                ],
+            }
         )
 
 
