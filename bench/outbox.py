@@ -84,7 +84,8 @@ def prepare(database_url: str, work: Path, callback_url: str, jobs: int) -> dict
         "--callback-url", callback_url,
     )  # fmt: skip
     load.cli(env, "skillmap", "load", str(load.skill_map_file(work)))
-    importer._timed_import(env, importer._rows_file(work, jobs), 200)
+    rows = importer._rows_file(work, jobs)
+    load.cli(env, "import", "completions", str(rows), "--provider", load.PROVIDER)
     return env
 
 
@@ -238,6 +239,9 @@ def main() -> int:
     trees = {
         name: str(SRC if name == "new" else Path(args.base_path)) for name in args.trees.split(",")
     }
+    for name, tree in trees.items():
+        if not Path(tree, "badge_issuer").is_dir():
+            parser.error(f"no badge_issuer package under {tree} (tree {name})")
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     FLOOR = load.ed25519_floor()
     lines = []

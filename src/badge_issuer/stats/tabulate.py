@@ -122,14 +122,14 @@ def _shown(
     labels: Labels,
     publish: Callable[[Tally], int],
 ) -> tuple[Shown, ...]:
-    return tuple(
-        Shown(
-            key=tally.key,
-            label=labels.names.get(tally.key, tally.key),
-            groups=tally.groups,
-            period=tally.period,
-            learners=None if index in hidden else publish(tally),
-            suppressed=index in hidden,
-        )
-        for index, tally in enumerate(tallies)
-    )
+    # One plain loop with positional fields: this runs once per cell of answers holding tens
+    # of thousands of cells.
+    name = labels.names.get
+    shown: list[Shown] = []
+    append = shown.append
+    for index, tally in enumerate(tallies):
+        key = tally.key
+        suppressed = index in hidden
+        learners = None if suppressed else publish(tally)
+        append(Shown(key, name(key, key), tally.groups, tally.period, learners, suppressed))
+    return tuple(shown)
