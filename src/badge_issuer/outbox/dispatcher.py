@@ -43,6 +43,8 @@ Send = Callable[[], DeliveryResult]
 # so only a worker that died or hung loses its job to another.
 LEASE_MARGIN = timedelta(seconds=5)
 BATCH = 32
+# Attempts running at once (as many connections to one receiver at most, as before batches).
+SENDERS = 4
 
 
 class BatchHandler(Protocol):
@@ -89,13 +91,17 @@ class Dispatcher:
         self.batch = batch
         self.owner = worker_name()
         self.delays = settings.outbox_retry_delays or schedule.RETRY_DELAYS
-        self.lease = 2 * timedelta(seconds=settings.outbox_attempt_timeout_seconds) + LEASE_MARGIN
+        # The outcome is recorded once the whole batch was attempted, SENDERS at a time: the
+        # lease covers every round of attempts plus one more timeout, and a margin.
+        rounds = -(-batch // SENDERS)
+        timeout = timedelta(seconds=settings.outbox_attempt_timeout_seconds)
+        self.lease = (rounds + 1) * timeout + LEASE_MARGIN
         self._rng = rng or random.SystemRandom()
         self._write: sessionmaker[Session] = make_session_factory(engine)
         self._read: sessionmaker[Session] = make_session_factory(engine, read_only=True)
-        # One thread per job of a batch: every attempt runs at once, so the batch ends within
-        # one attempt timeout and the lease (two of them) still holds when the outcome is stored.
-        self._pool = ThreadPoolExecutor(max_workers=batch, thread_name_prefix="outbox-send")
+        self._pool = ThreadPoolExecutor(
+            max_workers=min(batch, SENDERS), thread_name_prefix="outbox-send"
+        )
 
     def run_once(self) -> int:
         """Claim and deliver one batch of due jobs; return how many were attempted."""
