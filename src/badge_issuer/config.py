@@ -106,8 +106,9 @@ class Settings(BaseSettings):
     outbox_dispatcher: bool = True
     outbox_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
     outbox_attempt_timeout_seconds: Annotated[float, Field(gt=0, le=300)] = 15.0
-    # Jobs claimed per batch (each batch: three short write transactions, attempts in parallel).
-    outbox_batch_size: Annotated[int, Field(ge=1, le=256)] = 32
+    # Jobs claimed per batch (each batch: three short write transactions; attempts run 4 at a
+    # time, see outbox/dispatcher.py SENDERS).
+    outbox_batch_size: Annotated[int, Field(ge=1, le=256)] = 8
     # Retry delays (seconds) instead of the Standard Webhooks schedule; tests shorten them.
     outbox_retry_delays: tuple[timedelta, ...] | None = None
     # Hardening (issue 21): request rates per client/provider/token, and the server's patience.

@@ -42,7 +42,7 @@ Send = Callable[[], DeliveryResult]
 # A lease outlasts the attempt's timeout (twice over, plus a margin to record the outcome),
 # so only a worker that died or hung loses its job to another.
 LEASE_MARGIN = timedelta(seconds=5)
-BATCH = 32
+BATCH = 8
 # Attempts running at once (as many connections to one receiver at most, as before batches).
 SENDERS = 4
 
