@@ -55,34 +55,43 @@ class MailSender(Sender):
         self.domain = domain or "localhost"
 
     def prepare(self, jobs: Sequence[ClaimedJob]) -> list[Send]:
-        """The batch's award mails: their facts read in one read session, their claim links
-        stored in one write transaction, then one send each (which renders and sends)."""
+        """The batch's award mails: their facts read in one read session (one statement per kind
+        of row for the whole batch), their claim links stored in one write transaction, then
+        one send each (which renders and sends)."""
         now = self.clock()
         drafts: dict[int, mail_facts.MailDraft] = {}
         early: dict[int, Send] = {}  # jobs settled before sending (gone, or a sender failure)
-        with transaction(self.read_factory) as session:
-            for job in jobs:
-                if job.recipient is None or job.event_type == sign_in.SIGN_IN_MAIL:
-                    continue  # settled by __call__ (a sign-in mail mints its link when sent)
-                try:
-                    draft = mail_facts.draft_award_mail(
-                        session,
-                        credential_id=str(job.payload["credential_id"]),
-                        settings=self.settings,
-                        now=now,
-                    )
-                    if draft is not None:
-                        refuse_unclaimable(draft.award, now)  # before the shared write
-                except Exception as error:  # this job fails alone; the others go out
-                    log.exception("outbox.mail.draft_failed", job_id=job.job_id)
-                    early[job.job_id] = _result(
-                        DeliveryResult(False, error=f"sender failed: {type(error).__name__}")
-                    )
-                    continue
-                if draft is None:
-                    early[job.job_id] = _result(GONE)
-                else:
-                    drafts[job.job_id] = draft
+        awards = [
+            job
+            for job in jobs
+            if job.recipient is not None and job.event_type != sign_in.SIGN_IN_MAIL
+        ]  # the others are settled by __call__ (a sign-in mail mints its link when sent)
+        found: dict[str, mail_facts.MailDraft | Exception | None] = {}
+        if awards:
+            with transaction(self.read_factory) as session:
+                found = mail_facts.draft_award_mails(
+                    session,
+                    credential_ids={str(job.payload["credential_id"]) for job in awards},
+                    settings=self.settings,
+                    now=now,
+                )
+        for job in awards:
+            draft = found[str(job.payload["credential_id"])]
+            try:
+                if isinstance(draft, Exception):
+                    raise draft
+                if draft is not None:
+                    refuse_unclaimable(draft.award, now)  # before the shared write
+            except Exception as error:  # this job fails alone; the others go out
+                log.exception("outbox.mail.draft_failed", job_id=job.job_id)
+                early[job.job_id] = _result(
+                    DeliveryResult(False, error=f"sender failed: {type(error).__name__}")
+                )
+                continue
+            if draft is None:
+                early[job.job_id] = _result(GONE)
+            else:
+                drafts[job.job_id] = draft
         claims: dict[int, ClaimLinks] = {}
         if drafts:
             with transaction(self.session_factory) as session:
