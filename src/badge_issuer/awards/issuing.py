@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import events as award_events
@@ -34,6 +33,7 @@ from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.kit.metrics import SIGNING_DURATION
+from badge_issuer.kit.unique_insert import insert_once
 from badge_issuer.learners.models import Learner
 from badge_issuer.skillmap.document import Achievement, SkillMap
 from badge_issuer.skillmap.ob3 import achievement_document, achievement_url
@@ -183,7 +183,7 @@ def award_columns(
     )
 
 
-def signed_award(
+def signed_columns(
     request: AwardRequest,
     *,
     issuer: Issuer,
@@ -192,15 +192,15 @@ def signed_award(
     sequence: int,
     settings: Settings,
     now: datetime,
-) -> Award:
-    """Assemble and sign the credential; return its (unsaved) row. No database access."""
+) -> dict[str, Any]:
+    """Assemble and sign the credential; return its row's columns. No database access."""
     signing_key, signer = signing
     draft = draft_credential(
         request, issuer=issuer, allocated=allocated, settings=settings, now=now
     )
     with SIGNING_DURATION.time():
         signed = sign_credential(draft.document(), signer, now)
-    columns = award_columns(
+    return award_columns(
         request,
         draft,
         signed,
@@ -210,7 +210,10 @@ def signed_award(
         sequence=sequence,
         now=now,
     )
-    return Award(**columns)
+
+
+# Of concurrent evaluations of one learner, one inserts (learner, achievement, sequence).
+_AWARD_KEY = ("learner_id", "achievement_id", "sequence")
 
 
 def issue(
@@ -230,7 +233,7 @@ def issue(
     sequence = repository.next_sequence(
         session, learner_id=request.learner.id, achievement_id=request.achievement.id
     )
-    award = signed_award(
+    columns = signed_columns(
         request,
         issuer=issuer,
         signing=(signing_key, signer),
@@ -239,13 +242,12 @@ def issue(
         settings=settings,
         now=now,
     )
-    try:
-        # A savepoint: losing the race for (learner, achievement, sequence) must not undo the
-        # completion that the outer transaction is recording.
-        with session.begin_nested():
-            repository.add(session, award, request.completion_ids)
-    except IntegrityError:
+    # Losing the race for (learner, achievement, sequence) inserts nothing and keeps the
+    # completion that the outer transaction is recording.
+    award = insert_once(session, Award, columns, key=_AWARD_KEY)
+    if award is None:
         return None
+    repository.add_evidence(session, award_id=award.id, completion_ids=request.completion_ids)
     # Mail and callbacks join this transaction: they exist if and only if the award commits.
     announce(session, award, request, settings=settings, now=now)
     return award

@@ -1,14 +1,15 @@
 """Record a completion once, then let the awards flow evaluate the learner in the same transaction.
 
 Webhooks and bulk imports both come through `record_completion`. Duplicates are decided by the
-database (the Completion unique constraint inside a savepoint), so the rule holds across server
-processes: the same completion is stored once and never evaluated twice.
+database (the Completion unique key, `INSERT … ON CONFLICT DO NOTHING`), so the rule holds
+across server processes: the same completion is stored once and never evaluated twice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -33,6 +34,7 @@ from badge_issuer.skillmap import service as skillmap_service
 MAX_FUTURE_SKEW = timedelta(hours=1)
 
 CourseKeys = set[tuple[str, str]] | None
+_COMPLETION_KEY = ("provider_id", "learner_id", "course_id", "completed_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +116,13 @@ def record_completion(
     return RecordOutcome(is_new=True, completion_id=stored.id, awards=awards, progress=progress)
 
 
-def new_completion(
+def completion_columns(
     provider_id: str, learner_id: int, completion: CompletionIn, now: datetime
-) -> Completion:
-    """The row of a received completion (not added to the session)."""
+) -> dict[str, Any]:
+    """The columns of a received completion's row."""
     # Every field of the completion but the learner is a column of the same name.
     fields = completion.model_dump(exclude={"learner"})
-    return Completion(provider_id=provider_id, learner_id=learner_id, recorded_at=now, **fields)
+    return {"provider_id": provider_id, "learner_id": learner_id, "recorded_at": now, **fields}
 
 
 def _insert_once(
@@ -135,11 +137,10 @@ def _insert_once(
             completed_at=completion.completed_at,
         )
 
-    existing = stored()
-    if existing is not None:
-        return existing, False
-    row = new_completion(provider_id, learner.id, completion, now)
-    return insert_or_stored(session, row, stored)
+    # Insert first: a completion is new far more often than it is sent again under another
+    # webhook id, and the insert alone decides either way.
+    columns = completion_columns(provider_id, learner.id, completion, now)
+    return insert_or_stored(session, Completion, columns, key=_COMPLETION_KEY, stored=stored)
 
 
 def _evaluate(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -40,10 +40,10 @@ def get_or_create_learner(
     digest = hash_email(email, settings=settings)
     learner = repository.by_email_hash(session, digest)
     if learner is None:
-        fresh = new_learner(
+        columns = learner_columns(
             digest=digest, email=email, group=(region, category), settings=settings, now=now
         )
-        learner = _insert(session, fresh)
+        learner = _insert(session, columns)
     keep_latest(learner, email=email, group=(region, category), settings=settings, now=now)
     session.flush()
     return learner
@@ -58,14 +58,27 @@ def new_learner(
     now: datetime,
 ) -> Learner:
     """A learner row (not added), inserted with its group: no UPDATE of a row just written."""
-    return Learner(
-        email_hash=digest,
-        email=identity.normalise_email(email) if settings.store_emails else None,
-        region=group[0],
-        category=group[1],
-        created_at=now,
-        updated_at=now,
-    )
+    columns = learner_columns(digest=digest, email=email, group=group, settings=settings, now=now)
+    return Learner(**columns)
+
+
+def learner_columns(
+    *,
+    digest: str,
+    email: str,
+    group: tuple[str | None, str | None],
+    settings: Settings,
+    now: datetime,
+) -> dict[str, Any]:
+    """The columns of a new learner row."""
+    return {
+        "email_hash": digest,
+        "email": identity.normalise_email(email) if settings.store_emails else None,
+        "region": group[0],
+        "category": group[1],
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def keep_latest(
@@ -83,12 +96,16 @@ def keep_latest(
         learner.updated_at = now
 
 
-def _insert(session: Session, learner: Learner) -> Learner:
+def _insert(session: Session, columns: dict[str, Any]) -> Learner:
     # A concurrent request may register the same learner: the unique email_hash decides.
-    winner, _ = insert_or_stored(
-        session, learner, lambda: repository.by_email_hash(session, learner.email_hash)
+    learner, _ = insert_or_stored(
+        session,
+        Learner,
+        columns,
+        key=("email_hash",),
+        stored=lambda: repository.by_email_hash(session, columns["email_hash"]),
     )
-    return winner
+    return learner
 
 
 def _keep_latest_group(
