@@ -11,7 +11,6 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 T = TypeVar("T")
 
-_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 # Built once per (dialect, entity, key): building a statement costs about as much as running it.
 _statements: dict[tuple[str, type[Any], tuple[str, ...]], ReturningInsert[Any]] = {}
 
@@ -31,8 +30,8 @@ def insert_once(
     cache_key = (dialect, entity, tuple(key))
     statement = _statements.get(cache_key)
     if statement is None:
-        insert = _INSERTS[dialect]
-        statement = insert(entity).on_conflict_do_nothing(index_elements=key).returning(entity)
+        insert = sqlite.insert(entity) if dialect == "sqlite" else postgresql.insert(entity)
+        statement = insert.on_conflict_do_nothing(index_elements=key).returning(entity)
         _statements[cache_key] = statement
     row: T | None = session.scalars(statement, dict(values)).first()
     return row
