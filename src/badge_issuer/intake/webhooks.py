@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
-from badge_issuer.kit.unique_insert import insert_or_stored
+from badge_issuer.kit.unique_insert import insert_row_once
 from badge_issuer.providers import repository, signatures
 from badge_issuer.providers import service as provider_service
 from badge_issuer.providers.errors import WebhookIdReused, WebhookRejected
@@ -83,17 +83,20 @@ def receive_completion(
 
 
 def _store_answer(
-    session: Session, delivery: WebhookDelivery, outcome: intake.RecordOutcome
+    session: Session, delivery_id: int, outcome: intake.RecordOutcome
 ) -> WebhookAnswer:
     """Keep the answer on the delivery row, so replays get exactly this."""
     answer = WebhookAnswer(
         status_code=201 if outcome.is_new else 200,
         body=outcome.result().model_dump(mode="json"),
     )
-    delivery.status_code = answer.status_code
-    delivery.response = answer.body
-    delivery.completion_id = outcome.completion_id
-    session.flush()
+    repository.store_answer(
+        session,
+        delivery_id,
+        status_code=answer.status_code,
+        response=answer.body,
+        completion_id=outcome.completion_id,
+    )
     return answer
 
 
@@ -137,8 +140,8 @@ def _replay(stored: WebhookDelivery, digest: str) -> WebhookAnswer:
 
 def _claim(
     session: Session, provider_id: str, webhook_id: str, digest: str, *, now: datetime
-) -> WebhookDelivery | WebhookAnswer:
-    """Insert the delivery row, or replay the answer of whoever inserted it first."""
+) -> int | WebhookAnswer:
+    """Insert the delivery row (its id), or replay the answer of whoever inserted it first."""
     values = {
         "provider_id": provider_id,
         "webhook_id": webhook_id,
@@ -147,11 +150,10 @@ def _claim(
         "response": {},
         "received_at": now,
     }
-    delivery, claimed = insert_or_stored(
-        session,
-        WebhookDelivery,
-        values,
-        key=_DELIVERY_KEY,
-        stored=lambda: repository.get_delivery(session, provider_id, webhook_id),
-    )
-    return delivery if claimed else _replay(delivery, digest)
+    claimed = insert_row_once(session, WebhookDelivery, values, key=_DELIVERY_KEY)
+    if claimed is not None:
+        return int(claimed.id)
+    winner = repository.get_delivery(session, provider_id, webhook_id)
+    if winner is None:  # the key was taken, so a committed row has it: never expected
+        raise RuntimeError(f"webhook delivery {webhook_id!r} conflicted, yet is not stored")
+    return _replay(winner, digest)
