@@ -154,20 +154,40 @@ def plan_awards(
     return Plan(requests, evaluation)
 
 
+@dataclass(frozen=True, slots=True)
+class LearnerRecord:
+    """A learner's completions and awards, when the caller knows them without a query."""
+
+    completions: Sequence[Completion]
+    awards: Sequence[Award]
+
+
 def evaluate_learner(
-    session: Session, *, learner: Learner, email: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    learner: Learner,
+    email: str,
+    settings: Settings,
+    now: datetime,
+    record: LearnerRecord | None = None,
 ) -> AwardOutcome:
-    """Evaluate the current skill map for a learner and issue every newly met achievement."""
+    """Evaluate the current skill map for a learner and issue every newly met achievement
+    (`record`: the learner's rows as this transaction sees them, if the caller knows them)."""
     current = skillmap_service.load_current(session)
     if current is None:
         return AwardOutcome(awards=[], progress=[])
     config = IssuanceConfig.read(session, settings)
-    awards = repository.for_learner(session, learner.id)
+    if record is None:
+        record = LearnerRecord(
+            completions=provider_repository.completions_of_learner(session, learner.id),
+            awards=repository.for_learner(session, learner.id),
+        )
+    awards = record.awards
     plan = plan_awards(
         current,
         learner=learner,
         email=email,
-        completions=provider_repository.completions_of_learner(session, learner.id),
+        completions=record.completions,
         awards=awards,
         provider_names=lambda: config.providers().names,
         now=now,

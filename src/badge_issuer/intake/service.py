@@ -102,7 +102,7 @@ def record_completion(
     # A map made current since this process warmed (by any process): warm it, off this request.
     warming.warm_in_background(session, settings)
     person = completion.learner
-    learner = learner_service.get_or_create_learner(
+    learner, registered = learner_service.find_or_register(
         session, person=person, settings=settings, now=now
     )
     stored, is_new = _insert_once(
@@ -110,8 +110,10 @@ def record_completion(
     )
     if not is_new:
         return RecordOutcome(is_new=False, completion_id=stored.id)
+    # A learner registered by this transaction has this completion and nothing else.
+    record = flows.LearnerRecord(completions=[stored], awards=[]) if registered else None
     awards, progress = _evaluate(
-        session, learner=learner, email=person.email, settings=settings, now=now
+        session, learner=learner, email=person.email, record=record, settings=settings, now=now
     )
     return RecordOutcome(is_new=True, completion_id=stored.id, awards=awards, progress=progress)
 
@@ -144,11 +146,17 @@ def _insert_once(
 
 
 def _evaluate(
-    session: Session, *, learner: Learner, email: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    learner: Learner,
+    email: str,
+    record: flows.LearnerRecord | None,
+    settings: Settings,
+    now: datetime,
 ) -> tuple[list[AwardSummary], list[ProgressSummary]]:
     """Run the awards flow for this learner, in the caller's transaction."""
     outcome = flows.evaluate_learner(
-        session, learner=learner, email=email, settings=settings, now=now
+        session, learner=learner, email=email, record=record, settings=settings, now=now
     )
     awards = [AwardSummary.model_validate(award) for award in outcome.awards]
     progress = [ProgressSummary.model_validate(item) for item in outcome.progress]
