@@ -7,7 +7,7 @@ only the (learner, achievement) pairs listed here, instead of sorting every cell
 count(DISTINCT) (bench/stats.py). The index holds only repeats, so it stays tiny.
 
 Revision ID: 0090_stats_repeat_index
-Revises: 0010_organisations
+Revises: 0070_config_version
 Create Date: 2026-12-07
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0090_stats_repeat_index"
-down_revision: str | None = "0010_organisations"
+down_revision: str | None = "0070_config_version"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
