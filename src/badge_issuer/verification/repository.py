@@ -1,7 +1,7 @@
 """The rows one verification of this service's own credentials reads, by statements built once.
 
 A verification reads an issuer with the key a proof names, the status list an entry names and,
-when the list has no stored signed document, the list's revoked indexes. Every request reads
+when the list has no stored signed document, which of the entries' own indexes are revoked. Every request reads
 them again (a revocation or a key revocation by another process shows at once), so these are
 the hot statements of `POST /verify`: built once at import as Core selects of columns (no ORM
 entities to load, no expression building per request), each one round trip.
@@ -9,7 +9,7 @@ entities to load, no expression building per request), each one round trip.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, select, union_all
@@ -47,6 +47,21 @@ _REVOKED_INDEXES = union_all(
     ),
     select(_endorsement.status_index).where(
         _endorsement.status_list_id == bindparam("list_id"), _endorsement.revoked_at.is_not(None)
+    ),
+)
+
+# The same, at the indexes a verification reads only: each an index lookup on the unique
+# (status_list_id, status_index) of either table, however many entries the list has.
+_REVOKED_AMONG = union_all(
+    select(_award.status_index).where(
+        _award.status_list_id == bindparam("list_id"),
+        _award.status_index.in_(bindparam("indexes", expanding=True)),
+        _award.revoked_at.is_not(None),
+    ),
+    select(_endorsement.status_index).where(
+        _endorsement.status_list_id == bindparam("list_id"),
+        _endorsement.status_index.in_(bindparam("indexes", expanding=True)),
+        _endorsement.revoked_at.is_not(None),
     ),
 )
 
@@ -90,3 +105,10 @@ def status_list(session: Session, *, public_id: str) -> ListRow | None:
 def revoked_indexes(session: Session, *, list_id: int) -> Sequence[int]:
     """Return the list's set bits: the indexes of its revoked credentials and endorsements."""
     return session.scalars(_REVOKED_INDEXES, {"list_id": list_id}).all()
+
+
+def revoked_among(session: Session, *, list_id: int, indexes: Collection[int]) -> Sequence[int]:
+    """Return which of `indexes` are set in the list (revoked credentials and endorsements)."""
+    if not indexes:
+        return ()
+    return session.scalars(_REVOKED_AMONG, {"list_id": list_id, "indexes": sorted(indexes)}).all()
