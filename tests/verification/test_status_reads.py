@@ -120,7 +120,7 @@ class TestUnsignedList:
         issued = _issue(app, settings, 1)
         with db(app) as session:
             list_id = _list_id(session, _entry(issued[0][1])[0])
-            plan = _plan(session, list_id, [_entry(issued[0][1])[1]])
+            plan = _plan(session, list_id, _entry(issued[0][1])[1])
             # Both halves (awards, endorsements) look up (status_list_id, status_index): the work
             # does not grow with the list's entries.
             sqlite = session.get_bind().dialect.name == "sqlite"
@@ -209,9 +209,9 @@ def _list_id(session: Session, url: str) -> int:
     return row.id
 
 
-def _plan(session: Session, list_id: int, indexes: list[int]) -> list[str]:
+def _plan(session: Session, list_id: int, index: int) -> list[str]:
     """The database's plan for the bounded read, one line per row of EXPLAIN."""
-    bound = repository._REVOKED_AMONG.params(list_id=list_id, indexes=indexes)
+    bound = repository._REVOKED_AT.params(list_id=list_id, index=index)
     sql = str(
         bound.compile(
             bind=session.get_bind(),
