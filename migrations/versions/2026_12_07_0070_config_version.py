@@ -3,8 +3,8 @@
 Reviewed by hand. Issuers, signing keys, endorsements and providers are read by every completion
 that issues a credential; a server process keeps them in memory as long as `config_version.token`
 is the one it read them under (`kit/config_version.py`). Triggers replace the token on every
-INSERT, UPDATE or DELETE of those tables (and TRUNCATE on PostgreSQL), whatever code or tool
-writes. The token is random, never a counter: a transaction that wrote and then rolled back
+INSERT, UPDATE or DELETE of those tables, whatever code or tool writes (on PostgreSQL at COMMIT,
+see below). The token is random, never a counter: a transaction that wrote and then rolled back
 must not leave a token that a later change would take again.
 
 Revision ID: 0070_config_version
@@ -27,6 +27,7 @@ depends_on: str | Sequence[str] | None = None
 # Every name and expression put into the SQL below is one of these constants (hence noqa S608).
 WATCHED = ("issuer", "signing_key", "endorsement", "provider")
 _SQLITE_EVENTS = ("insert", "update", "delete")
+WRITTEN_SETTING = "badge_issuer.config_written"
 _SQLITE_RANDOM = "lower(hex(randomblob(16)))"
 _POSTGRESQL_RANDOM = "md5(random()::text || clock_timestamp()::text)"
 
@@ -42,20 +43,34 @@ def upgrade() -> None:
     token = _SQLITE_RANDOM if sqlite else _POSTGRESQL_RANDOM
     op.execute(f"INSERT INTO config_version (id, token) VALUES (1, {token})")  # noqa: S608
     action = f"UPDATE config_version SET token = {token}"  # noqa: S608
-    if sqlite:
+    if sqlite:  # one writer at a time: the token changes at once, inside the writing transaction
         for table in WATCHED:
             for event in _SQLITE_EVENTS:
                 name, when = f"config_version_{table}_{event}", f"AFTER {event.upper()} ON {table}"
                 op.execute(f"CREATE TRIGGER {name} {when} BEGIN {action}; END")
         return
+    # PostgreSQL: the token changes at COMMIT (a deferred constraint trigger), so its row lock is
+    # the last one a writer takes and is held only while committing: taken at the write, it
+    # would be held to the end and could deadlock with a writer that locks a status list first.
+    # Until then, the writing transaction marks itself (a transaction-local setting) and reads
+    # a token of its own (`kit/config_version.py`): nothing it has not committed is cached.
     op.execute(
         "CREATE FUNCTION config_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$ "
         f"BEGIN {action}; RETURN NULL; END $$"
     )
+    op.execute(
+        "CREATE FUNCTION config_version_mark() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN PERFORM set_config('{WRITTEN_SETTING}', 'yes', true); RETURN NULL; END $$"
+    )
     for table in WATCHED:
         op.execute(
-            f"CREATE TRIGGER config_version_{table} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
-            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION config_version_bump()"
+            f"CREATE TRIGGER config_version_mark_{table} AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION config_version_mark()"
+        )
+        op.execute(
+            f"CREATE CONSTRAINT TRIGGER config_version_{table} AFTER INSERT OR UPDATE OR DELETE "
+            f"ON {table} DEFERRABLE INITIALLY DEFERRED "
+            "FOR EACH ROW EXECUTE FUNCTION config_version_bump()"
         )
 
 
@@ -67,5 +82,7 @@ def downgrade() -> None:
     else:
         for table in WATCHED:
             op.execute(f"DROP TRIGGER config_version_{table} ON {table}")
+            op.execute(f"DROP TRIGGER config_version_mark_{table} ON {table}")
         op.execute("DROP FUNCTION config_version_bump()")
+        op.execute("DROP FUNCTION config_version_mark()")
     op.drop_table("config_version")

@@ -171,6 +171,28 @@ class TestConfigurationToken:
             tokens.append(read_token(session))
         assert len(set(tokens)) == 3
 
+    def test_a_writer_reads_a_token_of_its_own_until_it_commits(
+        self, harness: Harness, other_process: Engine
+    ) -> None:
+        factory = make_session_factory(other_process)
+        for session in session_scope(factory):
+            committed = read_token(session)
+        writer = factory()
+        try:
+            writer.execute(text("UPDATE issuer SET name = name || ' (edited)'"))
+            own = read_token(writer)
+            for session in session_scope(factory):
+                assert read_token(session) == committed  # others: the committed token
+            writer.commit()
+        finally:
+            writer.close()
+        for session in session_scope(factory):
+            after = read_token(session)
+        assert own != committed
+        assert after != committed
+        if other_process.dialect.name == "postgresql":  # the token changes at COMMIT there
+            assert after != own
+
     def test_a_rolled_back_token_is_never_taken_again(
         self, harness: Harness, other_process: Engine
     ) -> None:

@@ -13,11 +13,12 @@ under X and rolled back leaves X behind for good; no later change can take X aga
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
-from sqlalchemy import Integer, String, select
+from sqlalchemy import Integer, String, func, null, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from badge_issuer.db import Base
@@ -34,15 +35,27 @@ class ConfigVersion(Base):
     token: Mapped[str] = mapped_column(String(32))
 
 
-_TOKEN = select(ConfigVersion.token).where(ConfigVersion.id == 1)
+# PostgreSQL changes the token at COMMIT (migration 0070); a transaction that wrote one of the
+# tables is marked by a transaction-local setting meanwhile, and gets a token of its own.
+_WRITTEN = func.current_setting("badge_issuer.config_written", True)
+_TOKEN = {
+    "sqlite": select(ConfigVersion.token, null()).where(ConfigVersion.id == 1),
+    "postgresql": select(ConfigVersion.token, _WRITTEN).where(ConfigVersion.id == 1),
+}
 
 
 def read_token(session: Session) -> str:
-    """The current token as this transaction sees it, qualified by the database it names."""
-    token = session.scalar(_TOKEN)
-    if token is None:
+    """The current token as this transaction sees it, qualified by the database it names; a
+    transaction that changed the configuration and has not committed gets a new random one
+    (what it reads must not be served to others under the committed token)."""
+    bind = session.get_bind()
+    row = session.execute(_TOKEN[bind.dialect.name]).first()
+    if row is None:
         raise RuntimeError("config_version has no row: run the migrations")
-    return f"{session.get_bind().engine.url}|{token}"
+    token, written = row
+    if written == "yes":
+        token = f"uncommitted-{secrets.token_hex(16)}"
+    return f"{bind.engine.url}|{token}"
 
 
 class VersionedCache(Generic[V]):
