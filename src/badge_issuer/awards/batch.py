@@ -17,15 +17,16 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository, signing_pool
 from badge_issuer.awards.issuing import (
     AwardRequest,
     Draft,
     achievement_of,
-    announce,
     award_columns,
     draft_credential,
     profile_of,
@@ -42,7 +43,7 @@ from badge_issuer.keys import service as key_service
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.kit.metrics import SIGNING_DURATION
 from badge_issuer.status import service as status_service
-from badge_issuer.status.service import AllocatedEntry
+from badge_issuer.status.service import AllocatedEntry, stored_document
 
 
 def next_sequences(awards: Iterable[Award]) -> dict[tuple[int, str], int]:
@@ -59,7 +60,7 @@ class _Lookups:
     """Per-call memo of what every credential of one issuer or achievement shares."""
 
     def __init__(self, session: Session, settings: Settings) -> None:
-        self._session, self._settings = session, settings
+        self._session, self.settings = session, settings
         self._issuers: dict[str, Issuer] = {}
         self._signers: dict[int, tuple[SigningKey, Signer]] = {}
         self._endorsements: dict[str, tuple[dict[str, Any], ...]] = {}
@@ -75,13 +76,13 @@ class _Lookups:
     def signing(self, issuer: Issuer) -> tuple[SigningKey, Signer]:
         if issuer.id not in self._signers:
             self._signers[issuer.id] = key_service.active_signer(
-                self._session, issuer=issuer, settings=self._settings
+                self._session, issuer=issuer, settings=self.settings
             )
         return self._signers[issuer.id]
 
     def profile(self, issuer: Issuer) -> ob3.Profile:
         if issuer.id not in self._profiles:
-            self._profiles[issuer.id] = profile_of(issuer, self._settings)
+            self._profiles[issuer.id] = profile_of(issuer, self.settings)
         return self._profiles[issuer.id]
 
     def key_ref(self, issuer: Issuer) -> signing_pool.KeyRef:
@@ -104,7 +105,7 @@ class _Lookups:
             return None
         key = (request.achievement.id, request.score is None)
         if key not in self._achievements:
-            self._achievements[key] = achievement_of(request, self._settings)
+            self._achievements[key] = achievement_of(request, self.settings)
         return self._achievements[key]
 
     def endorsements(self, achievement_id: str) -> tuple[dict[str, Any], ...]:
@@ -128,12 +129,12 @@ def issue_many(
     pool: signing_pool.SigningPool | None = None,
 ) -> list[Award]:
     """Sign and store one credential per request (`sequences`: see `next_sequences`); `pool`
-    signs in worker processes while this one assembles the next credentials."""
+    signs in worker processes while this one writes the rows (see `_write`)."""
     lookups = _Lookups(session, settings)
     entries = _entries(session, lookups, requests, settings=settings, now=now)
     requests = [lookups.endorsed(request) for request in requests]
     drafts: list[Draft] = []
-    signed: list[dict[str, Any]] = []
+    documents: list[str] = []
     in_pool = signing_pool.Batch(pool, now) if pool is not None else None
     for request, allocated in zip(requests, entries, strict=True):
         issuer = lookups.issuer(request.achievement.issuer)
@@ -150,28 +151,57 @@ def issue_many(
             in_pool.add(lookups.key_ref(issuer), draft)
         else:
             with SIGNING_DURATION.time():
-                signed.append(sign_credential(draft.document(), lookups.signing(issuer)[1], now))
-    if in_pool is not None:
-        signed = in_pool.signed()
+                signed = sign_credential(draft.document(), lookups.signing(issuer)[1], now)
+            documents.append(stored_document(signed))
+    if in_pool is None:
+        return _write(session, lookups, requests, entries, drafts, documents, sequences, now)
+    in_pool.flush()
+    # The rows are written while the workers sign, each with an empty document; the signed
+    # documents replace them in one executemany before the caller commits (nothing outside
+    # this transaction ever sees an empty one, and a worker's failure rolls everything back).
+    awards = _write(session, lookups, requests, entries, drafts, None, sequences, now)
+    documents = in_pool.signed()
+    stored = list(zip(awards, documents, strict=True))
+    # An ORM bulk UPDATE by primary key: one executemany.
+    session.execute(update(Award), [{"id": award.id, "document": text} for award, text in stored])
+    for award, text in stored:
+        set_committed_value(award, "document", text)
+    return awards
+
+
+def _write(
+    session: Session,
+    lookups: _Lookups,
+    requests: Sequence[AwardRequest],
+    entries: Sequence[AllocatedEntry],
+    drafts: Sequence[Draft],
+    documents: Sequence[str] | None,
+    sequences: Mapping[tuple[int, str], int],
+    now: datetime,
+) -> list[Award]:
+    """Insert the awards (`documents` None: each with an empty document), their evidence
+    links and their mail jobs and callbacks."""
+    settings = lookups.settings
     following = dict(sequences)
     rows: list[dict[str, Any]] = []
-    for request, allocated, draft, document in zip(requests, entries, drafts, signed, strict=True):
+    written = zip(requests, entries, drafts, strict=True)
+    for position, (request, allocated, draft) in enumerate(written):
         issuer = lookups.issuer(request.achievement.issuer)
         key = (request.learner.id, request.achievement.id)
         sequence = following.get(key, 0)
         following[key] = sequence + 1
-        rows.append(
-            award_columns(
-                request,
-                draft,
-                document,
-                issuer=issuer,
-                signing_key=lookups.signing(issuer)[0],
-                allocated=allocated,
-                sequence=sequence,
-                now=now,
-            )
+        columns = award_columns(
+            request,
+            draft,
+            {},
+            issuer=issuer,
+            signing_key=lookups.signing(issuer)[0],
+            allocated=allocated,
+            sequence=sequence,
+            now=now,
         )
+        columns["document"] = "" if documents is None else documents[position]
+        rows.append(columns)
     # ORM bulk INSERTs (no unit of work, one INSERT … RETURNING per batch of rows): the rows
     # come back as loaded Award objects, matched by their unique uuid.
     inserted = {
@@ -185,12 +215,16 @@ def issue_many(
     ]
     if evidence:
         session.execute(insert(AwardCompletion), evidence)
-    callbacks = repository.any_callback_provider(session)
-    for award, request in zip(awards, requests, strict=True):
-        announce(
-            session, award, request, settings=settings, now=now, callbacks=callbacks, flush=False
-        )
-    session.flush()  # the mail jobs, in one INSERT
+    award_events.award_created_many(
+        session,
+        awards=[
+            (award, request.email, list(request.completion_ids))
+            for award, request in zip(awards, requests, strict=True)
+        ],
+        settings=settings,
+        now=now,
+        callbacks=repository.any_callback_provider(session),
+    )
     return awards
 
 

@@ -7,10 +7,12 @@ announces, and a rolled-back award announces nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository
@@ -21,7 +23,13 @@ from badge_issuer.learners.models import Learner
 from badge_issuer.outbox import service as outbox
 from badge_issuer.outbox.callbacks import events as callback_events
 from badge_issuer.outbox.mail import queue as mail_queue
-from badge_issuer.outbox.models import Channel
+from badge_issuer.outbox.models import Channel, OutboxJob
+
+
+def _mail_payload(award: Award, completion_ids: list[int]) -> dict[str, Any]:
+    return mail_queue.award_payload(
+        credential_id=award.uuid, achievement_id=award.achievement_id, completion_ids=completion_ids
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +66,7 @@ class _Announcement:
         )
 
     def mail(self, completion_ids: list[int], *, flush: bool) -> None:
-        payload = mail_queue.award_payload(
-            credential_id=self.award.uuid,
-            achievement_id=self.award.achievement_id,
-            completion_ids=completion_ids,
-        )
+        payload = _mail_payload(self.award, completion_ids)
         self._enqueue(Channel.MAIL, mail_queue.AWARD_MAIL, payload, target=None, flush=flush)
 
     def callbacks(self, event_type: str, completion_ids: list[int]) -> None:
@@ -115,3 +119,33 @@ def credential_revoked(
     announcement.callbacks(
         callback_events.CREDENTIAL_REVOKED, repository.completion_ids_of(session, award.id)
     )
+
+
+def award_created_many(
+    session: Session,
+    *,
+    awards: Sequence[tuple[Award, str, list[int]]],
+    settings: Settings,
+    now: datetime,
+    callbacks: bool = True,
+) -> None:
+    """`award_created` for many (award, email, completion ids): the mail jobs in one INSERT
+    (the bulk importer's path)."""
+    if mail_queue.mail_enabled(settings):
+        jobs = [
+            outbox.job_columns(
+                channel=Channel.MAIL,
+                event_type=mail_queue.AWARD_MAIL,
+                payload=_mail_payload(award, completion_ids),
+                recipient=email,
+                settings=settings,
+                now=now,
+            )
+            for award, email, completion_ids in awards
+        ]
+        if jobs:
+            session.execute(insert(OutboxJob), jobs)
+    if callbacks:
+        for award, email, completion_ids in awards:
+            announcement = _Announcement(session, award, email, settings, now)
+            announcement.callbacks(callback_events.AWARD_CREATED, completion_ids)

@@ -82,9 +82,7 @@ def issue_wallet_copy(
         sequence=0,
         source=AwardSource.WALLET,
         skill_map_version_id=original.skill_map_version_id,
-        **status_service.stored_columns(
-            signed, signing_key_id=signing_key.id, allocated=allocated
-        ),
+        **status_service.stored_columns(signed, signing_key_id=signing_key.id, allocated=allocated),
         issued_at=now,
         valid_from=now,
         valid_until=original.valid_until,
