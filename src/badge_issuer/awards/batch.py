@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -119,6 +119,89 @@ class _Lookups:
         return self._endorsements[achievement_id]
 
 
+@dataclass(slots=True)
+class Drafted:
+    """Credentials drafted, with their status entries taken, and signed or being signed.
+
+    Holds no session: it may be drafted in one transaction and written in the next (the bulk
+    importer drafts a batch while the previous one is written). `documents`: the signed
+    documents as stored, once known; `signing`: the worker pool's batch still signing them.
+    """
+
+    settings: Settings
+    now: datetime
+    requests: list[AwardRequest]
+    entries: list[AllocatedEntry]
+    drafts: list[Draft]
+    signers: list[tuple[Issuer, SigningKey]]
+    documents: list[str] | None = None
+    signing: signing_pool.Batch | None = None
+
+    def with_completion_ids(self, ids: Mapping[int, int]) -> None:
+        """Replace the completion ids the requests name (stand-ins of completions not stored
+        yet when they were planned) by the stored ones; the drafts do not contain them."""
+        self.requests = [
+            replace(request, completion_ids=[ids.get(i, i) for i in request.completion_ids])
+            for request in self.requests
+        ]
+
+    def signed(self) -> list[str]:
+        """The signed documents (waits for the workers)."""
+        if self.documents is None:
+            if self.signing is None:
+                raise RuntimeError("drafted without a pool and not signed")
+            self.documents = self.signing.signed()
+        return self.documents
+
+    def cancel(self) -> None:
+        """Drop the signing still queued (the batch will not be written)."""
+        if self.signing is not None:
+            self.signing.cancel()
+
+
+def draft_many(
+    session: Session,
+    *,
+    requests: Sequence[AwardRequest],
+    settings: Settings,
+    now: datetime,
+    pool: signing_pool.SigningPool | None = None,
+) -> Drafted:
+    """Take a status entry and draft a credential per request, and sign them: here, or in the
+    pool's workers while the caller goes on (`Drafted.signed()` waits for them)."""
+    lookups = _Lookups(session, settings)
+    entries = _entries(session, lookups, requests, settings=settings, now=now)
+    requests = [lookups.endorsed(request) for request in requests]
+    drafted = Drafted(settings, now, requests, entries, [], [])
+    documents: list[str] = []
+    in_pool = signing_pool.Batch(pool, now) if pool is not None else None
+    for request, allocated in zip(requests, entries, strict=True):
+        issuer = lookups.issuer(request.achievement.issuer)
+        signing_key, signer = lookups.signing(issuer)
+        draft = draft_credential(
+            request,
+            issuer=lookups.profile(issuer),
+            achievement=lookups.achievement(request),
+            allocated=allocated,
+            settings=settings,
+            now=now,
+        )
+        drafted.drafts.append(draft)
+        drafted.signers.append((issuer, signing_key))
+        if in_pool is not None:
+            in_pool.add(lookups.key_ref(issuer), draft)
+        else:
+            with SIGNING_DURATION.time():
+                signed = sign_credential(draft.document(), signer, now)
+            documents.append(stored_document(signed))
+    if in_pool is None:
+        drafted.documents = documents
+    else:
+        in_pool.flush()
+        drafted.signing = in_pool
+    return drafted
+
+
 def issue_many(
     session: Session,
     *,
@@ -129,64 +212,26 @@ def issue_many(
     pool: signing_pool.SigningPool | None = None,
 ) -> list[Award]:
     """Sign and store one credential per request (`sequences`: see `next_sequences`); `pool`
-    signs in worker processes while this one writes the rows (see `_write`)."""
-    lookups = _Lookups(session, settings)
-    entries = _entries(session, lookups, requests, settings=settings, now=now)
-    requests = [lookups.endorsed(request) for request in requests]
-    drafts: list[Draft] = []
-    documents: list[str] = []
-    in_pool = signing_pool.Batch(pool, now) if pool is not None else None
-    for request, allocated in zip(requests, entries, strict=True):
-        issuer = lookups.issuer(request.achievement.issuer)
-        draft = draft_credential(
-            request,
-            issuer=lookups.profile(issuer),
-            achievement=lookups.achievement(request),
-            allocated=allocated,
-            settings=settings,
-            now=now,
-        )
-        drafts.append(draft)
-        if in_pool is not None:
-            in_pool.add(lookups.key_ref(issuer), draft)
-        else:
-            with SIGNING_DURATION.time():
-                signed = sign_credential(draft.document(), lookups.signing(issuer)[1], now)
-            documents.append(stored_document(signed))
-    if in_pool is None:
-        return _write(session, lookups, requests, entries, drafts, documents, sequences, now)
-    in_pool.flush()
-    # The rows are written while the workers sign, each with an empty document; the signed
-    # documents replace them in one executemany before the caller commits (nothing outside
-    # this transaction ever sees an empty one, and a worker's failure rolls everything back).
-    awards = _write(session, lookups, requests, entries, drafts, None, sequences, now)
-    documents = in_pool.signed()
-    stored = list(zip(awards, documents, strict=True))
-    # An ORM bulk UPDATE by primary key: one executemany.
-    session.execute(update(Award), [{"id": award.id, "document": text} for award, text in stored])
-    for award, text in stored:
-        set_committed_value(award, "document", text)
+    signs in worker processes while this one writes the rows (see `write_many`)."""
+    drafted = draft_many(session, requests=requests, settings=settings, now=now, pool=pool)
+    awards = write_many(session, drafted, sequences=sequences)
+    finish_many(session, drafted, awards)
     return awards
 
 
-def _write(
-    session: Session,
-    lookups: _Lookups,
-    requests: Sequence[AwardRequest],
-    entries: Sequence[AllocatedEntry],
-    drafts: Sequence[Draft],
-    documents: Sequence[str] | None,
-    sequences: Mapping[tuple[int, str], int],
-    now: datetime,
+def write_many(
+    session: Session, drafted: Drafted, *, sequences: Mapping[tuple[int, str], int]
 ) -> list[Award]:
-    """Insert the awards (`documents` None: each with an empty document), their evidence
-    links and their mail jobs and callbacks."""
-    settings = lookups.settings
+    """Insert the awards, their evidence links, mail jobs and callbacks. While the documents
+    are still being signed, each row gets an empty one: `finish_many` stores the signed ones
+    before the caller commits, so nothing outside this transaction ever sees an empty one, and
+    a worker's failure rolls everything back."""
+    settings, now = drafted.settings, drafted.now
+    documents = drafted.documents
     following = dict(sequences)
     rows: list[dict[str, Any]] = []
-    written = zip(requests, entries, drafts, strict=True)
-    for position, (request, allocated, draft) in enumerate(written):
-        issuer = lookups.issuer(request.achievement.issuer)
+    written = zip(drafted.requests, drafted.entries, drafted.drafts, drafted.signers, strict=True)
+    for position, (request, allocated, draft, (issuer, signing_key)) in enumerate(written):
         key = (request.learner.id, request.achievement.id)
         sequence = following.get(key, 0)
         following[key] = sequence + 1
@@ -195,13 +240,15 @@ def _write(
             draft,
             {},
             issuer=issuer,
-            signing_key=lookups.signing(issuer)[0],
+            signing_key=signing_key,
             allocated=allocated,
             sequence=sequence,
             now=now,
         )
         columns["document"] = "" if documents is None else documents[position]
         rows.append(columns)
+    if not rows:
+        return []
     # ORM bulk INSERTs (no unit of work, one INSERT … RETURNING per batch of rows): the rows
     # come back as loaded Award objects, matched by their unique uuid.
     inserted = {
@@ -210,7 +257,7 @@ def _write(
     awards = [inserted[row["uuid"]] for row in rows]
     evidence = [
         {"award_id": award.id, "completion_id": completion_id}
-        for award, request in zip(awards, requests, strict=True)
+        for award, request in zip(awards, drafted.requests, strict=True)
         for completion_id in request.completion_ids
     ]
     if evidence:
@@ -219,13 +266,29 @@ def _write(
         session,
         awards=[
             (award, request.email, list(request.completion_ids))
-            for award, request in zip(awards, requests, strict=True)
+            for award, request in zip(awards, drafted.requests, strict=True)
         ],
         settings=settings,
         now=now,
         callbacks=repository.any_callback_provider(session),
     )
     return awards
+
+
+def finish_many(session: Session, drafted: Drafted, awards: Sequence[Award]) -> None:
+    """Store the signed documents of awards `write_many` wrote without them (waits for the
+    workers)."""
+    if drafted.signing is None:
+        return
+    stored = list(zip(awards, drafted.signed(), strict=True))
+    if stored:
+        # An ORM bulk UPDATE by primary key: one executemany.
+        session.execute(
+            update(Award).execution_options(synchronize_session=False),
+            [{"id": award.id, "document": text} for award, text in stored],
+        )
+    for award, text in stored:
+        set_committed_value(award, "document", text)
 
 
 def _entries(

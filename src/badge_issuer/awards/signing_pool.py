@@ -161,6 +161,13 @@ class Batch:
         for ref in list(self._pending):
             self._send(ref)
 
+    def cancel(self) -> None:
+        """Drop the chunks no worker started (their documents are no longer wanted)."""
+        self._pending.clear()
+        for _positions, future in self._sent:
+            future.cancel()
+        self._sent.clear()
+
     def signed(self) -> list[str]:
         """Every added document signed and stored as text (`status.service.stored_document`), in
         the order added (raises what a worker raised)."""
