@@ -22,7 +22,7 @@ from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.learners.models import Learner
 from badge_issuer.outbox.models import OutboxJob
-from badge_issuer.providers.models import Completion
+from badge_issuer.providers.models import Completion, Provider
 from badge_issuer.providers.schemas import CompletionIn
 from tests.faults import ledger
 from tests.providers.factories import (
@@ -207,6 +207,34 @@ class TestBatchedImport:
         assert (tally.accepted, tally.rejected) == (0, 2)
         assert all("no active signing key" in r.reason for r in tally.rejections)
         assert _records(mapped)["completions"] == 0
+
+    @pytest.mark.parametrize("sign_workers", [0, 2])
+    def test_every_credential_queues_its_callback(self, mapped: FastAPI, sign_workers: int) -> None:
+        for session in session_scope(mapped.state.session_factory):
+            provider = session.get(Provider, PROVIDER_ID)
+            assert provider is not None
+            provider.callback_url = "https://lms.example.jp/badges"
+
+        _import(mapped, ROWS, batch_size=2, sign_workers=sign_workers)
+
+        for session in session_scope(mapped.state.session_factory):
+            evidence: dict[str, set[int]] = {}
+            for award, link in session.execute(
+                select(Award, AwardCompletion).join(
+                    AwardCompletion, AwardCompletion.award_id == Award.id
+                )
+            ):
+                evidence.setdefault(award.uuid, set()).add(link.completion_id)
+            jobs = session.scalars(select(OutboxJob).where(OutboxJob.channel == "callbacks"))
+            called: Counter[str] = Counter()
+            for job in jobs:
+                data = job.payload["data"]
+                assert job.target == PROVIDER_ID
+                assert data["completion_id"] in evidence[data["credential_id"]]
+                called[data["credential_id"]] += 1
+            # One provider: one callback per credential.
+            assert called == Counter(dict.fromkeys(evidence, 1))
+            assert len(evidence) == 4
 
 
 class TestPipelinedImport:

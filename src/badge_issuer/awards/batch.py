@@ -15,11 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository, signing_pool
@@ -44,6 +43,14 @@ from badge_issuer.keys.models import SigningKey
 from badge_issuer.kit.metrics import SIGNING_DURATION
 from badge_issuer.status import service as status_service
 from badge_issuer.status.service import AllocatedEntry, stored_document
+
+_AWARDS = cast(Table, Award.__table__)
+_INSERT_AWARDS = insert(_AWARDS).returning(_AWARDS.c.id, _AWARDS.c.uuid)
+_STORE_DOCUMENTS = (
+    update(_AWARDS)
+    .where(_AWARDS.c.id == bindparam("award_id"))
+    .values(document=bindparam("document"))
+)
 
 
 def next_sequences(awards: Iterable[Award]) -> dict[tuple[int, str], int]:
@@ -210,18 +217,18 @@ def issue_many(
     settings: Settings,
     now: datetime,
     pool: signing_pool.SigningPool | None = None,
-) -> list[Award]:
+) -> list[int]:
     """Sign and store one credential per request (`sequences`: see `next_sequences`); `pool`
     signs in worker processes while this one writes the rows (see `write_many`)."""
     drafted = draft_many(session, requests=requests, settings=settings, now=now, pool=pool)
-    awards = write_many(session, drafted, sequences=sequences)
-    finish_many(session, drafted, awards)
-    return awards
+    award_ids = write_many(session, drafted, sequences=sequences)
+    finish_many(session, drafted, award_ids)
+    return award_ids
 
 
 def write_many(
     session: Session, drafted: Drafted, *, sequences: Mapping[tuple[int, str], int]
-) -> list[Award]:
+) -> list[int]:
     """Insert the awards, their evidence links, mail jobs and callbacks. While the documents
     are still being signed, each row gets an empty one: `finish_many` stores the signed ones
     before the caller commits, so nothing outside this transaction ever sees an empty one, and
@@ -249,15 +256,12 @@ def write_many(
         rows.append(columns)
     if not rows:
         return []
-    # ORM bulk INSERTs (no unit of work, one INSERT … RETURNING per batch of rows): the rows
-    # come back as loaded Award objects, matched by their unique uuid.
-    inserted = {
-        award.uuid: award for award in session.scalars(insert(Award).returning(Award), rows)
-    }
-    awards = [inserted[row["uuid"]] for row in rows]
+    # One INSERT … RETURNING; its rows are matched by their unique uuid.
+    inserted = {found.uuid: found.id for found in session.execute(_INSERT_AWARDS, rows)}
+    ids = [inserted[row["uuid"]] for row in rows]
     evidence = [
-        {"award_id": award.id, "completion_id": completion_id}
-        for award, request in zip(awards, drafted.requests, strict=True)
+        {"award_id": award_id, "completion_id": completion_id}
+        for award_id, request in zip(ids, drafted.requests, strict=True)
         for completion_id in request.completion_ids
     ]
     if evidence:
@@ -265,30 +269,29 @@ def write_many(
     award_events.award_created_many(
         session,
         awards=[
-            (award, request.email, list(request.completion_ids))
-            for award, request in zip(awards, drafted.requests, strict=True)
+            award_events.Announced(
+                row["uuid"], row["achievement_id"], request.email, list(request.completion_ids)
+            )
+            for row, request in zip(rows, drafted.requests, strict=True)
         ],
         settings=settings,
         now=now,
         callbacks=repository.any_callback_provider(session),
     )
-    return awards
+    return ids
 
 
-def finish_many(session: Session, drafted: Drafted, awards: Sequence[Award]) -> None:
-    """Store the signed documents of awards `write_many` wrote without them (waits for the
+def finish_many(session: Session, drafted: Drafted, award_ids: Sequence[int]) -> None:
+    """Store the signed documents of the awards `write_many` wrote without them (waits for the
     workers)."""
     if drafted.signing is None:
         return
-    stored = list(zip(awards, drafted.signed(), strict=True))
+    stored = [
+        {"award_id": award_id, "document": text}
+        for award_id, text in zip(award_ids, drafted.signed(), strict=True)
+    ]
     if stored:
-        # An ORM bulk UPDATE by primary key: one executemany.
-        session.execute(
-            update(Award).execution_options(synchronize_session=False),
-            [{"id": award.id, "document": text} for award, text in stored],
-        )
-    for award, text in stored:
-        set_committed_value(award, "document", text)
+        session.execute(_STORE_DOCUMENTS, stored)  # one executemany
 
 
 def _entries(

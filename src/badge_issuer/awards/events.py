@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository
@@ -24,12 +24,6 @@ from badge_issuer.outbox import service as outbox
 from badge_issuer.outbox.callbacks import events as callback_events
 from badge_issuer.outbox.mail import queue as mail_queue
 from badge_issuer.outbox.models import Channel, OutboxJob
-
-
-def _mail_payload(award: Award, completion_ids: list[int]) -> dict[str, Any]:
-    return mail_queue.award_payload(
-        credential_id=award.uuid, achievement_id=award.achievement_id, completion_ids=completion_ids
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +60,11 @@ class _Announcement:
         )
 
     def mail(self, completion_ids: list[int], *, flush: bool) -> None:
-        payload = _mail_payload(self.award, completion_ids)
+        payload = mail_queue.award_payload(
+            credential_id=self.award.uuid,
+            achievement_id=self.award.achievement_id,
+            completion_ids=completion_ids,
+        )
         self._enqueue(Channel.MAIL, mail_queue.AWARD_MAIL, payload, target=None, flush=flush)
 
     def callbacks(self, event_type: str, completion_ids: list[int]) -> None:
@@ -121,31 +119,45 @@ def credential_revoked(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Announced:
+    """An award a bulk writer stored, and what its messages say."""
+
+    uuid: str
+    achievement_id: str
+    email: str
+    completion_ids: list[int]
+
+
 def award_created_many(
     session: Session,
     *,
-    awards: Sequence[tuple[Award, str, list[int]]],
+    awards: Sequence[Announced],
     settings: Settings,
     now: datetime,
     callbacks: bool = True,
 ) -> None:
-    """`award_created` for many (award, email, completion ids): the mail jobs in one INSERT
-    (the bulk importer's path)."""
-    if mail_queue.mail_enabled(settings):
+    """`award_created` for many awards: the mail jobs in one INSERT (the bulk importer's path)."""
+    if mail_queue.mail_enabled(settings) and awards:
         jobs = [
             outbox.job_columns(
                 channel=Channel.MAIL,
                 event_type=mail_queue.AWARD_MAIL,
-                payload=_mail_payload(award, completion_ids),
-                recipient=email,
+                payload=mail_queue.award_payload(
+                    credential_id=award.uuid,
+                    achievement_id=award.achievement_id,
+                    completion_ids=award.completion_ids,
+                ),
+                recipient=award.email,
                 settings=settings,
                 now=now,
             )
-            for award, email, completion_ids in awards
+            for award in awards
         ]
-        if jobs:
-            session.execute(insert(OutboxJob), jobs)
+        session.execute(insert(cast(Table, OutboxJob.__table__)), jobs)
     if callbacks:
-        for award, email, completion_ids in awards:
-            announcement = _Announcement(session, award, email, settings, now)
-            announcement.callbacks(callback_events.AWARD_CREATED, completion_ids)
+        for award in awards:
+            # The callbacks read the award's uuid and achievement only.
+            row = Award(uuid=award.uuid, achievement_id=award.achievement_id)
+            announcement = _Announcement(session, row, award.email, settings, now)
+            announcement.callbacks(callback_events.AWARD_CREATED, award.completion_ids)

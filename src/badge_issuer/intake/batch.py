@@ -15,15 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, partial
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import batch as award_batch
 from badge_issuer.awards import flows, signing_pool, warming
 from badge_issuer.awards import repository as award_repository
-from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
 from badge_issuer.learners import batch as learner_batch
@@ -88,7 +87,7 @@ class PreparedChunk:
     version_id: int | None = None
     sequences: dict[tuple[int, str], int] = field(default_factory=dict)
     drafted: award_batch.Drafted | None = None
-    awards: list[Award] = field(default_factory=list)
+    awards: list[int] = field(default_factory=list)  # the ids of the awards written
 
     def cancel(self) -> None:
         """Drop the signing still queued (the chunk will not be written)."""
@@ -230,8 +229,8 @@ def write_chunk(session: Session, prepared: PreparedChunk, *, recheck: bool) -> 
     if recheck:
         _recheck(session, prepared)
     ids = {
-        -position: row.id
-        for position, row in enumerate(_inserted(session, prepared.completions), start=1)
+        -position: stored
+        for position, stored in enumerate(_inserted(session, prepared.completions), start=1)
     }
     if prepared.drafted is not None:
         prepared.drafted.with_completion_ids(ids)
@@ -265,9 +264,35 @@ def _recheck(session: Session, prepared: PreparedChunk) -> None:
         raise StaleChunk("a learner's record or the skill map changed since the chunk was planned")
 
 
-def _inserted(session: Session, rows: list[dict[str, Any]]) -> Sequence[Completion]:
-    """Insert the completions (an ORM bulk INSERT, no unit of work); the rows, in order."""
+_COMPLETIONS = cast(Table, Completion.__table__)
+# One INSERT … RETURNING for all the rows. Its rows come back in no promised order (SQLite
+# could only promise one with one INSERT per row: the table has no client-made unique column),
+# so they are matched by the unique (provider, learner, course, time).
+_INSERT_COMPLETIONS = insert(_COMPLETIONS).returning(
+    _COMPLETIONS.c.id,
+    _COMPLETIONS.c.provider_id,
+    _COMPLETIONS.c.learner_id,
+    _COMPLETIONS.c.course_id,
+    _COMPLETIONS.c.completed_at,
+)
+
+
+def _inserted(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the completions (one Core INSERT); their ids, in the order of `rows`."""
     if not rows:
         return []
-    statement = insert(Completion).returning(Completion, sort_by_parameter_order=True)
-    return session.scalars(statement, rows).all()
+    ids = {
+        (found.learner_id, *_identity(found.provider_id, found.course_id, found.completed_at)): (
+            found.id
+        )
+        for found in session.execute(_INSERT_COMPLETIONS, rows)
+    }
+    return [
+        ids[
+            (
+                row["learner_id"],
+                *_identity(row["provider_id"], row["course_id"], row["completed_at"]),
+            )
+        ]
+        for row in rows
+    ]
