@@ -17,6 +17,7 @@ from badge_issuer.api import routers
 from badge_issuer.awards import warming
 from badge_issuer.config import Settings, get_settings, parse_rate
 from badge_issuer.db import create_db_engine, make_session_factory, session_scope
+from badge_issuer.kit.activity import CountRequestsMiddleware, RequestsInFlight
 from badge_issuer.kit.clock import Clock, utc_now
 from badge_issuer.kit.containment import ErrorContainmentMiddleware
 from badge_issuer.kit.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
@@ -44,7 +45,12 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     # Every serving process also delivers the outbox (mail, callbacks); see outbox/dispatcher.py.
     outbox = (
-        outbox_runtime.start_background(app.state.engine, app.state.settings, app.state.clock)
+        outbox_runtime.start_background(
+            app.state.engine,
+            app.state.settings,
+            app.state.clock,
+            app.state.requests_in_flight.wait_idle,
+        )
         if app.state.deliver_outbox and app.state.settings.outbox_dispatcher
         else None
     )
@@ -89,6 +95,7 @@ def create_app(
     app.state.clock = clock
     app.state.deliver_outbox = deliver_outbox
     app.state.warm_shapes = warm_shapes
+    app.state.requests_in_flight = RequestsInFlight()  # the outbox dispatcher gives way to them
     install_problem_handlers(app, type_base=settings.problem_type_base)
     for router in routers.ALL:
         app.include_router(router)
@@ -110,6 +117,7 @@ def create_app(
     # Outside the limits: refusals (401 before the body, 429) are counted too.
     install_observability(app, settings, clock=clock)
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(CountRequestsMiddleware, requests=app.state.requests_in_flight)
     return app
 
 

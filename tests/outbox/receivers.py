@@ -154,6 +154,7 @@ class MailServer:
     certificate: tuple[Path, Path] | None = None  # (cert, key) PEM files
     login: tuple[str, str] | None = None
     rcpt_status: str | None = None
+    smtputf8: bool = True  # advertise SMTPUTF8 (addresses beyond ASCII; aiosmtpd's default)
     messages: list[ReceivedMail] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
     _controller: Any = None
@@ -210,6 +211,7 @@ class MailServer:
             }
         else:
             options |= {"auth_require_tls": False}
+        options["enable_SMTPUTF8"] = self.smtputf8
         self._controller = Controller(Handler(), hostname="127.0.0.1", port=free_port(), **options)
         self._controller.start()
         return self

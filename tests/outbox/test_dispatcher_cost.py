@@ -27,6 +27,7 @@ class Tally:
     write: int = 0
     read: int = 0
     write_statements: list[str] = field(default_factory=list)
+    read_statements: list[str] = field(default_factory=list)
     _writing: set[int] = field(default_factory=set)
 
 
@@ -46,8 +47,10 @@ def counting(engine: Engine) -> Iterator[Tally]:
         tally._writing.discard(id(connection))
 
     def statement(connection: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        if id(connection) in tally._writing and not sql.startswith("BEGIN"):
-            tally.write_statements.append(sql.split()[0].upper())
+        if sql.startswith("BEGIN"):
+            return
+        writing = id(connection) in tally._writing
+        (tally.write_statements if writing else tally.read_statements).append(sql)
 
     listeners = [("begin", begin), ("commit", end), ("rollback", end)]
     listeners.append(("before_cursor_execute", statement))
@@ -84,9 +87,9 @@ class TestWriteTransactions:
         # The claim, the mails' claim links, the outcomes: whatever the batch's size.
         assert small.write == large.write == 3
         # The batch of four writes the same statements but three more claim-link INSERTs.
-        extra = list(large.write_statements)
+        extra = [sql.split()[0].upper() for sql in large.write_statements]
         for sql in small.write_statements:
-            extra.remove(sql)
+            extra.remove(sql.split()[0].upper())
         assert extra == ["INSERT"] * 3
         # The mails' facts and the callbacks' destinations are read in read-only sessions.
         assert small.read >= 2
@@ -97,6 +100,23 @@ class TestWriteTransactions:
         assert attempted == 0
         assert tally.write == 0
         assert tally.read == 1
+
+
+class TestReads:
+    def test_the_mails_of_a_batch_are_read_with_the_statements_of_one_mail(
+        self, harness: Harness, app: FastAPI, settings: Settings
+    ) -> None:
+        earn_bronze(harness, "first@example.jp")
+        one, small = _drain(app, settings)
+        for number in range(5):
+            earn_bronze(harness, f"learner{number}@example.jp")
+        five, large = _drain(app, settings)
+        assert (one, five) == (1, 5)
+        assert {job.state for job in jobs(app, "mail")} == {"delivered"}
+        # Awards, their completions, learners and what is next: one statement each for the
+        # batch (ids bound as parameters), not one per mail.
+        assert len(large.read_statements) == len(small.read_statements)
+        assert large.read == small.read
 
 
 class TestLateOutcome:

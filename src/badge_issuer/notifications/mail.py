@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from email.message import EmailMessage
 from email.utils import parseaddr
 from functools import partial
 from pathlib import Path
@@ -30,13 +29,17 @@ def _result(result: DeliveryResult) -> Send:
     return lambda: result
 
 
-def write_eml(directory: Path, msg: EmailMessage, *, name: str) -> Path:
+def write_eml(directory: Path, data: bytes, *, name: str) -> Path:
     """Write the message as `<name>.eml`, readable by the owner only (it holds an address)."""
-    directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"{name}.eml"
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+    try:
+        descriptor = os.open(path, flags, 0o600)
+    except FileNotFoundError:  # the first mail (or the folder was removed): not a mkdir per mail
+        directory.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, flags, 0o600)
     with os.fdopen(descriptor, "wb") as handle:
-        handle.write(msg.as_bytes())
+        handle.write(data)
     return path
 
 
@@ -52,34 +55,43 @@ class MailSender(Sender):
         self.domain = domain or "localhost"
 
     def prepare(self, jobs: Sequence[ClaimedJob]) -> list[Send]:
-        """The batch's award mails: their facts read in one read session, their claim links
-        stored in one write transaction, then one send each (which renders and sends)."""
+        """The batch's award mails: their facts read in one read session (one statement per kind
+        of row for the whole batch), their claim links stored in one write transaction, then
+        one send each (which renders and sends)."""
         now = self.clock()
         drafts: dict[int, mail_facts.MailDraft] = {}
         early: dict[int, Send] = {}  # jobs settled before sending (gone, or a sender failure)
-        with transaction(self.read_factory) as session:
-            for job in jobs:
-                if job.recipient is None or job.event_type == sign_in.SIGN_IN_MAIL:
-                    continue  # settled by __call__ (a sign-in mail mints its link when sent)
-                try:
-                    draft = mail_facts.draft_award_mail(
-                        session,
-                        credential_id=str(job.payload["credential_id"]),
-                        settings=self.settings,
-                        now=now,
-                    )
-                    if draft is not None:
-                        refuse_unclaimable(draft.award, now)  # before the shared write
-                except Exception as error:  # this job fails alone; the others go out
-                    log.exception("outbox.mail.draft_failed", job_id=job.job_id)
-                    early[job.job_id] = _result(
-                        DeliveryResult(False, error=f"sender failed: {type(error).__name__}")
-                    )
-                    continue
-                if draft is None:
-                    early[job.job_id] = _result(GONE)
-                else:
-                    drafts[job.job_id] = draft
+        awards = [
+            job
+            for job in jobs
+            if job.recipient is not None and job.event_type != sign_in.SIGN_IN_MAIL
+        ]  # the others are settled by __call__ (a sign-in mail mints its link when sent)
+        found: dict[str, mail_facts.MailDraft | Exception | None] = {}
+        if awards:
+            with transaction(self.read_factory) as session:
+                found = mail_facts.draft_award_mails(
+                    session,
+                    credential_ids={str(job.payload["credential_id"]) for job in awards},
+                    settings=self.settings,
+                    now=now,
+                )
+        for job in awards:
+            draft = found[str(job.payload["credential_id"])]
+            try:
+                if isinstance(draft, Exception):
+                    raise draft
+                if draft is not None:
+                    refuse_unclaimable(draft.award, now)  # before the shared write
+            except Exception as error:  # this job fails alone; the others go out
+                log.exception("outbox.mail.draft_failed", job_id=job.job_id)
+                early[job.job_id] = _result(
+                    DeliveryResult(False, error=f"sender failed: {type(error).__name__}")
+                )
+                continue
+            if draft is None:
+                early[job.job_id] = _result(GONE)
+            else:
+                drafts[job.job_id] = draft
         claims: dict[int, ClaimLinks] = {}
         if drafts:
             with transaction(self.session_factory) as session:
@@ -98,16 +110,22 @@ class MailSender(Sender):
 
     def send_award(self, job: ClaimedJob, facts: AwardMailFacts, now: datetime) -> DeliveryResult:
         assert job.recipient is not None  # prepare drafts only mails with an address
-        msg = message.build(
-            render.award_mail(facts),
-            to=job.recipient,
+        return self.send(
+            job, self._outgoing(job, render.award_mail(facts), to=job.recipient, now=now)
+        )
+
+    def _outgoing(
+        self, job: ClaimedJob, content: message.MailContent, *, to: str, now: datetime
+    ) -> message.Outgoing:
+        return message.Outgoing(
+            content,
+            to=to,
             sender=self.settings.mail_from,
             message_id=message.message_id(job.event_id, self.domain),
             date=now,
         )
-        return self.send(job, msg)
 
-    def compose(self, job: ClaimedJob, *, to: str) -> EmailMessage | None:
+    def compose(self, job: ClaimedJob, *, to: str) -> message.Outgoing | None:
         """One award mail on its own: facts read, then the claim link stored (writes)."""
         now = self.clock()
         with transaction(self.read_factory) as session:
@@ -121,15 +139,9 @@ class MailSender(Sender):
             return None
         with transaction(self.session_factory) as session:
             claim = mail_facts.mint_claim(session, draft, settings=self.settings, now=now)
-        return message.build(
-            render.award_mail(draft.with_claim(claim)),
-            to=to,
-            sender=self.settings.mail_from,
-            message_id=message.message_id(job.event_id, self.domain),
-            date=now,
-        )
+        return self._outgoing(job, render.award_mail(draft.with_claim(claim)), to=to, now=now)
 
-    def sign_in(self, job: ClaimedJob, *, to: str) -> EmailMessage | None:
+    def sign_in(self, job: ClaimedJob, *, to: str) -> message.Outgoing | None:
         """A learner's sign-in mail with a link minted now (None: no learner has `to`)."""
         now = self.clock()
         with transaction(self.session_factory) as session:
@@ -139,13 +151,7 @@ class MailSender(Sender):
         content = sign_in_mail.sign_in_mail(
             link=minted[0], minutes=self.settings.sign_in_link_minutes
         )
-        return message.build(
-            content,
-            to=to,
-            sender=self.settings.mail_from,
-            message_id=message.message_id(job.event_id, self.domain),
-            date=now,
-        )
+        return self._outgoing(job, content, to=to, now=now)
 
     def __call__(self, job: ClaimedJob) -> DeliveryResult:
         if job.recipient is None:
@@ -161,10 +167,10 @@ class MailSender(Sender):
             return GONE
         return self.send(job, msg)
 
-    def send(self, job: ClaimedJob, msg: EmailMessage) -> DeliveryResult:
+    def send(self, job: ClaimedJob, msg: message.Outgoing) -> DeliveryResult:
         if self.server is None:
             stamp = self.clock().strftime("%Y%m%dT%H%M%SZ")
-            path = write_eml(self.settings.mail_dir, msg, name=f"{stamp}-{job.event_id}")
+            path = write_eml(self.settings.mail_dir, msg.as_bytes(), name=f"{stamp}-{job.event_id}")
             log.info("outbox.mail.written", path=str(path), event_id=job.event_id)
             return DeliveryResult(True)
         try:

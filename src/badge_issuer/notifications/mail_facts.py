@@ -4,7 +4,7 @@ the credential as issued, the completions that earned it, the claim link, what i
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -12,10 +12,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import flows
-from badge_issuer.awards import repository as award_repository
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
-from badge_issuer.learners.models import Learner
+from badge_issuer.notifications import repository
 from badge_issuer.outbox.mail.facts import (
     AwardMailFacts,
     CompletedCourse,
@@ -24,6 +23,7 @@ from badge_issuer.outbox.mail.facts import (
     RulePart,
 )
 from badge_issuer.providers import repository as provider_repository
+from badge_issuer.providers.models import Completion
 from badge_issuer.skillmap import progress
 from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.skillmap.service import CurrentSkillMap
@@ -47,15 +47,10 @@ def _provider_names(session: Session) -> dict[str, str]:
 
 
 def _completions(
-    session: Session, ids: Sequence[int], current: CurrentSkillMap | None
+    names: dict[str, str], rows: Sequence[Completion], current: CurrentSkillMap | None
 ) -> tuple[CompletedCourse, ...]:
-    if not ids:
-        return ()
-    found = provider_repository.completions_by_id(session, ids)
-    rows = sorted(found.values(), key=lambda c: (c.completed_at, c.id))
-    names = _provider_names(session)
     courses = []
-    for row in rows:
+    for row in sorted(rows, key=lambda c: (c.completed_at, c.id)):
         course = current.skill_map.find_course(row.provider_id, row.course_id) if current else None
         courses.append(
             CompletedCourse(
@@ -109,21 +104,22 @@ def _next_badge(
 
 
 def _next_badges(
-    session: Session,
+    batch: _Batch,
     award: Award,
     current: CurrentSkillMap | None,
     settings: Settings,
     now: datetime,
 ) -> tuple[NextBadge, ...]:
     """The nearest badges (fewest courses to go) with the rule in words and the courses missing,
-    from the same explanation as the learner's progress (`skillmap.progress`)."""
-    learner = session.get(Learner, award.learner_id) if award.learner_id is not None else None
-    if learner is None or current is None:
+    from the same explanation as the learner's progress (`flows.explained_progress`)."""
+    learner_id = award.learner_id
+    if learner_id is None or learner_id not in batch.learners or current is None:
         return ()
-    explained = flows.explained_progress(session, learner=learner, now=now)
-    providers = _provider_names(session)
+    held, blocked = flows.standing(batch.learner_awards.get(learner_id, []), now)
+    completions = flows.rule_completions(batch.learner_completions.get(learner_id, []))
+    explained = progress.learner_progress(current.rules, completions, held=held, blocked=blocked)
     return tuple(
-        _next_badge(item, current, providers, settings)
+        _next_badge(item, current, batch.provider_names, settings)
         for item in progress.nearest(explained, limit=NEXT_BADGES)
     )
 
@@ -149,23 +145,60 @@ class MailDraft:
         )
 
 
-def draft_award_mail(
-    session: Session, *, credential_id: str, settings: Settings, now: datetime
-) -> MailDraft | None:
-    """What the mail for this credential says, but the claim link; None if it is gone, revoked
-    or expired. Reads only: a read session does."""
-    award = award_repository.get_by_uuid(session, credential_id)
+def _mailable(award: Award | None, now: datetime) -> Award | None:
     if award is None or award.revoked_at is not None:
         return None
     if award.valid_until is not None and award.valid_until <= now:
         return None
+    return award
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What the mails of a batch say, read with one statement per kind of row."""
+
+    provider_names: dict[str, str]
+    completion_ids: dict[int, list[int]]
+    completions: dict[int, Completion]
+    learners: set[int]
+    learner_awards: dict[int, list[Award]]
+    learner_completions: dict[int, list[Completion]]
+
+
+def _read(session: Session, awards: Sequence[Award]) -> _Batch:
+    award_ids = [a.id for a in awards]
+    completion_ids = repository.completion_ids(session, award_ids) if award_ids else {}
+    wanted = {c for ids in completion_ids.values() for c in ids}
+    learner_ids = {a.learner_id for a in awards if a.learner_id is not None}
+    learners = repository.existing_learners(session, learner_ids) if learner_ids else set()
+    return _Batch(
+        provider_names=_provider_names(session) if awards else {},
+        completion_ids=completion_ids,
+        completions=repository.completions_by_id(session, wanted) if wanted else {},
+        learners=learners,
+        learner_awards=repository.awards_of_learners(session, learners) if learners else {},
+        learner_completions=(
+            repository.completions_of_learners(session, learners) if learners else {}
+        ),
+    )
+
+
+def _draft(
+    award: Award,
+    batch: _Batch,
+    current: CurrentSkillMap | None,
+    settings: Settings,
+    now: datetime,
+) -> MailDraft:
     document = json.loads(award.document)
     achievement = document["credentialSubject"]["achievement"]
     criteria = achievement.get("criteria") or {}
-    current = skillmap_service.load_current(session)
-    completions = _completions(
-        session, award_repository.completion_ids_of(session, award.id), current
-    )
+    rows = [
+        batch.completions[i]
+        for i in batch.completion_ids.get(award.id, ())
+        if i in batch.completions
+    ]
+    completions = _completions(batch.provider_names, rows, current)
     facts = AwardMailFacts(
         achievement_name=str(achievement.get("name", award.achievement_id)),
         achievement_description=str(achievement.get("description", "")),
@@ -177,9 +210,45 @@ def draft_award_mail(
         valid_until=_day(award.valid_until) if award.valid_until else None,
         completions=completions,
         narratives=_narratives(document, bool(completions)),
-        next_badges=_next_badges(session, award, current, settings, now),
+        next_badges=_next_badges(batch, award, current, settings, now),
     )
     return MailDraft(award, facts)
+
+
+def draft_award_mails(
+    session: Session, *, credential_ids: Collection[str], settings: Settings, now: datetime
+) -> dict[str, MailDraft | Exception | None]:
+    """What the mail for each credential says, but the claim link, by credential id: None if
+    it is gone, revoked or expired; the exception if its facts could not be put together (that
+    mail fails alone). Reads only (a read session does): one statement per kind of row for the
+    whole batch, instead of seven per mail."""
+    found = repository.awards_by_uuid(session, credential_ids)
+    awards = {c: _mailable(found.get(c), now) for c in credential_ids}
+    live = [a for a in awards.values() if a is not None]
+    batch = _read(session, live)
+    current = skillmap_service.load_current(session) if live else None
+    drafts: dict[str, MailDraft | Exception | None] = {}
+    for credential_id, award in awards.items():
+        try:
+            drafts[credential_id] = (
+                None if award is None else _draft(award, batch, current, settings, now)
+            )
+        except Exception as error:  # a malformed stored document: this mail fails alone
+            drafts[credential_id] = error
+    return drafts
+
+
+def draft_award_mail(
+    session: Session, *, credential_id: str, settings: Settings, now: datetime
+) -> MailDraft | None:
+    """What the mail for this credential says, but the claim link; None if it is gone, revoked
+    or expired. Reads only: a read session does."""
+    [draft] = draft_award_mails(
+        session, credential_ids=[credential_id], settings=settings, now=now
+    ).values()
+    if isinstance(draft, Exception):
+        raise draft
+    return draft
 
 
 def mint_claim(

@@ -8,6 +8,8 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
+from badge_issuer.outbox.mail import wire
+
 
 @dataclass(frozen=True, slots=True)
 class MailContent:
@@ -34,6 +36,39 @@ def build(
     # After the parts exist: making the message multipart moves Content-* headers into them.
     message["Content-Language"] = "ja, en"
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A mail ready to go: its content and headers. `as_bytes()` writes it directly (wire.py,
+    the same bytes as `as_message().as_bytes()`); SMTP needs `as_message()` only for an address
+    beyond ASCII (SMTPUTF8), which smtplib serializes with its own policy."""
+
+    content: MailContent
+    to: str
+    sender: str
+    message_id: str
+    date: datetime
+
+    def as_bytes(self) -> bytes:
+        return wire.encode(
+            subject=self.content.subject,
+            text=self.content.text,
+            html=self.content.html,
+            to=self.to,
+            sender=self.sender,
+            message_id=self.message_id,
+            date=self.date,
+        )
+
+    def as_message(self) -> EmailMessage:
+        return build(
+            self.content,
+            to=self.to,
+            sender=self.sender,
+            message_id=self.message_id,
+            date=self.date,
+        )
 
 
 def message_id(event_id: str, domain: str) -> str:
