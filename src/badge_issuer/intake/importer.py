@@ -342,24 +342,35 @@ class _Pipeline:
         pending: _Prepared | None = None
         carried: list[ParsedRow] | None = None
         while True:
-            batch = carried if carried is not None else list(islice(iterator, batch_size))
-            carried = None
+            try:
+                batch = carried if carried is not None else list(islice(iterator, batch_size))
+            except Exception:
+                # An unreadable file stops the import: the rows read before it still count.
+                while pending is not None:
+                    pending, _ = self._advance(pending, [])
+                raise
             if not batch and pending is None:
                 return
-            try:
-                prepared, unprepared = self._step(pending, batch)
-            except (IntegrityError, ProblemError, chunk.StaleChunk):
-                if pending is None:
-                    raise
-                pending.chunk.cancel()
-                self._by_rows(pending.rows)
-                pending, carried = None, batch  # prepared again, after this commit
-                continue
-            if pending is not None:
-                self._done(pending.rows, _counted(pending.rows, pending.chunk.result))
-            pending = prepared
-            if unprepared:
-                self._by_rows(unprepared)
+            pending, carried = self._advance(pending, batch)
+
+    def _advance(
+        self, pending: _Prepared | None, batch: list[ParsedRow]
+    ) -> tuple[_Prepared | None, list[ParsedRow] | None]:
+        """Write `pending` and prepare `batch`. Returns the batch prepared, and the rows to
+        prepare again (after a failed step: `pending` was then recorded row by row)."""
+        try:
+            prepared, unprepared = self._step(pending, batch)
+        except (IntegrityError, ProblemError, chunk.StaleChunk):
+            if pending is None:
+                raise
+            pending.chunk.cancel()
+            self._by_rows(pending.rows)
+            return None, batch
+        if pending is not None:
+            self._done(pending.rows, _counted(pending.rows, pending.chunk.result))
+        if unprepared:
+            self._by_rows(unprepared)
+        return prepared, None
 
     def _step(
         self, pending: _Prepared | None, batch: list[ParsedRow]
