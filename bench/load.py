@@ -15,6 +15,7 @@ verify of 64 bytes, in this process) and the load average are printed with the t
 
     .venv/bin/python bench/load.py [--backends sqlite,postgresql] [--workers 1,2]
         [--requests 300] [--concurrency 8] [--seconds 8] [--max-seconds 30] [--metrics on,off]
+        [--workloads complete,verify]
 """
 
 from __future__ import annotations
@@ -321,13 +322,11 @@ def measure_deployment(
         issued: list[str] = []
         request = completion_request(base, secret.strip().splitlines()[-1], issued)
         completions = measure_workload(request, args, pid)
-        load_after_completions = os.getloadavg()[0]
-        documents = _fetch_documents(base, issued, env["BADGE_ISSUER_PUBLIC_URL"])
-        verifications = measure_workload(verify_request(base, documents), args, pid)
-    rows = [
-        Row(backend, workers, COMPLETE, completions, load_after_completions, metrics),
-        Row(backend, workers, VERIFY, verifications, os.getloadavg()[0], metrics),
-    ]
+        rows = [Row(backend, workers, COMPLETE, completions, os.getloadavg()[0], metrics)]
+        if VERIFY in args.workloads:
+            documents = _fetch_documents(base, issued, env["BADGE_ISSUER_PUBLIC_URL"])
+            verifications = measure_workload(verify_request(base, documents), args, pid)
+            rows.append(Row(backend, workers, VERIFY, verifications, os.getloadavg()[0], metrics))
     if any(run.failures for row in rows for run in row.runs):
         # The folder is temporary: show why requests failed while the log still exists.
         tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-40:]
@@ -419,6 +418,12 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, choices=range(1, 20_001), metavar="N")
     parser.add_argument("--concurrency", type=int, default=8, choices=range(1, 129), metavar="C")
     parser.add_argument("--seconds", type=float, default=8.0, help="each open-loop run")
+    parser.add_argument(
+        "--workloads",
+        default=f"{COMPLETE},{VERIFY}",
+        type=lambda v: v.split(","),
+        help="complete (always: it issues the credentials verify needs), verify",
+    )
     parser.add_argument("--max-seconds", type=float, default=30.0, help="closed-loop time limit")
     parser.add_argument(
         "--metrics",

@@ -18,6 +18,7 @@ def metadata() -> MetaData:
     import badge_issuer.images.models
     import badge_issuer.issuers.models
     import badge_issuer.keys.models
+    import badge_issuer.kit.config_version
     import badge_issuer.learners.models
     import badge_issuer.mybadges.models
     import badge_issuer.outbox.models

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, partial
 
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository
+from badge_issuer.awards.batch import next_sequences
 from badge_issuer.awards.evidence import CompletionEvidence, completion_evidence
+from badge_issuer.awards.issuance_cache import IssuanceConfig
 from badge_issuer.awards.issuing import AwardRequest, issue
 from badge_issuer.awards.models import Award, AwardSource
 from badge_issuer.awards.urls import credential_url
@@ -153,25 +154,53 @@ def plan_awards(
     return Plan(requests, evaluation)
 
 
+@dataclass(frozen=True, slots=True)
+class LearnerRecord:
+    """A learner's completions and awards, when the caller knows them without a query."""
+
+    completions: Sequence[Completion]
+    awards: Sequence[Award]
+
+
 def evaluate_learner(
-    session: Session, *, learner: Learner, email: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    learner: Learner,
+    email: str,
+    settings: Settings,
+    now: datetime,
+    record: LearnerRecord | None = None,
 ) -> AwardOutcome:
-    """Evaluate the current skill map for a learner and issue every newly met achievement."""
+    """Evaluate the current skill map for a learner and issue every newly met achievement
+    (`record`: the learner's rows as this transaction sees them, if the caller knows them)."""
     current = skillmap_service.load_current(session)
     if current is None:
         return AwardOutcome(awards=[], progress=[])
+    config = IssuanceConfig.read(session, settings)
+    if record is None:
+        record = LearnerRecord(
+            completions=provider_repository.completions_of_learner(session, learner.id),
+            awards=repository.for_learner(session, learner.id),
+        )
+    awards = record.awards
     plan = plan_awards(
         current,
         learner=learner,
         email=email,
-        completions=provider_repository.completions_of_learner(session, learner.id),
-        awards=repository.for_learner(session, learner.id),
-        provider_names=cache(partial(provider_repository.provider_names, session)),
+        completions=record.completions,
+        awards=awards,
+        provider_names=lambda: config.providers().names,
         now=now,
     )
+    # The learner's awards were read in this transaction: the next sequences follow from them
+    # (a concurrent award of the same sequence makes `issue` insert nothing).
+    sequences = next_sequences(awards)
     issued: list[AwardRef] = []
     for request in plan.requests:
-        award = issue(session, request=request, settings=settings, now=now)
+        sequence = sequences.get((learner.id, request.achievement.id), 0)
+        award = issue(
+            session, request=request, settings=settings, now=now, config=config, sequence=sequence
+        )
         if award is not None:
             issued.append(
                 AwardRef(award.achievement_id, award.uuid, credential_url(settings, award.uuid))

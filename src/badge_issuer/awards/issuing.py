@@ -12,12 +12,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository
 from badge_issuer.awards.evidence import score_result
+from badge_issuer.awards.issuance_cache import IssuanceConfig, IssuerSetup
 from badge_issuer.awards.models import Award, AwardSource
 from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
@@ -25,15 +25,12 @@ from badge_issuer.credentials import ob3
 from badge_issuer.credentials.assembly import assemble_credential
 from badge_issuer.credentials.identity import email_identity
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
-from badge_issuer.credentials.proofs.signer import Signer
 from badge_issuer.credentials.salt import new_salt
-from badge_issuer.endorsements import service as endorsement_service
 from badge_issuer.issuers import profile as issuer_profile
-from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.models import Issuer
-from badge_issuer.keys import service as key_service
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.kit.metrics import SIGNING_DURATION
+from badge_issuer.kit.unique_insert import insert_once
 from badge_issuer.learners.models import Learner
 from badge_issuer.skillmap.document import Achievement, SkillMap
 from badge_issuer.skillmap.ob3 import achievement_document, achievement_url
@@ -183,71 +180,81 @@ def award_columns(
     )
 
 
-def signed_award(
+def signed_columns(
     request: AwardRequest,
     *,
-    issuer: Issuer,
-    signing: tuple[SigningKey, Signer],
+    issuer: IssuerSetup,
     allocated: AllocatedEntry,
     sequence: int,
     settings: Settings,
     now: datetime,
-) -> Award:
-    """Assemble and sign the credential; return its (unsaved) row. No database access."""
-    signing_key, signer = signing
+) -> dict[str, Any]:
+    """Assemble and sign the credential; return its row's columns. No database access."""
     draft = draft_credential(
-        request, issuer=issuer, allocated=allocated, settings=settings, now=now
+        request, issuer=issuer.profile, allocated=allocated, settings=settings, now=now
     )
     with SIGNING_DURATION.time():
-        signed = sign_credential(draft.document(), signer, now)
-    columns = award_columns(
+        signed = sign_credential(draft.document(), issuer.signer, now)
+    return award_columns(
         request,
         draft,
         signed,
-        issuer=issuer,
-        signing_key=signing_key,
+        issuer=issuer.issuer,
+        signing_key=issuer.signing_key,
         allocated=allocated,
         sequence=sequence,
         now=now,
     )
-    return Award(**columns)
+
+
+# Of concurrent evaluations of one learner, one inserts (learner, achievement, sequence).
+_AWARD_KEY = ("learner_id", "achievement_id", "sequence")
 
 
 def issue(
-    session: Session, *, request: AwardRequest, settings: Settings, now: datetime
+    session: Session,
+    *,
+    request: AwardRequest,
+    settings: Settings,
+    now: datetime,
+    config: IssuanceConfig | None = None,
+    sequence: int | None = None,
 ) -> Award | None:
-    """Sign and store the credential; None when a concurrent request already awarded it."""
+    """Sign and store the credential; None when a concurrent request already awarded it.
+
+    `config`: this transaction's issuing configuration, when the caller read it already;
+    `sequence`: the next free sequence of (learner, achievement), when the caller knows it from
+    the learner's awards it read in this transaction.
+    """
+    config = config or IssuanceConfig.read(session, settings)
     if not request.endorsements:
-        found = endorsement_service.documents_in_force(
-            session,
-            subject_type=endorsement_service.ACHIEVEMENT,
-            subject_ref=request.achievement.id,
-        )
+        found = config.endorsements(request.achievement.id)
         request = replace(request, endorsements=tuple(found))
-    issuer = issuer_service.get_issuer(session, request.achievement.issuer)
-    signing_key, signer = key_service.active_signer(session, issuer=issuer, settings=settings)
-    allocated = status_service.allocate_entry(session, issuer=issuer, settings=settings, now=now)
-    sequence = repository.next_sequence(
-        session, learner_id=request.learner.id, achievement_id=request.achievement.id
+    setup = config.issuer(request.achievement.issuer)
+    allocated = status_service.allocate_entry(
+        session, issuer=setup.issuer, settings=settings, now=now
     )
-    award = signed_award(
+    if sequence is None:
+        sequence = repository.next_sequence(
+            session, learner_id=request.learner.id, achievement_id=request.achievement.id
+        )
+    columns = signed_columns(
         request,
-        issuer=issuer,
-        signing=(signing_key, signer),
+        issuer=setup,
         allocated=allocated,
         sequence=sequence,
         settings=settings,
         now=now,
     )
-    try:
-        # A savepoint: losing the race for (learner, achievement, sequence) must not undo the
-        # completion that the outer transaction is recording.
-        with session.begin_nested():
-            repository.add(session, award, request.completion_ids)
-    except IntegrityError:
+    # Losing the race for (learner, achievement, sequence) inserts nothing and keeps the
+    # completion that the outer transaction is recording.
+    award = insert_once(session, Award, columns, key=_AWARD_KEY)
+    if award is None:
         return None
+    repository.add_evidence(session, award_id=award.id, completion_ids=request.completion_ids)
     # Mail and callbacks join this transaction: they exist if and only if the award commits.
-    announce(session, award, request, settings=settings, now=now)
+    callbacks = config.providers().any_callback
+    announce(session, award, request, settings=settings, now=now, callbacks=callbacks)
     return award
 
 

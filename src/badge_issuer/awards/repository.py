@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards.models import Award, AwardCompletion
@@ -19,6 +19,7 @@ _FOR_LEARNER = select(Award).where(Award.learner_id == bindparam("learner_id"))
 _NEXT_SEQUENCE = select(func.coalesce(func.max(Award.sequence) + 1, 0)).where(
     Award.learner_id == bindparam("learner_id"), Award.achievement_id == bindparam("achievement_id")
 )
+_ADD_EVIDENCE = insert(AwardCompletion)
 _CALLBACK_TARGETS = (
     select(Completion.provider_id, Completion.id, Completion.completed_at)
     .join(Provider, Provider.id == Completion.provider_id)
@@ -65,6 +66,13 @@ def add(session: Session, award: Award, completion_ids: Sequence[int]) -> Award:
         session.add(AwardCompletion(award_id=award.id, completion_id=completion_id))
     session.flush()
     return award
+
+
+def add_evidence(session: Session, *, award_id: int, completion_ids: Sequence[int]) -> None:
+    """Link an award to the completions it stands on (one Core INSERT, no unit of work)."""
+    if completion_ids:
+        rows = [{"award_id": award_id, "completion_id": c} for c in completion_ids]
+        session.execute(_ADD_EVIDENCE, rows)
 
 
 def list_page(

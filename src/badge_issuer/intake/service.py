@@ -1,14 +1,15 @@
 """Record a completion once, then let the awards flow evaluate the learner in the same transaction.
 
 Webhooks and bulk imports both come through `record_completion`. Duplicates are decided by the
-database (the Completion unique constraint inside a savepoint), so the rule holds across server
-processes: the same completion is stored once and never evaluated twice.
+database (the Completion unique key, `INSERT … ON CONFLICT DO NOTHING`), so the rule holds
+across server processes: the same completion is stored once and never evaluated twice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -33,6 +34,7 @@ from badge_issuer.skillmap import service as skillmap_service
 MAX_FUTURE_SKEW = timedelta(hours=1)
 
 CourseKeys = set[tuple[str, str]] | None
+_COMPLETION_KEY = ("provider_id", "learner_id", "course_id", "completed_at")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +102,7 @@ def record_completion(
     # A map made current since this process warmed (by any process): warm it, off this request.
     warming.warm_in_background(session, settings)
     person = completion.learner
-    learner = learner_service.get_or_create_learner(
+    learner, registered = learner_service.find_or_register(
         session, person=person, settings=settings, now=now
     )
     stored, is_new = _insert_once(
@@ -108,19 +110,21 @@ def record_completion(
     )
     if not is_new:
         return RecordOutcome(is_new=False, completion_id=stored.id)
+    # A learner registered by this transaction has this completion and nothing else.
+    record = flows.LearnerRecord(completions=[stored], awards=[]) if registered else None
     awards, progress = _evaluate(
-        session, learner=learner, email=person.email, settings=settings, now=now
+        session, learner=learner, email=person.email, record=record, settings=settings, now=now
     )
     return RecordOutcome(is_new=True, completion_id=stored.id, awards=awards, progress=progress)
 
 
-def new_completion(
+def completion_columns(
     provider_id: str, learner_id: int, completion: CompletionIn, now: datetime
-) -> Completion:
-    """The row of a received completion (not added to the session)."""
+) -> dict[str, Any]:
+    """The columns of a received completion's row."""
     # Every field of the completion but the learner is a column of the same name.
     fields = completion.model_dump(exclude={"learner"})
-    return Completion(provider_id=provider_id, learner_id=learner_id, recorded_at=now, **fields)
+    return {"provider_id": provider_id, "learner_id": learner_id, "recorded_at": now, **fields}
 
 
 def _insert_once(
@@ -135,19 +139,24 @@ def _insert_once(
             completed_at=completion.completed_at,
         )
 
-    existing = stored()
-    if existing is not None:
-        return existing, False
-    row = new_completion(provider_id, learner.id, completion, now)
-    return insert_or_stored(session, row, stored)
+    # Insert first: a completion is new far more often than it is sent again under another
+    # webhook id, and the insert alone decides either way.
+    columns = completion_columns(provider_id, learner.id, completion, now)
+    return insert_or_stored(session, Completion, columns, key=_COMPLETION_KEY, stored=stored)
 
 
 def _evaluate(
-    session: Session, *, learner: Learner, email: str, settings: Settings, now: datetime
+    session: Session,
+    *,
+    learner: Learner,
+    email: str,
+    record: flows.LearnerRecord | None,
+    settings: Settings,
+    now: datetime,
 ) -> tuple[list[AwardSummary], list[ProgressSummary]]:
     """Run the awards flow for this learner, in the caller's transaction."""
     outcome = flows.evaluate_learner(
-        session, learner=learner, email=email, settings=settings, now=now
+        session, learner=learner, email=email, record=record, settings=settings, now=now
     )
     awards = [AwardSummary.model_validate(award) for award in outcome.awards]
     progress = [ProgressSummary.model_validate(item) for item in outcome.progress]

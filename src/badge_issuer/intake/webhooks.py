@@ -5,8 +5,8 @@ before the write transaction begins: a forged, badly signed or replayed webhook 
 write lock (SQLite) nor holds a writing connection (PostgreSQL), and the write transaction is
 only as long as the recording itself.
 
-The webhook id is claimed by inserting the WebhookDelivery row first, in a savepoint: of
-concurrent deliveries of one webhook, one inserts and the others hit the unique constraint
+The webhook id is claimed by inserting the WebhookDelivery row first (`INSERT … ON CONFLICT DO
+NOTHING`): of concurrent deliveries of one webhook, one inserts and the others insert nothing
 (on PostgreSQL after waiting for the winner to commit) and replay the winner's stored answer.
 """
 
@@ -18,11 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
+from badge_issuer.kit.unique_insert import insert_row_once
 from badge_issuer.providers import repository, signatures
 from badge_issuer.providers import service as provider_service
 from badge_issuer.providers.errors import WebhookIdReused, WebhookRejected
@@ -31,6 +31,7 @@ from badge_issuer.providers.schemas import CompletionIn
 
 _UNVERIFIED = "The webhook signature does not verify for this provider."
 _IN_PROGRESS = 0  # status of a claimed delivery until its answer is stored (same transaction)
+_DELIVERY_KEY = ("provider_id", "webhook_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +83,20 @@ def receive_completion(
 
 
 def _store_answer(
-    session: Session, delivery: WebhookDelivery, outcome: intake.RecordOutcome
+    session: Session, delivery_id: int, outcome: intake.RecordOutcome
 ) -> WebhookAnswer:
     """Keep the answer on the delivery row, so replays get exactly this."""
     answer = WebhookAnswer(
         status_code=201 if outcome.is_new else 200,
         body=outcome.result().model_dump(mode="json"),
     )
-    delivery.status_code = answer.status_code
-    delivery.response = answer.body
-    delivery.completion_id = outcome.completion_id
-    session.flush()
+    repository.store_answer(
+        session,
+        delivery_id,
+        status_code=answer.status_code,
+        response=answer.body,
+        completion_id=outcome.completion_id,
+    )
     return answer
 
 
@@ -136,22 +140,20 @@ def _replay(stored: WebhookDelivery, digest: str) -> WebhookAnswer:
 
 def _claim(
     session: Session, provider_id: str, webhook_id: str, digest: str, *, now: datetime
-) -> WebhookDelivery | WebhookAnswer:
-    """Insert the delivery row, or replay the answer of whoever inserted it first."""
-    delivery = WebhookDelivery(
-        provider_id=provider_id,
-        webhook_id=webhook_id,
-        body_sha256=digest,
-        status_code=_IN_PROGRESS,
-        response={},
-        received_at=now,
-    )
-    try:
-        with session.begin_nested():
-            session.add(delivery)
-    except IntegrityError:
-        winner = repository.get_delivery(session, provider_id, webhook_id)
-        if winner is None:
-            raise
-        return _replay(winner, digest)
-    return delivery
+) -> int | WebhookAnswer:
+    """Insert the delivery row (its id), or replay the answer of whoever inserted it first."""
+    values = {
+        "provider_id": provider_id,
+        "webhook_id": webhook_id,
+        "body_sha256": digest,
+        "status_code": _IN_PROGRESS,
+        "response": {},
+        "received_at": now,
+    }
+    claimed = insert_row_once(session, WebhookDelivery, values, key=_DELIVERY_KEY)
+    if claimed is not None:
+        return int(claimed.id)
+    winner = repository.get_delivery(session, provider_id, webhook_id)
+    if winner is None:  # the key was taken, so a committed row has it: never expected
+        raise RuntimeError(f"webhook delivery {webhook_id!r} conflicted, yet is not stored")
+    return _replay(winner, digest)

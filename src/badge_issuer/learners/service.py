@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -36,17 +36,36 @@ def get_or_create_learner(
     session: Session, *, person: Person, settings: Settings, now: datetime
 ) -> Learner:
     """Return the learner for this email, creating it if new; non-null region/category win."""
-    email, region, category = person.email, person.region, person.category
-    digest = hash_email(email, settings=settings)
-    learner = repository.by_email_hash(session, digest)
-    if learner is None:
-        fresh = new_learner(
-            digest=digest, email=email, group=(region, category), settings=settings, now=now
-        )
-        learner = _insert(session, fresh)
-    keep_latest(learner, email=email, group=(region, category), settings=settings, now=now)
-    session.flush()
+    learner, _registered = find_or_register(session, person=person, settings=settings, now=now)
     return learner
+
+
+def find_or_register(
+    session: Session, *, person: Person, settings: Settings, now: datetime
+) -> tuple[Learner, bool]:
+    """`get_or_create_learner`, and whether this transaction registered the learner (then
+    nothing else refers to it yet: no other transaction can see it before this one commits)."""
+    email, group = person.email, (person.region, person.category)
+    digest = hash_email(email, settings=settings)
+    found = repository.by_email_hash(session, digest)
+    if found is None:
+        columns = learner_columns(
+            digest=digest, email=email, group=group, settings=settings, now=now
+        )
+        learner, registered = insert_or_stored(
+            session,
+            Learner,
+            columns,
+            key=("email_hash",),
+            stored=lambda: repository.by_email_hash(session, digest),
+        )
+        if registered:
+            return learner, True  # inserted with this group and address: nothing to update
+    else:
+        learner = found
+    keep_latest(learner, email=email, group=group, settings=settings, now=now)
+    session.flush()
+    return learner, False
 
 
 def new_learner(
@@ -58,14 +77,27 @@ def new_learner(
     now: datetime,
 ) -> Learner:
     """A learner row (not added), inserted with its group: no UPDATE of a row just written."""
-    return Learner(
-        email_hash=digest,
-        email=identity.normalise_email(email) if settings.store_emails else None,
-        region=group[0],
-        category=group[1],
-        created_at=now,
-        updated_at=now,
-    )
+    columns = learner_columns(digest=digest, email=email, group=group, settings=settings, now=now)
+    return Learner(**columns)
+
+
+def learner_columns(
+    *,
+    digest: str,
+    email: str,
+    group: tuple[str | None, str | None],
+    settings: Settings,
+    now: datetime,
+) -> dict[str, Any]:
+    """The columns of a new learner row."""
+    return {
+        "email_hash": digest,
+        "email": identity.normalise_email(email) if settings.store_emails else None,
+        "region": group[0],
+        "category": group[1],
+        "created_at": now,
+        "updated_at": now,
+    }
 
 
 def keep_latest(
@@ -81,14 +113,6 @@ def keep_latest(
     if settings.store_emails and learner.email is None:
         learner.email = identity.normalise_email(email)
         learner.updated_at = now
-
-
-def _insert(session: Session, learner: Learner) -> Learner:
-    # A concurrent request may register the same learner: the unique email_hash decides.
-    winner, _ = insert_or_stored(
-        session, learner, lambda: repository.by_email_hash(session, learner.email_hash)
-    )
-    return winner
 
 
 def _keep_latest_group(

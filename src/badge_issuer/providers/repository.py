@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, or_, select
+from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from badge_issuer.providers.models import Completion, Provider, ProviderSecret, WebhookDelivery
@@ -23,6 +24,17 @@ _LIVE_SECRETS = (
 _DELIVERY = select(WebhookDelivery).where(
     WebhookDelivery.provider_id == bindparam("provider_id"),
     WebhookDelivery.webhook_id == bindparam("webhook_id"),
+)
+# Core (on the table): an ORM UPDATE would also look for the row among the session's objects.
+_DELIVERIES = cast(Table, WebhookDelivery.__table__)
+_STORE_ANSWER = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id == bindparam("delivery_id"))
+    .values(
+        status_code=bindparam("status_code"),
+        response=bindparam("response"),
+        completion_id=bindparam("completion_id"),
+    )
 )
 _COMPLETION = select(Completion).where(
     Completion.provider_id == bindparam("provider_id"),
@@ -60,6 +72,24 @@ def delete_expired_secrets(session: Session, provider_id: str, *, now: datetime)
 def get_delivery(session: Session, provider_id: str, webhook_id: str) -> WebhookDelivery | None:
     params = {"provider_id": provider_id, "webhook_id": webhook_id}
     return session.scalars(_DELIVERY, params).first()
+
+
+def store_answer(
+    session: Session,
+    delivery_id: int,
+    *,
+    status_code: int,
+    response: dict[str, Any],
+    completion_id: int | None,
+) -> None:
+    """Record a claimed delivery's answer (one Core UPDATE: the row is not loaded)."""
+    params = {
+        "delivery_id": delivery_id,
+        "status_code": status_code,
+        "response": response,
+        "completion_id": completion_id,
+    }
+    session.execute(_STORE_ANSWER, params)
 
 
 def find_completion(
