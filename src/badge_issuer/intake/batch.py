@@ -156,13 +156,7 @@ def prepare_chunk(
             prepared.result.duplicates += 1
             continue
         seen[learner.id].add(identity)
-        # The columns `intake.new_completion` gives its row.
-        fields = completion.model_dump(exclude={"learner"})
-        columns = fields | {
-            "provider_id": provider_id,
-            "learner_id": learner.id,
-            "recorded_at": now,
-        }
+        columns = intake.completion_columns(provider_id, learner.id, completion, now)
         prepared.completions.append(columns)
         fresh[learner.id] = (learner, completion.learner.email)
     prepared.result.accepted = len(prepared.completions)
