@@ -14,6 +14,7 @@ from badge_issuer import __version__
 from badge_issuer.admin.auth_first import AuthenticateFirstMiddleware, guarded_routes
 from badge_issuer.admin.openapi import annotate_admin_routes
 from badge_issuer.api import routers
+from badge_issuer.api import verify as verify_api
 from badge_issuer.awards import warming
 from badge_issuer.config import Settings, get_settings, parse_rate
 from badge_issuer.db import create_db_engine, make_session_factory, session_scope
@@ -102,6 +103,7 @@ def create_app(
     annotate_admin_routes(app)
     _add_problem_schema(app)
     # Added innermost first; outermost: request id, headers, rate limit, admin token, size cap.
+    app.add_middleware(verify_api.DirectVerify)  # POST /verify, inside every limit below
     app.add_middleware(ErrorContainmentMiddleware, type_base=settings.problem_type_base)
     app.add_middleware(
         BodySizeLimitMiddleware,

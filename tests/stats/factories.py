@@ -42,6 +42,7 @@ class AwardFactory:
     now: datetime
     _issuers: dict[str, _IssuerRows] = field(default_factory=dict)
     _learners: int = 0
+    _sequences: dict[tuple[int | None, str], int] = field(default_factory=dict)
 
     def issuer(self, slug: str = "default") -> Issuer:
         return self._issuer_rows(slug).issuer
@@ -71,16 +72,21 @@ class AwardFactory:
         revoked_at: datetime | None = None,
         region: str | None = _UNSET,
         category: str | None = _UNSET,
+        sequence: int | None = None,
     ) -> Award:
-        """Add one award; region and category default to the learner's."""
+        """Add one award; region and category default to the learner's, the sequence numbers
+        the learner's awards of the achievement from 0 (as awards/ does)."""
         rows = self._issuer_rows(issuer)
         rows.status_list.allocated += 1
+        if sequence is None:
+            sequence = self._sequences.get((learner and learner.id, achievement_id), 0)
+        self._sequences[(learner and learner.id, achievement_id)] = sequence + 1
         award = Award(
             uuid=str(uuid.uuid4()),
             issuer_id=rows.issuer.id,
             learner_id=None if learner is None else learner.id,
             achievement_id=achievement_id,
-            sequence=rows.status_list.allocated,
+            sequence=sequence,
             source="rule",
             signing_key_id=rows.key.id,
             status_list_id=rows.status_list.id,

@@ -70,6 +70,8 @@ def awards(session: Session, factory: AwardFactory) -> list[Award]:
         changes: dict[str, object] = {}
         if rng.random() < 0.15:  # the learner moved: the award keeps its own group
             changes["region"] = rng.choice(REGIONS)
+        if rng.random() < 0.1:  # numbered apart from the learner's other awards of it
+            changes["sequence"] = 1000 + rng.randrange(10**6)
         factory.award(
             learner,
             rng.choice(ACHIEVEMENTS),
@@ -258,3 +260,18 @@ def test_reference_sees_duplicates(session: Session, awards: list[Award]) -> Non
         if award.learner_id is not None and award.revoked_at is None:
             held[(award.learner_id, award.achievement_id)] += 1
     assert max(held.values()) >= 2
+    assert min(held.values()) == 1
+
+
+def test_reference_sees_every_kind_of_sequence(session: Session, awards: list[Award]) -> None:
+    """Statistics count a learner's awards of an achievement with count(*) unless one of them
+    has a sequence other than 0 (the unique constraint): the data holds learners who hold an
+    achievement once at sequence 0, twice from 0, and only at a sequence other than 0."""
+    sequences: dict[tuple[int | None, str], list[int]] = defaultdict(list)
+    for award in awards:
+        if award.learner_id is not None and award.revoked_at is None:
+            sequences[(award.learner_id, award.achievement_id)].append(award.sequence)
+    held = list(sequences.values())
+    assert any(s == [0] for s in held)
+    assert any(len(s) >= 2 and 0 in s for s in held)
+    assert any(0 not in s for s in held)

@@ -49,6 +49,16 @@ class Award(Base):
             sqlite_where=text("revoked_at IS NULL AND learner_id IS NOT NULL"),
             postgresql_where=text("revoked_at IS NULL AND learner_id IS NOT NULL"),
         ),
+        # Statistics (migration 0090): the held awards that repeat an achievement (stats/).
+        Index(
+            "ix_award_stats_repeat",
+            "achievement_id",
+            "learner_id",
+            sqlite_where=text("revoked_at IS NULL AND learner_id IS NOT NULL AND sequence <> 0"),
+            postgresql_where=text(
+                "revoked_at IS NULL AND learner_id IS NOT NULL AND sequence <> 0"
+            ),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

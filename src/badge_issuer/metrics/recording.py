@@ -25,8 +25,10 @@ from badge_issuer.kit.metrics import (
 _PENDING = "badge_issuer_metrics_pending"
 _COMMITTED = "badge_issuer_metrics_committed"
 _Pending = tuple[SessionTransaction | None, str, tuple[str, ...]]
-# Issuer slugs never change: one lookup per issuer and process.
-_ISSUER_SLUGS: dict[int, str] = {}
+# Issuer slugs never change: one lookup per issuer, database and process. Keyed by the
+# database too: ids are per database, and a process that opens several (the tests) counted one
+# database's awards under another's slug.
+_ISSUER_SLUGS: dict[tuple[str, int], str] = {}
 _installed = False
 
 
@@ -63,11 +65,12 @@ def _newly_revoked(award: Award) -> bool:
 
 
 def _issuer_slug(session: Session, issuer_id: int) -> str:
-    slug = _ISSUER_SLUGS.get(issuer_id)
+    key = (str(session.get_bind().engine.url), issuer_id)
+    slug = _ISSUER_SLUGS.get(key)
     if slug is None:
         issuer = session.get(Issuer, issuer_id)
         slug = issuer.slug if issuer is not None else "unknown"
-        _ISSUER_SLUGS[issuer_id] = slug
+        _ISSUER_SLUGS[key] = slug
     return slug
 
 

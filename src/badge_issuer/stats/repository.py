@@ -16,8 +16,21 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, String, func, literal, or_, select, tuple_, union_all
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    Select,
+    String,
+    cast,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from badge_issuer.awards.models import Award
@@ -38,8 +51,6 @@ _GROUP_COLUMNS: dict[Dimension, Any] = {
     Dimension.CATEGORY: Award.learner_category,
     Dimension.ISSUER: Award.issuer_id,
 }
-
-Branch = Callable[[str, Sequence[str]], Select[Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +89,13 @@ class Counts(NamedTuple):
 
 def count_holders(session: Session, spec: HolderQuery) -> list[Tally]:
     """Count distinct learners per key, group and period in which the learning happened."""
-    return _per_key(session, spec, _holders_branch(spec, prepare_session(session), totals=False))
+    return _per_key(session, spec, _holders(spec, prepare_session(session), totals=False))
 
 
 def count_first_holdings(session: Session, spec: HolderQuery) -> list[Tally]:
     """Count distinct learners per key, group and the period of their first learning (needs a
     period)."""
-    branch = _first_holdings_branch(spec, prepare_session(session), totals=False)
+    branch = _first_holdings(spec, prepare_session(session), totals=False)
     return _per_key(session, spec, branch)
 
 
@@ -99,7 +110,7 @@ def holders_with_totals(session: Session, spec: HolderQuery) -> Counts:
         return Counts(count_holders(session, spec), [])
     if not supports_grouping_sets(dialect):
         return Counts(count_holders(session, spec), count_holders(session, _ungrouped(spec)))
-    return _split(_per_key(session, spec, _holders_branch(spec, dialect, totals=True), totals=True))
+    return _split(_per_key(session, spec, _holders(spec, dialect, totals=True), totals=True))
 
 
 def first_holdings_with_totals(session: Session, spec: HolderQuery) -> Counts:
@@ -113,7 +124,7 @@ def first_holdings_with_totals(session: Session, spec: HolderQuery) -> Counts:
             count_first_holdings(session, spec),
             count_first_holdings(session, _ungrouped(spec)),
         )
-    branch = _first_holdings_branch(spec, dialect, totals=True)
+    branch = _first_holdings(spec, dialect, totals=True)
     return _split(_per_key(session, spec, branch, totals=True))
 
 
@@ -121,87 +132,216 @@ def _ungrouped(spec: HolderQuery) -> HolderQuery:
     return replace(spec, group_by=())
 
 
-def _holders_branch(spec: HolderQuery, dialect: str, *, totals: bool) -> Branch:
+class Counting(NamedTuple):
+    """How one kind of answer is counted: `branch` counts one key's awards; `corrections`
+    counts, per achievement, what the repeaters of the plain-counted achievements change."""
+
+    branch: Callable[[str, Sequence[str]], list[Select[Any]]]
+    corrections: Callable[[Sequence[str]], list[Select[Any]]]
+
+
+def _holders(spec: HolderQuery, dialect: str, *, totals: bool) -> Counting:
+    counted = _cell_counts(spec, dialect, totals=totals)
+    # Sum over distinct learners: with the count, it names the set for the cell key.
+    learners, id_sum = (
+        func.count(Award.learner_id.distinct()),
+        func.sum(Award.learner_id.distinct()),
+    )
+    rows, row_ids = func.count(), func.sum(Award.learner_id)
+
+    def branch(key: str, achievements: Sequence[str]) -> list[Select[Any]]:
+        if len(achievements) > 1:
+            held = [Award.achievement_id.in_(achievements), *_conditions(spec)]
+            # By period, cells and totals as two branches rather than grouping sets: PostgreSQL
+            # then runs them in parallel (bench/stats.py: skills by category and quarter 0.7x;
+            # without a period the sets share one sort and two branches were slower).
+            split = spec.period is not None
+            return counted(key, [learners, id_sum, false()], held, split=split)
+        plain = [Award.achievement_id == achievements[0], *_conditions(spec)]
+        return counted(key, [rows, row_ids, false()], plain)
+
+    def corrections(achievements: Sequence[str]) -> list[Select[Any]]:
+        # Only cells where a learner holds the achievement twice need a correction.
+        correction = [learners - rows, id_sum - row_ids, true()]
+        repeated = _repeated(spec, achievements)
+        return [c.having(learners < rows) for c in counted(None, correction, repeated)]
+
+    return Counting(branch, corrections)
+
+
+CellCounts = Callable[..., list[Select[Any]]]
+
+
+def _cell_counts(spec: HolderQuery, dialect: str, *, totals: bool) -> CellCounts:
+    """Statements counting `columns` over the awards meeting `where` per cell of `key` (the
+    awards' groups and the period of their learning), and with `totals` per period over all
+    groups too: in one statement (GROUPING SETS), or with `split` in two. A key of None counts
+    per achievement (grouped by it)."""
     groups = [_GROUP_COLUMNS[d] for d in spec.group_by]
     labels, buckets = [], []
     if spec.period is not None:
         bucket = period_bucket(dialect, spec.period, Award.learned_at)
         labels, buckets = [bucket.label], [bucket.group]
-    grouping = (
-        [func.grouping_sets(tuple_(*groups, *buckets), tuple_(*buckets))]
-        if totals
-        else [*groups, *buckets]
+
+    def counted(
+        key: str | None, columns: list[Any], where: list[Any], *, split: bool = False
+    ) -> list[Select[Any]]:
+        by = [] if key is not None else [Award.achievement_id]
+        named = _key(key) if key is not None else _achievement_key()
+        if not totals:
+            cells = select(named, *groups, *labels, *columns).where(*where)
+            return [cells.group_by(*by, *groups, *buckets)]
+        if split:
+            cells = select(named, *groups, *labels, *columns, literal(0)).where(*where)
+            whole = select(named, *[null() for _ in groups], *labels, *columns, literal(1))
+            return [
+                cells.group_by(*by, *groups, *buckets),
+                whole.where(*where).group_by(*by, *buckets),
+            ]
+        grouping = func.grouping_sets(tuple_(*by, *groups, *buckets), tuple_(*by, *buckets))
+        marker = func.grouping(*groups)
+        return [select(named, *groups, *labels, *columns, marker).where(*where).group_by(grouping)]
+
+    return counted
+
+
+def _repeated(spec: HolderQuery, achievements: Sequence[str]) -> list[ColumnElement[bool]]:
+    """The counted awards of `achievements` whose learner holds that achievement more than once
+    (or might: a superset).
+
+    An achievement carried by one key is counted with count(*) over the covering index: the
+    unique constraint (learner_id, achievement_id, sequence) lets a learner hold an achievement
+    twice only through an award whose sequence is not 0, so outside the pairs of the small
+    partial index ix_award_stats_repeat each learner has one counted award, and no cell's
+    learners need sorting for count(DISTINCT) (bench/stats.py). The corrections read these rows
+    in the same statement as the counts (one snapshot) and replace their plain count by their
+    distinct one.
+    """
+    repeat = aliased(Award)
+    repeaters = select(repeat.achievement_id, repeat.learner_id).where(
+        repeat.achievement_id.in_(achievements),
+        repeat.learner_id.is_not(None),
+        repeat.revoked_at.is_(None),
+        repeat.sequence != 0,
     )
-    marker = [func.grouping(*groups)] if totals else []
-
-    def branch(key: str, achievements: Sequence[str]) -> Select[Any]:
-        learners = func.count(Award.learner_id.distinct())
-        # Sum over distinct learners: with the count, it names the set for the cell key.
-        id_sum = func.sum(Award.learner_id.distinct())
-        return (
-            select(_key(key), *groups, *labels, learners, id_sum, *marker)
-            .where(Award.achievement_id.in_(achievements), *_conditions(spec))
-            .group_by(*grouping)
-        )
-
-    return branch
+    return [
+        Award.achievement_id.in_(achievements),
+        *_conditions(spec),
+        tuple_(Award.achievement_id, Award.learner_id).in_(repeaters),
+    ]
 
 
-def _first_holdings_branch(spec: HolderQuery, dialect: str, *, totals: bool) -> Branch:
+def _first_holdings(spec: HolderQuery, dialect: str, *, totals: bool) -> Counting:
     if spec.period is None:
         raise ValueError("first holdings are counted per period")
     period = spec.period
+    counted = _cell_counts(spec, dialect, totals=totals)
+    rows, row_ids = func.count(), func.sum(Award.learner_id)
 
-    def branch(key: str, achievements: Sequence[str]) -> Select[Any]:
+    def firsts(key: str | None, conditions: list[Any], correction: bool) -> Select[Any]:
+        by = [] if key is not None else [Award.achievement_id]
         columns = [_GROUP_COLUMNS[d] for d in spec.group_by]
         groups = [column.label(f"g{i}") for i, column in enumerate(columns)]
         # With totals, each learner's first learning per group and over all groups at once;
         # `total` tells them apart (group columns are NULL in both "not stated" and totals).
+        learner = [*by, Award.learner_id]
         grouping = (
-            [func.grouping_sets(tuple_(*columns, Award.learner_id), tuple_(Award.learner_id))]
+            [func.grouping_sets(tuple_(*columns, *learner), tuple_(*learner))]
             if totals
-            else [*columns, Award.learner_id]
+            else [*columns, *learner]
         )
         marker = [func.grouping(*columns).label("total")] if totals else []
-        firsts = (
+        first = (
             select(
+                *[b.label("key") for b in by],
                 *groups,
                 Award.learner_id.label("learner"),
                 func.min(Award.learned_at).label("first_at"),
                 *marker,
             )
-            .where(Award.achievement_id.in_(achievements), *_conditions(spec))
+            .where(*conditions)
             .group_by(*grouping)
             .subquery("firsts")
         )
-        outer_groups = [firsts.c[f"g{i}"] for i in range(len(groups))]
-        outer_marker = [firsts.c.total] if totals else []
-        bucket = period_bucket(dialect, period, firsts.c.first_at)
+        outer_key = [first.c.key] if by else []
+        outer_groups = [first.c[f"g{i}"] for i in range(len(groups))]
+        outer_marker = [first.c.total] if totals else []
+        bucket = period_bucket(dialect, period, first.c.first_at)
         return select(
-            _key(key),
+            cast(first.c.key, String) if key is None else _key(key),
             *outer_groups,
             bucket.label,
             func.count(),
-            func.sum(firsts.c.learner),
+            func.sum(first.c.learner),
+            true() if correction else false(),
             *outer_marker,
-        ).group_by(*outer_marker, *outer_groups, bucket.group)
+        ).group_by(*outer_key, *outer_marker, *outer_groups, bucket.group)
 
-    return branch
+    def branch(key: str, achievements: Sequence[str]) -> list[Select[Any]]:
+        if len(achievements) > 1:
+            held = Award.achievement_id.in_(achievements)
+            return [firsts(key, [held, *_conditions(spec)], False)]
+        # A learner with one counted award first learned it when that award's learning
+        # happened: count awards per period of their learning.
+        plain = [Award.achievement_id == achievements[0], *_conditions(spec)]
+        return counted(key, [rows, row_ids, false()], plain)
+
+    def corrections(achievements: Sequence[str]) -> list[Select[Any]]:
+        # The repeaters' awards leave their periods; each repeater counts at its first.
+        repeated = _repeated(spec, achievements)
+        return [*counted(None, [-rows, -row_ids, true()], repeated), firsts(None, repeated, True)]
+
+    return Counting(branch, corrections)
 
 
 def _per_key(
-    session: Session, spec: HolderQuery, branch: Branch, *, totals: bool = False
+    session: Session, spec: HolderQuery, counting: Counting, *, totals: bool = False
 ) -> list[Tally]:
-    """Run the branches of every key, KEYS_PER_STATEMENT per statement; with `totals`, each
-    total comes back as a Tally whose groups are TOTAL (see `_split`)."""
+    """Run the branches of every key, KEYS_PER_STATEMENT per statement, with the corrections
+    of their plain-counted achievements; with `totals`, each total comes back as a Tally whose
+    groups are TOTAL (see `_split`)."""
     issuer_slugs = _issuer_slugs(session) if Dimension.ISSUER in spec.group_by else {}
     read = _reader(spec, issuer_slugs, totals=totals)
     tallies: list[Tally] = []
+    corrections: list[Tally] = []
     for chunk in _chunks([(k, a) for k, a in spec.keys.items() if a], KEYS_PER_STATEMENT):
-        branches = [branch(key, achievements) for key, achievements in chunk]
+        plain = sorted({a[0] for _k, a in chunk if len(a) == 1})
+        branches = [part for key, a in chunk for part in counting.branch(key, a)]
+        if plain:
+            branches.extend(counting.corrections(plain))
         statement = branches[0] if len(branches) == 1 else union_all(*branches)
-        tallies.extend(read(session.execute(statement).all()))
-    return tallies
+        found: list[Tally] = []
+        read(session.execute(statement).all(), tallies, found)
+        # A correction comes per achievement: it applies to each key counted by that one alone.
+        keys_of: dict[str, list[str]] = {}
+        for key, achievements in chunk:
+            if len(achievements) == 1:
+                keys_of.setdefault(achievements[0], []).append(key)
+        corrections.extend(c._replace(key=key) for c in found for key in keys_of[c.key])
+    return _corrected(tallies, corrections) if corrections else tallies
+
+
+def _corrected(tallies: list[Tally], corrections: list[Tally]) -> list[Tally]:
+    """Add each correction to its cell (or total): every correction's cell was counted in the
+    same statement, since a repeater's awards are among the key's counted awards."""
+    changes: dict[tuple[str, bool, Groups, str | None], list[int]] = {}
+    for c in corrections:
+        change = changes.setdefault((c.key, c.groups is TOTAL, c.groups, c.period), [0, 0])
+        change[0] += c.learners
+        change[1] += c.id_sum
+    result = []
+    for tally in tallies:
+        found = changes.pop((tally.key, tally.groups is TOTAL, tally.groups, tally.period), None)
+        if found is not None:
+            tally = tally._replace(
+                learners=tally.learners + found[0], id_sum=tally.id_sum + found[1]
+            )
+        # A repeater's first learning moves to its earliest period: a cell may be left empty.
+        if tally.learners:
+            result.append(tally)
+    if changes:
+        raise RuntimeError(f"corrections of cells that were not counted: {list(changes)[:3]}")
+    return result
 
 
 # Stands for the groups of a total while cells and totals travel in one list.
@@ -216,8 +356,9 @@ def _split(tallies: list[Tally]) -> Counts:
 
 def _reader(
     spec: HolderQuery, issuer_slugs: dict[int, str], *, totals: bool
-) -> Callable[[Sequence[Any]], list[Tally]]:
-    """Turn result rows (key, groups..., [period], learners, id_sum, [total]) into tallies.
+) -> Callable[[Sequence[Any], list[Tally], list[Tally]], None]:
+    """Turn result rows (key, groups..., [period], learners, id_sum, correction, [total]) into
+    tallies, and the rows marked `correction` into corrections.
 
     Answers hold tens of thousands of cells: rows are read in one loop per shape rather than
     through a function per value (bench/stats.py: this was ~10 µs per cell).
@@ -227,15 +368,14 @@ def _reader(
     count_at = 1 + width + (period_at is not None)
     issuer_at = [1 + i for i, d in enumerate(spec.group_by) if d is Dimension.ISSUER]
 
-    def read(rows: Sequence[Any]) -> list[Tally]:
-        result: list[Tally] = []
-        append = result.append
+    def read(rows: Sequence[Any], tallies: list[Tally], corrections: list[Tally]) -> None:
+        append = tallies.append
         for row in rows:
             learners = row[count_at]
             # An ungrouped branch answers 0 for a key nobody holds: absent cells hold no learner.
             if not learners:
                 continue
-            if totals and row[count_at + 2]:
+            if totals and row[count_at + 3]:
                 groups: Groups = TOTAL
             elif issuer_at:
                 values = list(row[1 : 1 + width])
@@ -248,8 +388,8 @@ def _reader(
             else:
                 groups = tuple(row[1 : 1 + width])
             period = None if period_at is None else row[period_at]
-            append(Tally(row[0], groups, period, learners, int(row[count_at + 1] or 0)))
-        return result
+            tally = Tally(row[0], groups, period, learners, int(row[count_at + 1] or 0))
+            (corrections.append if row[count_at + 2] else append)(tally)
 
     return read
 
@@ -261,6 +401,12 @@ def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
 
 def _key(key: str) -> ColumnElement[str]:
     return literal(key, String).label("key")
+
+
+def _achievement_key() -> ColumnElement[str]:
+    # As varchar, the type of the other branches' literal keys: mixing in varchar(100) made
+    # PostgreSQL drop its parallel plan for the whole UNION ALL (bench/stats.py: 1.6x slower).
+    return cast(Award.achievement_id, String).label("key")
 
 
 def _held() -> list[ColumnElement[bool]]:

@@ -17,14 +17,20 @@ _MAX_LISTED = 5
 
 
 def _depth(value: Any) -> int:
-    """Return the nesting depth of a JSON value, without recursion."""
-    deepest, stack = 0, [(value, 1)]
+    """Return the nesting depth of a JSON value (a scalar is 1), without recursion.
+
+    Only containers are pushed, and a container with members counts one level for them:
+    most members of a credential are strings, and visiting each was most of this walk.
+    """
+    deepest, stack = 1, [(value, 1)]
     while stack:
         node, level = stack.pop()
-        deepest = max(deepest, level)
         children = node.values() if isinstance(node, Mapping) else node
-        if isinstance(node, Mapping | list):
-            stack.extend((child, level + 1) for child in children)
+        if children and isinstance(node, Mapping | list):
+            deepest = max(deepest, level + 1)
+            stack.extend(
+                (child, level + 1) for child in children if isinstance(child, Mapping | list)
+            )
     return deepest
 
 

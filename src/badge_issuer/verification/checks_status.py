@@ -55,6 +55,23 @@ def status_list_urls(document: object) -> tuple[str, ...]:
     return member_strings(document, "credentialStatus", "statusListCredential")
 
 
+def status_indexes(document: object) -> dict[str, frozenset[int]]:
+    """Return, per status list URL, the indexes a credential's well-formed status entries name.
+
+    The revocation check reads exactly these bits, so a list can be read at these indexes only
+    (see `ResolvedStatusList.covers`); a malformed entry fails before any bit is read.
+    """
+    raw = document.get("credentialStatus") if isinstance(document, Mapping) else None
+    found: dict[str, set[int]] = {}
+    for raw_entry in raw if isinstance(raw, list) else [raw]:
+        try:
+            entry = _parse_entry(raw_entry)
+        except _StatusProblem:
+            continue
+        found.setdefault(entry.list_url, set()).add(entry.index)
+    return {url: frozenset(indexes) for url, indexes in found.items()}
+
+
 def revocation_check(
     document: Mapping[str, Any], *, issuer: str | None, keys: KeyCache, now: datetime
 ) -> Check:
@@ -82,6 +99,11 @@ def _check_entry(raw: Any, *, issuer: str | None, keys: KeyCache, now: datetime)
         resolved = keys.resolver.resolve_status_list(entry.list_url)
     except ResolutionError as error:
         raise _StatusProblem(Check.warning(NAME, f"status not checked: {error}")) from None
+    if resolved.covers is not None and entry.index not in resolved.covers:
+        # A list read at other indexes only says nothing about this one: never a false "not
+        # revoked". The pre-fetch reads every entry's own index, so this does not happen.
+        detail = f"status not checked: index {entry.index} of {entry.list_url} was not read"
+        raise _StatusProblem(Check.failed(NAME, detail, STATUS_RETRIEVAL_ERROR))
     subject = _list_subject(resolved, entry, issuer=issuer, keys=keys, now=now)
     bits = _decode(subject.get("encodedList"), own=resolved.trusted)
     if entry.index >= len(bits) * 8:

@@ -60,11 +60,16 @@ class ResolvedKey:
 @dataclass(frozen=True)
 class ResolvedStatusList:
     """A BitstringStatusListCredential; `trusted` when read from this service's own database,
-    whose lists need no proof check (the service signed them itself)."""
+    whose lists need no proof check (the service signed them itself).
+
+    `covers`: when the list was read at some indexes only (an own list rebuilt from its revoked
+    entries), those indexes; its other bits are unknown. None: every bit is the list's.
+    """
 
     url: str
     document: Mapping[str, Any] = field(repr=False)
     trusted: bool = False
+    covers: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -98,11 +98,16 @@ class ServiceResolver:
             f"{verification_method}: only did:key and did:web verification methods are resolved"
         )
 
-    def resolve_status_list(self, url: str) -> ResolvedStatusList:
-        """Return the status list credential at `url`, or raise ResolutionError."""
+    def resolve_status_list(
+        self, url: str, *, indexes: frozenset[int] | None = None
+    ) -> ResolvedStatusList:
+        """Return the status list credential at `url`, or raise ResolutionError.
+
+        `indexes`: the only bits the caller will read (an own list may then be read there only).
+        """
         own = origin_of_url(url, self._settings.known_origins, path="/status-lists/")
         if own is not None:
-            return self._own_list(url, origin=own[0], public_id=own[1])
+            return self._own_list(url, origin=own[0], public_id=own[1], indexes=indexes)
         if urlsplit(url).hostname in self._own_hosts:
             raise ResolutionError(f"{url} is not a status list of this service")
         return ResolvedStatusList(url=url, document=_object(self._fetch(url), url))
@@ -148,12 +153,15 @@ class ServiceResolver:
         document = self._fetch(url)
         return key_from_did_document(document, did=did, method_id=verification_method, source=url)
 
-    def _own_list(self, url: str, *, origin: str, public_id: str) -> ResolvedStatusList:
+    def _own_list(
+        self, url: str, *, origin: str, public_id: str, indexes: frozenset[int] | None
+    ) -> ResolvedStatusList:
         """The list as a verifier of our own credentials reads it.
 
         The stored signed document is always current (a revocation re-signs it or drops it);
         when it is missing, or the list is read under a previous origin, the unsigned
-        equivalent is built from the revoked indexes.
+        equivalent is built from the revoked indexes: with `indexes`, only those are read
+        (a few index lookups, where the whole list walks up to 131,072 entries).
         """
         row = repository.status_list(self._session, public_id=public_id)
         if row is None:
@@ -167,10 +175,14 @@ class ServiceResolver:
             size=row.size,
             issuer_slug=row.issuer_slug,
             origin=origin,
-            indexes=repository.revoked_indexes(self._session, list_id=row.id),
+            indexes=(
+                repository.revoked_indexes(self._session, list_id=row.id)
+                if indexes is None
+                else repository.revoked_among(self._session, list_id=row.id, indexes=indexes)
+            ),
             now=self._now,
         )
-        return ResolvedStatusList(url=url, document=document, trusted=True)
+        return ResolvedStatusList(url=url, document=document, trusted=True, covers=indexes)
 
 
 @lru_cache(maxsize=256)
@@ -199,12 +211,16 @@ class PrefetchedResolver:
         inner: ServiceResolver,
         *,
         methods: Iterable[str],
-        lists: Iterable[str],
+        lists: Mapping[str, frozenset[int] | None],
         issuers: Iterable[str] = (),
     ) -> None:
+        """`lists`: status list URLs, each with the indexes to read (None: the whole list)."""
         self._inner = inner
         self._keys = {method: _attempt(inner.resolve_key, method) for method in methods}
-        self._lists = {url: _attempt(inner.resolve_status_list, url) for url in lists}
+        self._lists = {
+            url: _attempt(partial(inner.resolve_status_list, indexes=indexes), url)
+            for url, indexes in lists.items()
+        }
         self._issuers = {issuer: inner.recognize_issuer(issuer) for issuer in issuers}
 
     def recognize_issuer(self, issuer_id: str) -> KnownIssuer | None:

@@ -21,7 +21,7 @@ from badge_issuer.verification import presentation as presentation_rules
 from badge_issuer.verification.budget import BudgetExceeded, cpu_budget
 from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES, issuer_id
 from badge_issuer.verification.checks_proof import proof_method_ids
-from badge_issuer.verification.checks_status import status_list_urls
+from badge_issuer.verification.checks_status import status_indexes, status_list_urls
 from badge_issuer.verification.errors import (
     CredentialTooLarge,
     ImageWorkLimit,
@@ -196,7 +196,7 @@ def prefetched_resolver(resolver: ServiceResolver, documents: Sequence[Any]) -> 
     lets the CPU-bound checks run after the database work.
     """
     methods: list[str] = []
-    lists: list[str] = []
+    lists: dict[str, set[int]] = {}
     issuers: list[str] = []
     for document in _with_embedded(documents):
         credential = document
@@ -211,13 +211,16 @@ def prefetched_resolver(resolver: ServiceResolver, documents: Sequence[Any]) -> 
         elif isinstance(document, Mapping):
             methods += proof_method_ids(document)
         if isinstance(credential, Mapping):
-            lists += status_list_urls(credential)
+            for url in status_list_urls(credential):
+                lists.setdefault(url, set())
+            for url, indexes in status_indexes(credential).items():
+                lists.setdefault(url, set()).update(indexes)
             issuer = issuer_id(credential)
             issuers += [issuer] if issuer else []
     return PrefetchedResolver(
         resolver,
         methods=dict.fromkeys(methods),
-        lists=dict.fromkeys(lists),
+        lists={url: frozenset(indexes) for url, indexes in lists.items()},
         issuers=dict.fromkeys(issuers),
     )
 
