@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards.models import Award, AwardCompletion
@@ -19,7 +20,8 @@ _FOR_LEARNER = select(Award).where(Award.learner_id == bindparam("learner_id"))
 _NEXT_SEQUENCE = select(func.coalesce(func.max(Award.sequence) + 1, 0)).where(
     Award.learner_id == bindparam("learner_id"), Award.achievement_id == bindparam("achievement_id")
 )
-_ADD_EVIDENCE = insert(AwardCompletion)
+# Core, on the table: the ORM's bulk INSERT path costs three times the statement's CPU.
+_ADD_EVIDENCE = insert(cast(Table, AwardCompletion.__table__))
 _CALLBACK_TARGETS = (
     select(Completion.provider_id, Completion.id, Completion.completed_at)
     .join(Provider, Provider.id == Completion.provider_id)

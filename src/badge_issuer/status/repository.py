@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import Integer, bindparam, func, select, update
+from sqlalchemy import Integer, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -57,27 +58,28 @@ class ListRef:
 # Built once (every award runs it): building the statement costs about as much as running it.
 # (An UPDATE reserves its columns' names for SET parameters: hence of_issuer, of_purpose.)
 _COUNT = bindparam("taken", type_=Integer)
+# Core, on the table: the ORM's UPDATE path cost about as much again as the statement itself.
+_LISTS = cast(Table, StatusList.__table__)
 _FIRST_OPEN = (
-    select(func.min(StatusList.id))
+    select(func.min(_LISTS.c.id))
     .where(
-        StatusList.issuer_id == bindparam("of_issuer"),
-        StatusList.purpose == bindparam("of_purpose"),
-        StatusList.allocated + _COUNT <= StatusList.size,
+        _LISTS.c.issuer_id == bindparam("of_issuer"),
+        _LISTS.c.purpose == bindparam("of_purpose"),
+        _LISTS.c.allocated + _COUNT <= _LISTS.c.size,
     )
     .scalar_subquery()
 )
 _TAKE_FROM_FIRST_OPEN_LIST = (
-    update(StatusList)
-    .where(StatusList.id == _FIRST_OPEN, StatusList.allocated + _COUNT <= StatusList.size)
-    .values(allocated=StatusList.allocated + _COUNT)
+    update(_LISTS)
+    .where(_LISTS.c.id == _FIRST_OPEN, _LISTS.c.allocated + _COUNT <= _LISTS.c.size)
+    .values(allocated=_LISTS.c.allocated + _COUNT)
     .returning(
-        StatusList.id,
-        StatusList.public_id,
-        StatusList.permutation_key,
-        StatusList.size,
-        StatusList.allocated,
+        _LISTS.c.id,
+        _LISTS.c.public_id,
+        _LISTS.c.permutation_key,
+        _LISTS.c.size,
+        _LISTS.c.allocated,
     )
-    .execution_options(synchronize_session=False)
 )
 
 
