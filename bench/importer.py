@@ -22,6 +22,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, text
 
@@ -74,7 +75,7 @@ def measure(backend: str, database_url: str, work: Path, args: argparse.Namespac
     with engine.connect() as connection:
         awards = connection.execute(text("SELECT count(*) FROM award")).scalar_one()
     engine.dispose()
-    statements, cpu_ms, worker_ms = _in_process(
+    statements, cpu_ms, worker_ms, wait_ms = _in_process(
         env, _rows_file(work, args.rows, "again.jsonl"), args
     )
     rate = args.rows / seconds
@@ -84,13 +85,13 @@ def measure(backend: str, database_url: str, work: Path, args: argparse.Namespac
         f"{backend:<10} {args.rows:>6} {args.batch_size:>5} {seconds:>7.2f} {rate:>7.1f} "
         f"{1000 / sign_ms / rate:>6.0f}x {startup:>7.2f} {steady:>7.1f} "
         f"{1000 / sign_ms / steady:>6.0f}x {awards - 1:>6} {statements:>6.2f} {cpu_ms:>6.2f} "
-        f"{cpu_ms / sign_ms:>5.0f}x {worker_ms:>6.2f} {os.getloadavg()[0]:>4.1f}"
+        f"{cpu_ms / sign_ms:>5.0f}x {worker_ms:>6.2f} {wait_ms:>6.2f} {os.getloadavg()[0]:>4.1f}"
     )
 
 
 def _in_process(
     env: dict[str, str], rows: Path, args: argparse.Namespace
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float]:
     """Import another file of as many new learners in this process: SQL statements and CPU
     time per row (neither counts start-up; statements do not depend on the machine's load)."""
     from sqlalchemy import event
@@ -115,6 +116,7 @@ def _in_process(
 
     event.listen(engine, "before_cursor_execute", count)
     lines = rows.read_text(encoding="utf-8").splitlines(keepends=True)
+    waited = _time_waits_for_workers()
     started = time.process_time()
     children = _children_cpu()
     importer.import_in_batches(
@@ -132,7 +134,27 @@ def _in_process(
     # Signing workers (`--sign-workers`) are reaped when the import ends: their CPU counts here.
     worker_ms = (_children_cpu() - children) * 1000 / args.rows
     engine.dispose()
-    return counted[0] / args.rows, cpu_ms, worker_ms
+    return counted[0] / args.rows, cpu_ms, worker_ms, waited[0] * 1000 / args.rows
+
+
+def _time_waits_for_workers() -> list[float]:
+    """Add up the wall time the importer waits for signed documents (`signing_pool.Batch`)."""
+    waited = [0.0]
+    try:
+        from badge_issuer.awards import signing_pool
+    except ImportError:
+        return waited
+    signed = signing_pool.Batch.signed
+
+    def timed(batch: signing_pool.Batch) -> Any:
+        started = time.perf_counter()
+        try:
+            return signed(batch)
+        finally:
+            waited[0] += time.perf_counter() - started
+
+    signing_pool.Batch.signed = timed  # type: ignore[method-assign, assignment]
+    return waited
 
 
 def _sign_workers(args: argparse.Namespace) -> dict[str, int]:
@@ -193,7 +215,7 @@ def main() -> int:
     print(
         f"{'backend':<10} {'rows':>6} {'batch':>5} {'seconds':>7} {'rows/s':>7} {'floor':>7} "
         f"{'start-up':>7} {'steady':>7} {'floor':>7} {'awards':>6} {'SQL/row':>6} "
-        f"{'CPU ms':>6} {'floor':>6} {'wkr ms':>6} {'load':>4}"
+        f"{'CPU ms':>6} {'floor':>6} {'wkr ms':>6} {'wait':>6} {'load':>4}"
     )
     print(*lines, sep="\n")
     print(
@@ -202,7 +224,8 @@ def main() -> int:
         "imported row/s. awards: credentials the N-row file issued. SQL/row, CPU ms: a second\n"
         "file of N new learners imported inside this process (statements per row, CPU per row\n"
         "of this process, its floor: CPU ms per Ed25519 signature; wkr ms: CPU per row of the\n"
-        "signing worker processes, all of them together)."
+        "signing worker processes, all of them together; wait: wall ms per row the importer\n"
+        "waited for the workers' signatures)."
     )
     return 0
 

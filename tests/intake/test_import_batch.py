@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,13 +15,15 @@ from badge_issuer import bootstrap
 from badge_issuer.awards.models import Award, AwardCompletion
 from badge_issuer.db import session_scope
 from badge_issuer.intake import importer
+from badge_issuer.intake import service as intake
 from badge_issuer.intake.importer import ImportTally
 from badge_issuer.issuers import service as issuer_service
 from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.learners.models import Learner
 from badge_issuer.outbox.models import OutboxJob
-from badge_issuer.providers.models import Completion
+from badge_issuer.providers.models import Completion, Provider
+from badge_issuer.providers.schemas import CompletionIn
 from tests.faults import ledger
 from tests.providers.factories import (
     PROVIDER_ID,
@@ -66,7 +69,12 @@ ROWS = [
 
 
 def _import(
-    app: FastAPI, lines: list[str], *, batch_size: int = 100, sign_workers: int = 0
+    app: FastAPI,
+    lines: list[str],
+    *,
+    batch_size: int = 100,
+    sign_workers: int = 0,
+    on_commit: Callable[[int], None] = lambda line: None,
 ) -> ImportTally:
     tally = ImportTally()
     importer.import_in_batches(
@@ -77,7 +85,7 @@ def _import(
         settings=app.state.settings,
         clock=utc_now,
         tally=tally,
-        on_commit=lambda line: None,
+        on_commit=on_commit,
         sign_workers=sign_workers,
     )
     return tally
@@ -117,11 +125,14 @@ def mapped(app: FastAPI) -> FastAPI:
 
 
 class TestBatchedImport:
-    @pytest.mark.parametrize("batch_size", [1, 3, 100])
+    # With signing workers, a batch is prepared in the transaction that writes the previous one
+    # (importer._Pipeline): Ichiro's two rows in one batch, in consecutive ones, or further apart.
+    @pytest.mark.parametrize("sign_workers", [0, 2])
+    @pytest.mark.parametrize("batch_size", [1, 2, 3, 100])
     def test_a_batch_stores_each_completion_once_and_issues_every_met_achievement(
-        self, mapped: FastAPI, batch_size: int
+        self, mapped: FastAPI, batch_size: int, sign_workers: int
     ) -> None:
-        tally = _import(mapped, ROWS, batch_size=batch_size)
+        tally = _import(mapped, ROWS, batch_size=batch_size, sign_workers=sign_workers)
 
         assert (tally.accepted, tally.duplicates, tally.rejected) == (3, 1, 2)
         assert [r.line for r in tally.rejections] == [5, 6]
@@ -179,7 +190,10 @@ class TestBatchedImport:
         assert (again.accepted, again.duplicates, again.rejected) == (0, 4, 2)
         assert _records(mapped) == first
 
-    def test_a_batch_that_cannot_issue_is_recorded_row_by_row(self, mapped: FastAPI) -> None:
+    @pytest.mark.parametrize("sign_workers", [0, 2])
+    def test_a_batch_that_cannot_issue_is_recorded_row_by_row(
+        self, mapped: FastAPI, sign_workers: int
+    ) -> None:
         for session in session_scope(mapped.state.session_factory):
             issuer = issuer_service.get_issuer(session, _skill_map_issuer(session))
             for key in key_service.list_keys(session, issuer=issuer, after_id=0, limit=10):
@@ -187,12 +201,86 @@ class TestBatchedImport:
                     session, issuer=issuer, key_id=key.key_id, actor="t", now=utc_now()
                 )
 
-        tally = _import(mapped, ROWS[:2])
+        tally = _import(mapped, ROWS[:2], sign_workers=sign_workers)
 
         # Row by row, each row's savepoint is undone with its problem, as webhooks answer 409.
         assert (tally.accepted, tally.rejected) == (0, 2)
         assert all("no active signing key" in r.reason for r in tally.rejections)
         assert _records(mapped)["completions"] == 0
+
+    @pytest.mark.parametrize("sign_workers", [0, 2])
+    def test_every_credential_queues_its_callback(self, mapped: FastAPI, sign_workers: int) -> None:
+        for session in session_scope(mapped.state.session_factory):
+            provider = session.get(Provider, PROVIDER_ID)
+            assert provider is not None
+            provider.callback_url = "https://lms.example.jp/badges"
+
+        _import(mapped, ROWS, batch_size=2, sign_workers=sign_workers)
+
+        for session in session_scope(mapped.state.session_factory):
+            evidence: dict[str, set[int]] = {}
+            for award, link in session.execute(
+                select(Award, AwardCompletion).join(
+                    AwardCompletion, AwardCompletion.award_id == Award.id
+                )
+            ):
+                evidence.setdefault(award.uuid, set()).add(link.completion_id)
+            jobs = session.scalars(select(OutboxJob).where(OutboxJob.channel == "callbacks"))
+            called: Counter[str] = Counter()
+            for job in jobs:
+                data = job.payload["data"]
+                assert job.target == PROVIDER_ID
+                assert data["completion_id"] in evidence[data["credential_id"]]
+                called[data["credential_id"]] += 1
+            # One provider: one callback per credential.
+            assert called == Counter(dict.fromkeys(evidence, 1))
+            assert len(evidence) == 4
+
+
+class TestPipelinedImport:
+    def test_a_completion_recorded_between_planning_and_writing_is_counted(
+        self, mapped: FastAPI
+    ) -> None:
+        """A webhook records Ichiro's course B after his batch (course A) was planned and before
+        it is written: the plan is stale, the batch goes row by row and `both` is issued."""
+        lines = [_row("jiro@example.jp", "A"), _row("ichiro@example.jp", "A")]
+        commits: list[int] = []
+
+        def webhook_meanwhile(line: int) -> None:
+            commits.append(line)
+            if line != 1:
+                return
+            # Line 1 is committed; Ichiro's batch (line 2) is planned, its credential signing.
+            completion = CompletionIn.model_validate_json(_row("ichiro@example.jp", "B", day=2))
+            for session in session_scope(mapped.state.session_factory):
+                intake.record_completion(
+                    session,
+                    provider_id=PROVIDER_ID,
+                    completion=completion,
+                    courses=intake.known_courses(session),
+                    settings=mapped.state.settings,
+                    now=utc_now(),
+                )
+
+        tally = _import(mapped, lines, batch_size=1, sign_workers=1, on_commit=webhook_meanwhile)
+
+        assert commits == [1, 2]
+        assert (tally.accepted, tally.duplicates, tally.rejected) == (2, 0, 0)
+        records = _records(mapped)
+        jiro, ichiro = sorted(records["learners"])
+        assert records["awards"] == Counter(
+            {
+                (jiro, "badge-a"): 1,
+                (ichiro, "badge-a"): 1,
+                (ichiro, "badge-b"): 1,
+                (ichiro, "both"): 1,
+            }
+        )
+        assert records["completions"] == 3
+        assert len(set(records["indexes"])) == 4
+        for session in session_scope(mapped.state.session_factory):
+            awards = list(session.scalars(select(Award)))
+            assert ledger.credential_problems(session, mapped.state.settings, awards) == []
 
 
 def _skill_map_issuer(session: Any) -> str:

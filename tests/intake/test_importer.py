@@ -102,7 +102,10 @@ class TestImportInBatches:
             return sorted(session.scalars(select(Completion.course_id)))
         raise AssertionError("unreachable")
 
-    def test_commits_every_batch_and_reports_the_last_line(self, app: FastAPI) -> None:
+    @pytest.mark.parametrize("sign_workers", [0, 2])
+    def test_commits_every_batch_and_reports_the_last_line(
+        self, app: FastAPI, sign_workers: int
+    ) -> None:
         create_provider(app)
         commits: list[int] = []
         tally = ImportTally()
@@ -115,6 +118,7 @@ class TestImportInBatches:
             clock=utc_now,
             tally=tally,
             on_commit=commits.append,
+            sign_workers=sign_workers,
         )
         assert commits == [2, 4, 5]
         assert (tally.accepted, tally.duplicates, tally.rejected) == (5, 0, 0)
@@ -138,6 +142,35 @@ class TestImportInBatches:
                 clock=utc_now,
                 tally=ImportTally(),
                 on_commit=commits.append,
+            )
+        assert commits == [2]
+        assert self._stored(app) == ["C0", "C1"]
+
+    @pytest.mark.parametrize("sign_workers", [0, 2])
+    def test_an_unreadable_line_keeps_the_rows_read_before_its_batch(
+        self, app: FastAPI, sign_workers: int
+    ) -> None:
+        """With signing workers the first batch is prepared but not written when the second
+        cannot be read: it is written before the error stops the import."""
+        create_provider(app)
+        commits: list[int] = []
+
+        def unreadable() -> Iterator[ParsedRow]:
+            rows = self._rows(5)
+            yield from rows[:3]
+            raise UnreadableImport("CSV line 4: broken")
+
+        with pytest.raises(UnreadableImport):
+            importer.import_in_batches(
+                app.state.session_factory,
+                provider_id="manabi-portal",
+                rows=unreadable(),
+                batch_size=2,
+                settings=app.state.settings,
+                clock=utc_now,
+                tally=ImportTally(),
+                on_commit=commits.append,
+                sign_workers=sign_workers,
             )
         assert commits == [2]
         assert self._stored(app) == ["C0", "C1"]

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
@@ -63,7 +64,7 @@ def _listening(app: FastAPI) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def _reads(session: Session, stored: dict[str, Any]) -> list[Any]:
+def _reads(session: Session | Connection, stored: dict[str, Any]) -> list[Any]:
     row = repository.status_list(session, public_id=stored["public_id"])
     assert row is not None
     return [
@@ -92,6 +93,24 @@ class TestDriverReads:
         assert on_cursor[2] is None
         assert on_cursor[4] is None
         assert on_cursor[5] == on_cursor[6] == stored["indexes"][:1]
+
+    def test_a_read_only_connection_answers_as_a_session(
+        self, app: FastAPI, stored: dict[str, Any]
+    ) -> None:
+        # POST /verify reads through a Core connection of the read-only engine (no Session).
+        with db(app) as session:
+            through_session = _reads(session, stored)
+        with app.state.read_session_factory.kw["bind"].connect() as connection:
+            through_connection = _reads(connection, stored)
+            assert connection.in_transaction()  # the reads share one transaction
+        assert through_connection == through_session
+
+    def test_verifications_give_their_connections_back(
+        self, app: FastAPI, client: TestClient, stored: dict[str, Any]
+    ) -> None:
+        for _ in range(3):
+            assert client.post("/verify", json=stored["document"]).json()["verified"] is True
+        assert app.state.engine.pool.checkedout() == 0
 
     def test_a_statement_listener_sees_the_reads_of_a_verification(
         self, app: FastAPI, client: TestClient, stored: dict[str, Any]

@@ -13,19 +13,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository, signing_pool
 from badge_issuer.awards.issuing import (
     AwardRequest,
     Draft,
     achievement_of,
-    announce,
     award_columns,
     draft_credential,
     profile_of,
@@ -42,7 +42,15 @@ from badge_issuer.keys import service as key_service
 from badge_issuer.keys.models import SigningKey
 from badge_issuer.kit.metrics import SIGNING_DURATION
 from badge_issuer.status import service as status_service
-from badge_issuer.status.service import AllocatedEntry
+from badge_issuer.status.service import AllocatedEntry, stored_document
+
+_AWARDS = cast(Table, Award.__table__)
+_INSERT_AWARDS = insert(_AWARDS).returning(_AWARDS.c.id, _AWARDS.c.uuid)
+_STORE_DOCUMENTS = (
+    update(_AWARDS)
+    .where(_AWARDS.c.id == bindparam("award_id"))
+    .values(document=bindparam("document"))
+)
 
 
 def next_sequences(awards: Iterable[Award]) -> dict[tuple[int, str], int]:
@@ -59,7 +67,7 @@ class _Lookups:
     """Per-call memo of what every credential of one issuer or achievement shares."""
 
     def __init__(self, session: Session, settings: Settings) -> None:
-        self._session, self._settings = session, settings
+        self._session, self.settings = session, settings
         self._issuers: dict[str, Issuer] = {}
         self._signers: dict[int, tuple[SigningKey, Signer]] = {}
         self._endorsements: dict[str, tuple[dict[str, Any], ...]] = {}
@@ -75,13 +83,13 @@ class _Lookups:
     def signing(self, issuer: Issuer) -> tuple[SigningKey, Signer]:
         if issuer.id not in self._signers:
             self._signers[issuer.id] = key_service.active_signer(
-                self._session, issuer=issuer, settings=self._settings
+                self._session, issuer=issuer, settings=self.settings
             )
         return self._signers[issuer.id]
 
     def profile(self, issuer: Issuer) -> ob3.Profile:
         if issuer.id not in self._profiles:
-            self._profiles[issuer.id] = profile_of(issuer, self._settings)
+            self._profiles[issuer.id] = profile_of(issuer, self.settings)
         return self._profiles[issuer.id]
 
     def key_ref(self, issuer: Issuer) -> signing_pool.KeyRef:
@@ -104,7 +112,7 @@ class _Lookups:
             return None
         key = (request.achievement.id, request.score is None)
         if key not in self._achievements:
-            self._achievements[key] = achievement_of(request, self._settings)
+            self._achievements[key] = achievement_of(request, self.settings)
         return self._achievements[key]
 
     def endorsements(self, achievement_id: str) -> tuple[dict[str, Any], ...]:
@@ -118,25 +126,65 @@ class _Lookups:
         return self._endorsements[achievement_id]
 
 
-def issue_many(
+@dataclass(slots=True)
+class Drafted:
+    """Credentials drafted, with their status entries taken, and signed or being signed.
+
+    Holds no session: it may be drafted in one transaction and written in the next (the bulk
+    importer drafts a batch while the previous one is written). `documents`: the signed
+    documents as stored, once known; `signing`: the worker pool's batch still signing them.
+    """
+
+    settings: Settings
+    now: datetime
+    requests: list[AwardRequest]
+    entries: list[AllocatedEntry]
+    drafts: list[Draft]
+    signers: list[tuple[Issuer, SigningKey]]
+    documents: list[str] | None = None
+    signing: signing_pool.Batch | None = None
+
+    def with_completion_ids(self, ids: Mapping[int, int]) -> None:
+        """Replace the completion ids the requests name (stand-ins of completions not stored
+        yet when they were planned) by the stored ones; the drafts do not contain them."""
+        self.requests = [
+            replace(request, completion_ids=[ids.get(i, i) for i in request.completion_ids])
+            for request in self.requests
+        ]
+
+    def signed(self) -> list[str]:
+        """The signed documents (waits for the workers)."""
+        if self.documents is None:
+            if self.signing is None:
+                raise RuntimeError("drafted without a pool and not signed")
+            self.documents = self.signing.signed()
+        return self.documents
+
+    def cancel(self) -> None:
+        """Drop the signing still queued (the batch will not be written)."""
+        if self.signing is not None:
+            self.signing.cancel()
+
+
+def draft_many(
     session: Session,
     *,
     requests: Sequence[AwardRequest],
-    sequences: Mapping[tuple[int, str], int],
     settings: Settings,
     now: datetime,
     pool: signing_pool.SigningPool | None = None,
-) -> list[Award]:
-    """Sign and store one credential per request (`sequences`: see `next_sequences`); `pool`
-    signs in worker processes while this one assembles the next credentials."""
+) -> Drafted:
+    """Take a status entry and draft a credential per request, and sign them: here, or in the
+    pool's workers while the caller goes on (`Drafted.signed()` waits for them)."""
     lookups = _Lookups(session, settings)
     entries = _entries(session, lookups, requests, settings=settings, now=now)
     requests = [lookups.endorsed(request) for request in requests]
-    drafts: list[Draft] = []
-    signed: list[dict[str, Any]] = []
+    drafted = Drafted(settings, now, requests, entries, [], [])
+    documents: list[str] = []
     in_pool = signing_pool.Batch(pool, now) if pool is not None else None
     for request, allocated in zip(requests, entries, strict=True):
         issuer = lookups.issuer(request.achievement.issuer)
+        signing_key, signer = lookups.signing(issuer)
         draft = draft_credential(
             request,
             issuer=lookups.profile(issuer),
@@ -145,53 +193,105 @@ def issue_many(
             settings=settings,
             now=now,
         )
-        drafts.append(draft)
+        drafted.drafts.append(draft)
+        drafted.signers.append((issuer, signing_key))
         if in_pool is not None:
             in_pool.add(lookups.key_ref(issuer), draft)
         else:
             with SIGNING_DURATION.time():
-                signed.append(sign_credential(draft.document(), lookups.signing(issuer)[1], now))
-    if in_pool is not None:
-        signed = in_pool.signed()
+                signed = sign_credential(draft.document(), signer, now)
+            documents.append(stored_document(signed))
+    if in_pool is None:
+        drafted.documents = documents
+    else:
+        in_pool.flush()
+        drafted.signing = in_pool
+    return drafted
+
+
+def issue_many(
+    session: Session,
+    *,
+    requests: Sequence[AwardRequest],
+    sequences: Mapping[tuple[int, str], int],
+    settings: Settings,
+    now: datetime,
+    pool: signing_pool.SigningPool | None = None,
+) -> list[int]:
+    """Sign and store one credential per request (`sequences`: see `next_sequences`); `pool`
+    signs in worker processes while this one writes the rows (see `write_many`)."""
+    drafted = draft_many(session, requests=requests, settings=settings, now=now, pool=pool)
+    award_ids = write_many(session, drafted, sequences=sequences)
+    finish_many(session, drafted, award_ids)
+    return award_ids
+
+
+def write_many(
+    session: Session, drafted: Drafted, *, sequences: Mapping[tuple[int, str], int]
+) -> list[int]:
+    """Insert the awards, their evidence links, mail jobs and callbacks. While the documents
+    are still being signed, each row gets an empty one: `finish_many` stores the signed ones
+    before the caller commits, so nothing outside this transaction ever sees an empty one, and
+    a worker's failure rolls everything back."""
+    settings, now = drafted.settings, drafted.now
+    documents = drafted.documents
     following = dict(sequences)
     rows: list[dict[str, Any]] = []
-    for request, allocated, draft, document in zip(requests, entries, drafts, signed, strict=True):
-        issuer = lookups.issuer(request.achievement.issuer)
+    written = zip(drafted.requests, drafted.entries, drafted.drafts, drafted.signers, strict=True)
+    for position, (request, allocated, draft, (issuer, signing_key)) in enumerate(written):
         key = (request.learner.id, request.achievement.id)
         sequence = following.get(key, 0)
         following[key] = sequence + 1
-        rows.append(
-            award_columns(
-                request,
-                draft,
-                document,
-                issuer=issuer,
-                signing_key=lookups.signing(issuer)[0],
-                allocated=allocated,
-                sequence=sequence,
-                now=now,
-            )
+        columns = award_columns(
+            request,
+            draft,
+            {},
+            issuer=issuer,
+            signing_key=signing_key,
+            allocated=allocated,
+            sequence=sequence,
+            now=now,
         )
-    # ORM bulk INSERTs (no unit of work, one INSERT … RETURNING per batch of rows): the rows
-    # come back as loaded Award objects, matched by their unique uuid.
-    inserted = {
-        award.uuid: award for award in session.scalars(insert(Award).returning(Award), rows)
-    }
-    awards = [inserted[row["uuid"]] for row in rows]
+        columns["document"] = "" if documents is None else documents[position]
+        rows.append(columns)
+    if not rows:
+        return []
+    # One INSERT … RETURNING; its rows are matched by their unique uuid.
+    inserted = {found.uuid: found.id for found in session.execute(_INSERT_AWARDS, rows)}
+    ids = [inserted[row["uuid"]] for row in rows]
     evidence = [
-        {"award_id": award.id, "completion_id": completion_id}
-        for award, request in zip(awards, requests, strict=True)
+        {"award_id": award_id, "completion_id": completion_id}
+        for award_id, request in zip(ids, drafted.requests, strict=True)
         for completion_id in request.completion_ids
     ]
     if evidence:
         session.execute(insert(AwardCompletion), evidence)
-    callbacks = repository.any_callback_provider(session)
-    for award, request in zip(awards, requests, strict=True):
-        announce(
-            session, award, request, settings=settings, now=now, callbacks=callbacks, flush=False
-        )
-    session.flush()  # the mail jobs, in one INSERT
-    return awards
+    award_events.award_created_many(
+        session,
+        awards=[
+            award_events.Announced(
+                row["uuid"], row["achievement_id"], request.email, list(request.completion_ids)
+            )
+            for row, request in zip(rows, drafted.requests, strict=True)
+        ],
+        settings=settings,
+        now=now,
+        callbacks=repository.any_callback_provider(session),
+    )
+    return ids
+
+
+def finish_many(session: Session, drafted: Drafted, award_ids: Sequence[int]) -> None:
+    """Store the signed documents of the awards `write_many` wrote without them (waits for the
+    workers)."""
+    if drafted.signing is None:
+        return
+    stored = [
+        {"award_id": award_id, "document": text}
+        for award_id, text in zip(award_ids, drafted.signed(), strict=True)
+    ]
+    if stored:
+        session.execute(_STORE_DOCUMENTS, stored)  # one executemany
 
 
 def _entries(

@@ -23,7 +23,6 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from badge_issuer.awards.issuing import Draft
 from badge_issuer.config import Settings
@@ -33,6 +32,7 @@ from badge_issuer.credentials.proofs.signer import Signer
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.models import SigningKey
+from badge_issuer.status.service import stored_document
 
 # Documents per task: large enough that the pipe's per-task cost is small, small enough that
 # the workers start while the importer is still assembling the rest of the batch.
@@ -97,10 +97,14 @@ def _signer(ref: KeyRef) -> Signer:
     return signer
 
 
-def _sign_chunk(ref: KeyRef, created: datetime, drafts: list[Draft]) -> list[dict[str, Any]]:
+def _sign_chunk(ref: KeyRef, created: datetime, drafts: list[Draft]) -> list[str]:
+    """The drafts' credentials signed, as stored: text is cheap to send back (a dict costs the
+    importer its unpickling and then the JSON encoding)."""
     signer = _signer(ref)
     return [
-        sign_credential(draft.document(), signer, created, canonicalizer=_Worker.canonicalizer)
+        stored_document(
+            sign_credential(draft.document(), signer, created, canonicalizer=_Worker.canonicalizer)
+        )
         for draft in drafts
     ]
 
@@ -121,9 +125,7 @@ class SigningPool:
         for ready in [self._executor.submit(_ready) for _ in range(workers)]:
             ready.result()
 
-    def submit(
-        self, ref: KeyRef, created: datetime, drafts: list[Draft]
-    ) -> Future[list[dict[str, Any]]]:
+    def submit(self, ref: KeyRef, created: datetime, drafts: list[Draft]) -> Future[list[str]]:
         return self._executor.submit(_sign_chunk, ref, created, drafts)
 
     def close(self) -> None:
@@ -137,7 +139,7 @@ class Batch:
     def __init__(self, pool: SigningPool, created: datetime) -> None:
         self._pool, self._created = pool, created
         self._pending: dict[KeyRef, list[tuple[int, Draft]]] = {}
-        self._sent: list[tuple[list[int], Future[list[dict[str, Any]]]]] = []
+        self._sent: list[tuple[list[int], Future[list[str]]]] = []
         self._count = 0
 
     def add(self, ref: KeyRef, draft: Draft) -> None:
@@ -154,11 +156,23 @@ class Batch:
             future = self._pool.submit(ref, self._created, [draft for _, draft in waiting])
             self._sent.append((positions, future))
 
-    def signed(self) -> list[dict[str, Any]]:
-        """Every added document signed, in the order added (raises what a worker raised)."""
+    def flush(self) -> None:
+        """Send the drafts still waiting for a full chunk."""
         for ref in list(self._pending):
             self._send(ref)
-        results: list[dict[str, Any]] = [{}] * self._count
+
+    def cancel(self) -> None:
+        """Drop the chunks no worker started (their documents are no longer wanted)."""
+        self._pending.clear()
+        for _positions, future in self._sent:
+            future.cancel()
+        self._sent.clear()
+
+    def signed(self) -> list[str]:
+        """Every added document signed and stored as text (`status.service.stored_document`), in
+        the order added (raises what a worker raised)."""
+        self.flush()
+        results: list[str] = [""] * self._count
         for positions, future in self._sent:
             for position, document in zip(positions, future.result(), strict=True):
                 results[position] = document

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, partial
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import batch as award_batch
@@ -69,6 +69,32 @@ def _checked(
     return valid, rejected
 
 
+class StaleChunk(Exception):
+    """What a prepared chunk was planned on changed before it was written (another writer
+    recorded a completion or an award for one of its learners, or the skill map changed)."""
+
+
+@dataclass(slots=True)
+class PreparedChunk:
+    """A chunk checked, its learners stored, its awards planned and drafted (being signed), and
+    what the plan was based on; its completions and awards are not written yet (`write_chunk`
+    writes them, in the same transaction or a later one)."""
+
+    result: ChunkResult
+    completions: list[dict[str, Any]] = field(default_factory=list)
+    # Learner id -> the ids of its stored completions and awards the plan saw.
+    basis: dict[int, tuple[frozenset[int], frozenset[int]]] = field(default_factory=dict)
+    version_id: int | None = None
+    sequences: dict[tuple[int, str], int] = field(default_factory=dict)
+    drafted: award_batch.Drafted | None = None
+    awards: list[int] = field(default_factory=list)  # the ids of the awards written
+
+    def cancel(self) -> None:
+        """Drop the signing still queued (the chunk will not be written)."""
+        if self.drafted is not None:
+            self.drafted.cancel()
+
+
 def record_chunk(
     session: Session,
     *,
@@ -81,10 +107,36 @@ def record_chunk(
 ) -> ChunkResult:
     """Record the (line, completion) rows in the caller's transaction (flushes, never commits);
     `pool`: sign the credentials in its worker processes."""
+    prepared = prepare_chunk(
+        session,
+        provider_id=provider_id,
+        rows=rows,
+        courses=courses,
+        settings=settings,
+        now=now,
+        pool=pool,
+    )
+    write_chunk(session, prepared, recheck=False)
+    finish_chunk(session, prepared)
+    return prepared.result
+
+
+def prepare_chunk(
+    session: Session,
+    *,
+    provider_id: str,
+    rows: Sequence[tuple[int, CompletionIn]],
+    courses: intake.CourseKeys,
+    settings: Settings,
+    now: datetime,
+    pool: signing_pool.SigningPool | None = None,
+) -> PreparedChunk:
+    """Check the rows, store their learners, plan and draft the credentials they earn (signed
+    here, or by the pool's workers from now on); nothing else is written."""
     valid, rejected = _checked(rows, provider_id=provider_id, courses=courses, now=now)
-    result = ChunkResult(rejected=rejected)
+    prepared = PreparedChunk(ChunkResult(rejected=rejected))
     if not valid:
-        return result
+        return prepared
     if pool is None:  # a pool's workers learn the shapes from the documents they sign
         warming.warm_in_background(session, settings)
     people = [(c.learner.email, c.learner.region, c.learner.category) for c in valid]
@@ -98,48 +150,52 @@ def record_chunk(
         for learner_id, rows_ in stored.items()
     }
     fresh: dict[int, tuple[Learner, str]] = {}  # learner id -> (learner, email of its last row)
-    added: list[dict[str, Any]] = []
     for completion, learner in zip(valid, learners, strict=True):
         identity = _identity(provider_id, completion.course_id, completion.completed_at)
         if identity in seen.setdefault(learner.id, set()):
-            result.duplicates += 1
+            prepared.result.duplicates += 1
             continue
         seen[learner.id].add(identity)
-        # The columns `intake.new_completion` gives its row.
-        fields = completion.model_dump(exclude={"learner"})
-        added.append(
-            fields | {"provider_id": provider_id, "learner_id": learner.id, "recorded_at": now}
-        )
+        columns = intake.completion_columns(provider_id, learner.id, completion, now)
+        prepared.completions.append(columns)
         fresh[learner.id] = (learner, completion.learner.email)
-    for row in _inserted(session, added):
-        stored.setdefault(row.learner_id, []).append(row)
-    result.accepted = len(added)
-    _evaluate(session, fresh=fresh, completions=stored, settings=settings, now=now, pool=pool)
-    return result
+    prepared.result.accepted = len(prepared.completions)
+    _plan(session, prepared, fresh=fresh, stored=stored, settings=settings, now=now, pool=pool)
+    return prepared
 
 
-def _inserted(session: Session, rows: list[dict[str, Any]]) -> Sequence[Completion]:
-    """Insert the completions (an ORM bulk INSERT, no unit of work); the rows, in order."""
-    if not rows:
-        return []
-    statement = insert(Completion).returning(Completion, sort_by_parameter_order=True)
-    return session.scalars(statement, rows).all()
+def _stand_ins(rows: list[dict[str, Any]]) -> list[Completion]:
+    """Unsaved completions to plan with, with ids no stored row has (-1, -2, …): the rules
+    order completions by time first, and one learner's rows never share course and time."""
+    return [Completion(id=-position, **row) for position, row in enumerate(rows, start=1)]
 
 
-def _evaluate(
+def _plan(
     session: Session,
+    prepared: PreparedChunk,
     *,
     fresh: dict[int, tuple[Learner, str]],
-    completions: dict[int, list[Completion]],
+    stored: dict[int, list[Completion]],
     settings: Settings,
     now: datetime,
     pool: signing_pool.SigningPool | None,
 ) -> None:
-    """Evaluate every learner with a new completion once and issue what they now meet."""
+    """Evaluate every learner with a new completion once and draft what they now meet."""
     current = skillmap_service.load_current(session)
     if current is None or not fresh:
         return
     awards = award_repository.for_learners(session, sorted(fresh))
+    prepared.version_id = current.version_id
+    prepared.basis = {
+        learner_id: (
+            frozenset(c.id for c in stored.get(learner_id, ())),
+            frozenset(a.id for a in awards.get(learner_id, ())),
+        )
+        for learner_id in fresh
+    }
+    completions = {learner_id: list(rows) for learner_id, rows in stored.items()}
+    for stand_in in _stand_ins(prepared.completions):
+        completions.setdefault(stand_in.learner_id, []).append(stand_in)
     names = cache(partial(provider_repository.provider_names, session))
     requests = []
     for learner_id, (learner, email) in fresh.items():
@@ -154,7 +210,83 @@ def _evaluate(
         )
         requests.extend(plan.requests)
     if requests:
-        sequences = award_batch.next_sequences(a for rows in awards.values() for a in rows)
-        award_batch.issue_many(
-            session, requests=requests, sequences=sequences, settings=settings, now=now, pool=pool
+        prepared.sequences = award_batch.next_sequences(a for rows in awards.values() for a in rows)
+        prepared.drafted = award_batch.draft_many(
+            session, requests=requests, settings=settings, now=now, pool=pool
         )
+
+
+def write_chunk(session: Session, prepared: PreparedChunk, *, recheck: bool) -> None:
+    """Insert the chunk's completions and awards (see `awards.batch.write_many`). `recheck`:
+    it was prepared in an earlier transaction; raise StaleChunk if what its plan was based on
+    changed since."""
+    if recheck:
+        _recheck(session, prepared)
+    ids = {
+        -position: stored
+        for position, stored in enumerate(_inserted(session, prepared.completions), start=1)
+    }
+    if prepared.drafted is not None:
+        prepared.drafted.with_completion_ids(ids)
+        prepared.awards = award_batch.write_many(
+            session, prepared.drafted, sequences=prepared.sequences
+        )
+
+
+def finish_chunk(session: Session, prepared: PreparedChunk) -> None:
+    """Store the signed documents of the chunk's awards (waits for the signing workers)."""
+    if prepared.drafted is not None:
+        award_batch.finish_many(session, prepared.drafted, prepared.awards)
+
+
+def _recheck(session: Session, prepared: PreparedChunk) -> None:
+    if not prepared.basis:
+        return
+    ids = sorted(prepared.basis)
+    completions = provider_repository.completions_of_learners(session, ids)
+    awards = award_repository.for_learners(session, ids)
+    now_seen = {
+        learner_id: (
+            frozenset(c.id for c in completions.get(learner_id, ())),
+            frozenset(a.id for a in awards.get(learner_id, ())),
+        )
+        for learner_id in ids
+    }
+    current = skillmap_service.load_current(session)
+    version = current.version_id if current is not None else None
+    if now_seen != prepared.basis or version != prepared.version_id:
+        raise StaleChunk("a learner's record or the skill map changed since the chunk was planned")
+
+
+_COMPLETIONS = cast(Table, Completion.__table__)
+# One INSERT … RETURNING for all the rows. Its rows come back in no promised order (SQLite
+# could only promise one with one INSERT per row: the table has no client-made unique column),
+# so they are matched by the unique (provider, learner, course, time).
+_INSERT_COMPLETIONS = insert(_COMPLETIONS).returning(
+    _COMPLETIONS.c.id,
+    _COMPLETIONS.c.provider_id,
+    _COMPLETIONS.c.learner_id,
+    _COMPLETIONS.c.course_id,
+    _COMPLETIONS.c.completed_at,
+)
+
+
+def _inserted(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the completions (one Core INSERT); their ids, in the order of `rows`."""
+    if not rows:
+        return []
+    ids = {
+        (found.learner_id, *_identity(found.provider_id, found.course_id, found.completed_at)): (
+            found.id
+        )
+        for found in session.execute(_INSERT_COMPLETIONS, rows)
+    }
+    return [
+        ids[
+            (
+                row["learner_id"],
+                *_identity(row["provider_id"], row["course_id"], row["completed_at"]),
+            )
+        ]
+        for row in rows
+    ]

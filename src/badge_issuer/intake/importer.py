@@ -237,14 +237,18 @@ def import_in_batches(
     Each batch is written in one go (`intake.batch`); if that fails (a webhook storing the same
     learner or completion meanwhile, a problem while issuing), the batch is rolled back and
     recorded row by row, each row in its savepoint as before. `sign_workers` > 0: the batches'
-    credentials are signed in that many worker processes (`awards.signing_pool`).
+    credentials are signed in that many worker processes (`awards.signing_pool`), and each
+    batch is prepared while the previous one is signed and written (`_Pipeline`).
     """
     iterator = iter(rows)
     with signing_pool.signing_pool(settings, sign_workers) as pool:
-        record = partial(_record_batch, pool=pool)
+        if pool is not None:
+            pipeline = _Pipeline(factory, provider_id, settings, clock, tally, on_commit, pool)
+            pipeline.run(iterator, batch_size)
+            return
         while batch := list(islice(iterator, batch_size)):
             try:
-                counted = _committed(factory, record, provider_id, batch, settings, clock())
+                counted = _committed(factory, _record_batch, provider_id, batch, settings, clock())
             except (IntegrityError, ProblemError):
                 counted = _committed(factory, _record_rows, provider_id, batch, settings, clock())
             tally.add(counted)
@@ -273,26 +277,147 @@ def _record_batch(
     batch: list[ParsedRow],
     settings: Settings,
     now: datetime,
-    *,
-    pool: signing_pool.SigningPool | None = None,
 ) -> ImportTally:
     """Record a batch in one go (`intake.batch`) in the caller's transaction."""
-    parsed = [(row.line, row.completion) for row in batch if row.completion is not None]
     result = chunk.record_chunk(
         session,
         provider_id=provider_id,
-        rows=parsed,
+        rows=_parsed(batch),
         courses=intake.known_courses(session),
         settings=settings,
         now=now,
-        pool=pool,
     )
+    return _counted(batch, result)
+
+
+def _parsed(batch: list[ParsedRow]) -> list[tuple[int, CompletionIn]]:
+    return [(row.line, row.completion) for row in batch if row.completion is not None]
+
+
+def _counted(batch: list[ParsedRow], result: chunk.ChunkResult) -> ImportTally:
     counted = ImportTally(accepted=result.accepted, duplicates=result.duplicates)
     unparsed = [(row.line, row.error or "invalid row") for row in batch if row.completion is None]
     # In line order, as the row-by-row path lists them.
     for line, reason in sorted(unparsed + result.rejected):
         counted.reject(line, reason)
     return counted
+
+
+@dataclass(slots=True)
+class _Prepared:
+    """A batch prepared in a committed transaction, its credentials being signed."""
+
+    rows: list[ParsedRow]
+    chunk: chunk.PreparedChunk
+
+
+class _Pipeline:
+    """Batches in a pipeline, so that neither this process nor the signing workers wait.
+
+    Transaction N writes batch N-1 (prepared, and its signing sent to the workers, in
+    transaction N-1), prepares batch N (learners stored, status entries taken, awards planned
+    and drafted: the workers start signing them), then stores batch N-1's signed documents and
+    commits. Batch N-1's completions and awards commit together, so a crash loses nothing:
+    the resumed import starts after batch N-1's last line, and what transaction N stored for
+    batch N (learners, status indexes never used) is harmless. Batch N is prepared after batch
+    N-1 is written, in the same transaction, so it sees batch N-1's rows; when it is written,
+    in transaction N+1, what its plan was based on is checked again (`chunk.StaleChunk`).
+    A batch that cannot be prepared or written is recorded row by row, as without a pool.
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        provider_id: str,
+        settings: Settings,
+        clock: Clock,
+        tally: ImportTally,
+        on_commit: Callable[[int], None],
+        pool: signing_pool.SigningPool,
+    ) -> None:
+        self._factory, self._provider_id, self._settings = factory, provider_id, settings
+        self._clock, self._tally, self._on_commit, self._pool = clock, tally, on_commit, pool
+
+    def run(self, iterator: Iterator[ParsedRow], batch_size: int) -> None:
+        pending: _Prepared | None = None
+        carried: list[ParsedRow] | None = None
+        while True:
+            try:
+                batch = carried if carried is not None else list(islice(iterator, batch_size))
+            except Exception:
+                # An unreadable file stops the import: the rows read before it still count.
+                while pending is not None:
+                    pending, _ = self._advance(pending, [])
+                raise
+            if not batch and pending is None:
+                return
+            pending, carried = self._advance(pending, batch)
+
+    def _advance(
+        self, pending: _Prepared | None, batch: list[ParsedRow]
+    ) -> tuple[_Prepared | None, list[ParsedRow] | None]:
+        """Write `pending` and prepare `batch`. Returns the batch prepared, and the rows to
+        prepare again (after a failed step: `pending` was then recorded row by row)."""
+        try:
+            prepared, unprepared = self._step(pending, batch)
+        except (IntegrityError, ProblemError, chunk.StaleChunk):
+            if pending is None:
+                raise
+            pending.chunk.cancel()
+            self._by_rows(pending.rows)
+            return None, batch
+        if pending is not None:
+            self._done(pending.rows, _counted(pending.rows, pending.chunk.result))
+        if unprepared:
+            self._by_rows(unprepared)
+        return prepared, None
+
+    def _step(
+        self, pending: _Prepared | None, batch: list[ParsedRow]
+    ) -> tuple[_Prepared | None, list[ParsedRow]]:
+        """One transaction: write `pending`, prepare `batch`, finish `pending`, commit. Returns
+        the prepared batch, or the rows that could not be prepared (to record row by row)."""
+        prepared: _Prepared | None = None
+        unprepared: list[ParsedRow] = []
+        try:
+            for session in session_scope(self._factory):
+                if pending is not None:
+                    chunk.write_chunk(session, pending.chunk, recheck=True)
+                if batch:
+                    try:
+                        with session.begin_nested():
+                            prepared = self._prepare(session, batch)
+                    except (IntegrityError, ProblemError):
+                        unprepared = batch
+                if pending is not None:
+                    chunk.finish_chunk(session, pending.chunk)
+        except BaseException:
+            if prepared is not None:
+                prepared.chunk.cancel()
+            raise
+        return prepared, unprepared
+
+    def _prepare(self, session: Session, batch: list[ParsedRow]) -> _Prepared:
+        prepared = chunk.prepare_chunk(
+            session,
+            provider_id=self._provider_id,
+            rows=_parsed(batch),
+            courses=intake.known_courses(session),
+            settings=self._settings,
+            now=self._clock(),
+            pool=self._pool,
+        )
+        return _Prepared(batch, prepared)
+
+    def _by_rows(self, rows: list[ParsedRow]) -> None:
+        counted = _committed(
+            self._factory, _record_rows, self._provider_id, rows, self._settings, self._clock()
+        )
+        self._done(rows, counted)
+
+    def _done(self, rows: list[ParsedRow], counted: ImportTally) -> None:
+        self._tally.add(counted)
+        self._on_commit(rows[-1].line)
 
 
 def _record_rows(

@@ -51,29 +51,53 @@ def enqueue(
 ) -> OutboxJob:
     """Add a job to the caller's transaction; the recipient address is stored sealed.
     `flush=False`: the caller flushes (many jobs then go in one INSERT)."""
+    job = OutboxJob(
+        **job_columns(
+            channel=channel,
+            event_type=event_type,
+            payload=payload,
+            recipient=recipient,
+            settings=settings,
+            now=now,
+            target=target,
+        )
+    )
+    session.add(job)
+    if flush:
+        session.flush()
+    return job
+
+
+def job_columns(
+    *,
+    channel: Channel,
+    event_type: str,
+    payload: dict[str, Any],
+    recipient: str | None,
+    settings: Settings,
+    now: datetime,
+    target: str | None = None,
+) -> dict[str, Any]:
+    """The columns of a new pending job (`enqueue`'s; a bulk writer inserts many in one go)."""
     event_id = new_event_id()
     sealed = (
         sealing.seal(settings, recipient, purpose=SEAL_PURPOSE, record=event_id)
         if recipient is not None
         else None
     )
-    job = OutboxJob(
-        event_id=event_id,
-        channel=channel,
-        event_type=event_type,
-        target=target,
-        payload=payload,
-        sealed_recipient=sealed,
-        state=JobState.PENDING,
-        attempts=0,
-        schedule_offset=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
-    session.add(job)
-    if flush:
-        session.flush()
-    return job
+    return {
+        "event_id": event_id,
+        "channel": channel,
+        "event_type": event_type,
+        "target": target,
+        "payload": payload,
+        "sealed_recipient": sealed,
+        "state": JobState.PENDING,
+        "attempts": 0,
+        "schedule_offset": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -103,8 +103,13 @@ def stored_columns(
         "signing_key_id": signing_key_id,
         "status_list_id": allocated.status_list.id,
         "status_index": allocated.index,
-        "document": json.dumps(signed, ensure_ascii=False, separators=(",", ":")),
+        "document": stored_document(signed),
     }
+
+
+def stored_document(signed: dict[str, Any]) -> str:
+    """A signed document as stored (compact JSON, UTF-8 kept)."""
+    return json.dumps(signed, ensure_ascii=False, separators=(",", ":"))
 
 
 def _take_from_open_lists(session: Session, *, issuer_id: int) -> tuple[StatusList, int] | None:

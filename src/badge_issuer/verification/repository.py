@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Dialect, Select, and_, bindparam, select, union_all
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,8 @@ from badge_issuer.status.models import StatusList
 _issuer, _key, _list = Issuer.__table__.c, SigningKey.__table__.c, StatusList.__table__.c
 _award, _endorsement = Award.__table__.c, Endorsement.__table__.c
 _Params = Mapping[str, Any]
+# A verification reads through a read-only Connection (POST /verify) or a request's Session.
+Reader = Session | Connection
 
 # The issuer by slug, with its key `key_id` when it has one (a NULL key_id matches no key).
 _ISSUER_AND_KEY = (
@@ -92,7 +95,7 @@ class ListRow:
     issuer_slug: str
 
 
-def issuer_and_key(session: Session, *, slug: str, key_id: str | None) -> IssuerKey | None:
+def issuer_and_key(session: Reader, *, slug: str, key_id: str | None) -> IssuerKey | None:
     """Return the issuer `slug` with its key `key_id` (None: the issuer alone), or None."""
     row = _first(session, _ISSUER_AND_KEY, {"slug": slug, "key_id": key_id})
     if row is None:
@@ -101,7 +104,7 @@ def issuer_and_key(session: Session, *, slug: str, key_id: str | None) -> Issuer
     return IssuerKey(name, public_key_multibase, state)
 
 
-def status_list(session: Session, *, public_id: str) -> ListRow | None:
+def status_list(session: Reader, *, public_id: str) -> ListRow | None:
     """Return the status list `public_id` with its issuer's slug, or None."""
     row = _first(session, _STATUS_LIST, {"public_id": public_id})
     if row is None:
@@ -109,12 +112,12 @@ def status_list(session: Session, *, public_id: str) -> ListRow | None:
     return ListRow(*row)
 
 
-def revoked_indexes(session: Session, *, list_id: int) -> Sequence[int]:
+def revoked_indexes(session: Reader, *, list_id: int) -> Sequence[int]:
     """Return the list's set bits: the indexes of its revoked credentials and endorsements."""
     return [row[0] for row in _rows(session, _REVOKED_INDEXES, {"list_id": list_id})]
 
 
-def revoked_among(session: Session, *, list_id: int, indexes: Collection[int]) -> Sequence[int]:
+def revoked_among(session: Reader, *, list_id: int, indexes: Collection[int]) -> Sequence[int]:
     """Return which of `indexes` are set in the list (revoked credentials and endorsements)."""
     return [
         index
@@ -123,13 +126,13 @@ def revoked_among(session: Session, *, list_id: int, indexes: Collection[int]) -
     ]
 
 
-def _first(session: Session, statement: Select[Any] | CompoundSelect[Any], params: _Params) -> Any:
+def _first(session: Reader, statement: Select[Any] | CompoundSelect[Any], params: _Params) -> Any:
     rows = _rows(session, statement, params)
     return rows[0] if rows else None
 
 
 def _rows(
-    session: Session, statement: Select[Any] | CompoundSelect[Any], params: _Params
+    session: Reader, statement: Select[Any] | CompoundSelect[Any], params: _Params
 ) -> Sequence[Any]:
     """The rows of a prebuilt read, in the session's transaction, as plain tuples.
 
@@ -140,7 +143,12 @@ def _rows(
     processing. When something listens to statements (tracing, counting), they go through
     SQLAlchemy as usual, so each still shows there.
     """
-    connection = session.connection()  # begins the transaction, as the session would
+    if isinstance(session, Session):
+        connection = session.connection()  # begins the transaction, as the session would
+    else:
+        connection = session
+        if not connection.in_transaction():
+            connection.begin()  # as the first execute would: the reads share one snapshot
     dispatch = connection.dispatch
     if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
         return [tuple(row) for row in session.execute(statement, params)]

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import structlog
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy.orm import Session
 
 from badge_issuer.awards import status_lists as publication
 from badge_issuer.config import Settings
@@ -54,7 +53,7 @@ class ServiceResolver:
 
     def __init__(
         self,
-        session: Session,
+        session: repository.Reader,
         *,
         settings: Settings,
         now: datetime,

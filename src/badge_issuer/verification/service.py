@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository as award_repository
@@ -57,7 +58,7 @@ log = structlog.get_logger(__name__)
 
 
 def verify_submission(
-    session: Session,
+    session: Session | Connection,
     *,
     body: bytes,
     content_type: str | None,
@@ -150,7 +151,7 @@ def _budgeted(
 
 
 def _verify_baked_image(
-    session: Session,
+    session: Session | Connection,
     *,
     body: bytes,
     content_type: str,
