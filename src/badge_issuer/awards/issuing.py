@@ -253,29 +253,15 @@ def issue(
         return None
     repository.add_evidence(session, award_id=award.id, completion_ids=request.completion_ids)
     # Mail and callbacks join this transaction: they exist if and only if the award commits.
-    callbacks = config.providers().any_callback
-    announce(session, award, request, settings=settings, now=now, callbacks=callbacks)
-    return award
-
-
-def announce(
-    session: Session,
-    award: Award,
-    request: AwardRequest,
-    *,
-    settings: Settings,
-    now: datetime,
-    callbacks: bool = True,
-    flush: bool = True,
-) -> None:
-    """Queue the award's mail and callbacks (`award_events.award_created`)."""
-    award_events.award_created(
+    # (The mail job is one Core INSERT, as the bulk importer's.)
+    announced = award_events.Announced(
+        award.uuid, award.achievement_id, request.email, list(request.completion_ids)
+    )
+    award_events.award_created_many(
         session,
-        award=award,
-        email=request.email,
-        completion_ids=list(request.completion_ids),
+        awards=[announced],
         settings=settings,
         now=now,
-        callbacks=callbacks,
-        flush=flush,
+        callbacks=config.providers().any_callback,
     )
+    return award
