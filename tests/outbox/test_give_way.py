@@ -74,7 +74,9 @@ class TestDispatcherGivesWay:
         # The claim, the mails' facts, each of the two attempts and the outcomes.
         assert waits == [outbox_dispatcher.YIELD_SECONDS] * 5
         assert requests.wait_idle(0) is False
-        assert took >= 5 * outbox_dispatcher.YIELD_SECONDS
+        # The two attempts run side by side (the dispatcher sends a batch a few at a time), so
+        # their waits overlap: four waits one after the other.
+        assert took >= 4 * outbox_dispatcher.YIELD_SECONDS
         # It still delivers: giving way is bounded.
         assert {job.state for job in jobs(app, "mail")} == {"delivered"}
 

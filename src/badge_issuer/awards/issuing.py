@@ -18,7 +18,7 @@ from badge_issuer.awards import events as award_events
 from badge_issuer.awards import repository
 from badge_issuer.awards.evidence import score_result
 from badge_issuer.awards.issuance_cache import IssuanceConfig, IssuerSetup
-from badge_issuer.awards.models import Award, AwardSource
+from badge_issuer.awards.models import INSERTED_AWARDS, Award, AwardSource
 from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.credentials import ob3
@@ -251,6 +251,8 @@ def issue(
     award = insert_once(session, Award, columns, key=_AWARD_KEY)
     if award is None:
         return None
+    inserted_in = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(INSERTED_AWARDS, []).append((inserted_in, award))
     repository.add_evidence(session, award_id=award.id, completion_ids=request.completion_ids)
     # Mail and callbacks join this transaction: they exist if and only if the award commits.
     # (The mail job is one Core INSERT, as the bulk importer's.)

@@ -3,6 +3,8 @@
 Every path that awards or revokes (webhooks, imports, direct awards, the VC API, revocation) goes
 through an ORM session, so counting there needs no call in any of them, and a rolled-back award
 is never counted: flushed changes are collected per session and counted only after the commit.
+Awards inserted by a Core statement (the completion path) are never flushed ORM objects: the
+issuing code lists them in `session.info[INSERTED_AWARDS]`, collected before the commit.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
-from badge_issuer.awards.models import Award
+from badge_issuer.awards.models import INSERTED_AWARDS, Award
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.kit.metrics import (
     CREDENTIALS_ISSUED,
@@ -38,6 +40,7 @@ def install() -> None:
     if _installed:
         return
     event.listen(Session, "after_flush", _collect)
+    event.listen(Session, "before_commit", _collect_inserted)
     event.listen(Session, "after_commit", _mark_committed)
     event.listen(Session, "after_transaction_end", _count_if_committed)
     event.listen(Session, "after_soft_rollback", _forget)
@@ -56,6 +59,15 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
     for instance in session.dirty:
         if isinstance(instance, Award) and _newly_revoked(instance):
             pending.append((where, "revoked", (_issuer_slug(session, instance.issuer_id),)))
+
+
+def _collect_inserted(session: Session) -> None:
+    # Before the commit: the issuer's slug may still need a read in this transaction.
+    inserted: list[tuple[SessionTransaction | None, Award]] = session.info.pop(INSERTED_AWARDS, [])
+    pending: list[_Pending] = session.info.setdefault(_PENDING, [])
+    for where, award in inserted:
+        issuer = _issuer_slug(session, award.issuer_id)
+        pending.append((where, "issued", (issuer, award.achievement_id, award.source)))
 
 
 def _newly_revoked(award: Award) -> bool:
@@ -84,6 +96,7 @@ def _count_if_committed(session: Session, transaction: SessionTransaction) -> No
     if transaction.parent is not None or transaction.nested:
         return
     pending: list[_Pending] = session.info.pop(_PENDING, [])
+    session.info.pop(INSERTED_AWARDS, None)  # of a transaction that did not commit
     if not committed:
         return
     for _where, kind, labels in pending:
@@ -96,6 +109,8 @@ def _count_if_committed(session: Session, transaction: SessionTransaction) -> No
 def _forget(session: Session, rolled_back: SessionTransaction) -> None:
     pending: list[_Pending] = session.info.get(_PENDING, [])
     session.info[_PENDING] = [entry for entry in pending if not _within(entry[0], rolled_back)]
+    inserted = session.info.get(INSERTED_AWARDS, [])
+    session.info[INSERTED_AWARDS] = [e for e in inserted if not _within(e[0], rolled_back)]
 
 
 def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:
