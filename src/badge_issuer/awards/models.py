@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from badge_issuer.db import Base
 
-
 # `session.info` key: awards inserted by a Core statement in this session, each with the (nested)
 # transaction it was inserted in. They are never "new" ORM objects, so no flush names them; the
 # counters of issued credentials (metrics/recording.py) read them here instead.

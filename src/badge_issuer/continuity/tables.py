@@ -31,9 +31,7 @@ def ordered_tables() -> list[Table]:
     """Every table of the schema that holds data, parents before the tables whose foreign keys
     name them."""
     return [
-        table
-        for table in metadata().sorted_tables
-        if table.name not in _MAINTAINED_BY_MIGRATIONS
+        table for table in metadata().sorted_tables if table.name not in _MAINTAINED_BY_MIGRATIONS
     ]
 
 
