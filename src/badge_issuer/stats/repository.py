@@ -35,6 +35,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from badge_issuer.awards.models import Award
 from badge_issuer.issuers.models import Issuer
+from badge_issuer.stats.collection import paused_collection
 from badge_issuer.stats.query import Dimension, Period
 from badge_issuer.stats.sql_dialect import (
     period_bucket,
@@ -311,7 +312,8 @@ def _per_key(
             branches.extend(counting.corrections(plain))
         statement = branches[0] if len(branches) == 1 else union_all(*branches)
         found: list[Tally] = []
-        read(session.execute(statement).all(), tallies, found)
+        with paused_collection():
+            read(session.execute(statement).all(), tallies, found)
         # A correction comes per achievement: it applies to each key counted by that one alone.
         keys_of: dict[str, list[str]] = {}
         for key, achievements in chunk:
