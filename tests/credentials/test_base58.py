@@ -13,6 +13,8 @@ from badge_issuer.credentials.proofs.multikey import (
     encode_base58btc,
 )
 
+_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
 
 def _library(text: str) -> bytes | str:
     """What decode_base58btc answered with the library alone: bytes, or the error's text."""
@@ -46,7 +48,7 @@ class TestDecodeBase58btc:
     @settings(max_examples=500, deadline=None)
     @given(
         st.text(
-            alphabet="123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz0OIl +/\n\u00e9\u0661",
+            alphabet=_ALPHABET + "0OIl +/\n\u00e9\u0661",
             max_size=100,
         )
     )

@@ -21,9 +21,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 
-from badge_issuer.db import READ_ONLY
-
 from badge_issuer.awards.models import Award
+from badge_issuer.db import READ_ONLY
 from badge_issuer.endorsements.models import Endorsement
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys.models import SigningKey
@@ -73,6 +72,7 @@ def reading(engine: Engine) -> Iterator[Reader]:
         yield DriverConnection(raw, engine.dialect)
     finally:
         raw.close()  # back to the pool, which rolls the transaction back
+
 
 # The issuer by slug, with its key `key_id` when it has one (a NULL key_id matches no key).
 _ISSUER_AND_KEY = (
