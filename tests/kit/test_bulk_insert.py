@@ -51,7 +51,8 @@ class TestInsertMany:
         returned = insert_many(session, LEARNERS, rows, returning=("id", "email_hash"))
 
         ids = {found.email_hash: found.id for found in returned}
-        assert len(ids) == 250 and len(set(ids.values())) == 250
+        assert len(ids) == 250
+        assert len(set(ids.values())) == 250
         stored = {learner.email_hash: learner for learner in session.scalars(select(Learner))}
         for row in rows:
             learner = stored[row["email_hash"]]
