@@ -5,8 +5,9 @@ sends `--requests` requests per path and concurrency from a thread pool and prin
 CPU time per request (from /proc: the HTTP protocol, the event loop, every middleware, the
 endpoint) with its ratio to the bare Ed25519 verify floor measured in this process. GET /health
 does no work of its own: its figure is the HTTP layer (parsing, middlewares, FastAPI routing,
-one worker-thread hand-off). With `--profile FILE`, py-spy samples the server during the last
-run and writes its raw stacks there. With PYTHONPATH set, the server runs that checkout's code.
+one worker-thread hand-off). With `--profile FILE`, py-spy samples the server (--gil: the thread
+running Python) during the last run and writes its raw stacks there. With PYTHONPATH set, the
+server runs that checkout's code.
 
     .venv/bin/python bench/http_layer.py [--requests 2000] [--concurrency 1 4]
         [--paths health verify] [--profile FILE]
@@ -84,7 +85,7 @@ def _profiled(pid: int, out: str) -> subprocess.Popen[bytes] | None:
     if not Path(py_spy).exists():
         print("py-spy not found: no profile")
         return None
-    command = [py_spy, "record", "--nonblocking", "-f", "raw", "-r", "200", "-p", str(pid)]
+    command = [py_spy, "record", "--gil", "--nonblocking", "-f", "raw", "-r", "200", "-p", str(pid)]
     return subprocess.Popen([*command, "-o", out], stdout=subprocess.DEVNULL)
 
 
