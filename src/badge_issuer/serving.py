@@ -6,8 +6,11 @@ keep-alive connection waited ~40 ms for the client's delayed ACK (uvicorn issue 
 here: 44 ms per request with --workers 2, 1 ms with one worker). The workers get the same
 listener re-wrapped with `proto` IPPROTO_TCP instead.
 
-Every worker speaks HTTP/1.1 through `GuardedH11Protocol`: header and body timeouts and a cap
-on connections per client (issue 21), which uvicorn's own h11 protocol does not have.
+Every worker speaks HTTP/1.1 through `GuardedHttpToolsProtocol` (header and body timeouts, a
+bound on the head, a cap on connections per client: issue 21) on uvloop's event loop: httptools
+parses in C where h11 parsed in Python, and uvloop's transports and thread wake-ups (each request
+to a sync endpoint or POST /verify hands off to a worker thread) cost less than asyncio's.
+Measured in process over loopback, GET /health: 1.44 -> 0.96 ms CPU per request.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import uvicorn
 from uvicorn.supervisors import Multiprocess
 
 from badge_issuer.config import Settings
-from badge_issuer.serving_protocol import GuardedH11Protocol
+from badge_issuer.serving_protocol import GuardedHttpToolsProtocol
 
 ASGI_APP = "badge_issuer.asgi:app"
 
@@ -43,7 +46,8 @@ def run(*, host: str, port: int, workers: int, settings: Settings) -> None:
         log_config=None,
         access_log=False,
         proxy_headers=True,
-        http=GuardedH11Protocol,
+        http=GuardedHttpToolsProtocol,
+        loop="uvloop",
         # An idle keep-alive connection is closed after this; a trickled head after the header
         # timeout of the protocol.
         timeout_keep_alive=min(5, int(settings.header_timeout_seconds) or 1),

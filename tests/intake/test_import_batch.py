@@ -9,15 +9,19 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from badge_issuer import bootstrap
+from badge_issuer.awards import signing_pool
 from badge_issuer.awards.models import Award, AwardCompletion
 from badge_issuer.db import session_scope
+from badge_issuer.intake import batch as chunk
 from badge_issuer.intake import importer
 from badge_issuer.intake import service as intake
 from badge_issuer.intake.importer import ImportTally
 from badge_issuer.issuers import service as issuer_service
+from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.kit.clock import utc_now
 from badge_issuer.learners.models import Learner
@@ -237,6 +241,78 @@ class TestBatchedImport:
             assert len(evidence) == 4
 
 
+def _issued_counts() -> Counter[tuple[str, str, str]]:
+    """credentials_issued_total by (issuer, achievement, source), in this process."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for metric in REGISTRY.collect():
+        for sample in metric.samples:
+            if sample.name == "badge_issuer_credentials_issued_total":
+                labels = sample.labels
+                key = (labels["issuer"], labels["achievement"], labels["source"])
+                counts[key] += int(sample.value)
+    return counts
+
+
+def _stored_counts(app: FastAPI) -> Counter[tuple[str, str, str]]:
+    """The committed awards by the same labels."""
+    for session in session_scope(app.state.session_factory):
+        rows = session.execute(
+            select(Issuer.slug, Award.achievement_id, Award.source).join(
+                Issuer, Issuer.id == Award.issuer_id
+            )
+        )
+        return Counter((slug, achievement, str(source)) for slug, achievement, source in rows)
+    raise AssertionError("unreachable")
+
+
+class TestImportedCredentialsAreCounted:
+    """credentials_issued_total counts each imported credential once, after its commit."""
+
+    @pytest.mark.parametrize("sign_workers", [0, 2])
+    @pytest.mark.parametrize("batch_size", [2, 100])
+    def test_every_committed_credential_is_counted_once(
+        self, mapped: FastAPI, batch_size: int, sign_workers: int
+    ) -> None:
+        before = _issued_counts()
+
+        _import(mapped, ROWS, batch_size=batch_size, sign_workers=sign_workers)
+        _import(mapped, ROWS, batch_size=batch_size, sign_workers=sign_workers)  # duplicates
+
+        stored = _stored_counts(mapped)
+        assert sum(stored.values()) == 4
+        assert _issued_counts() - before == stored
+
+    @pytest.mark.parametrize("sign_workers", [0, 2])
+    def test_a_written_batch_rolled_back_is_not_counted(
+        self, mapped: FastAPI, sign_workers: int
+    ) -> None:
+        rows = [(n, CompletionIn.model_validate_json(line)) for n, line in enumerate(ROWS[:3])]
+        settings = mapped.state.settings
+        before = _issued_counts()
+        with signing_pool.signing_pool(settings, sign_workers) as pool:
+            for commit in (False, True):
+                with mapped.state.session_factory() as session:
+                    prepared = chunk.prepare_chunk(
+                        session,
+                        provider_id=PROVIDER_ID,
+                        rows=rows,
+                        courses=intake.known_courses(session),
+                        settings=settings,
+                        now=utc_now(),
+                        pool=pool,
+                    )
+                    chunk.write_chunk(session, prepared, recheck=False)
+                    chunk.finish_chunk(session, prepared)
+                    assert len(prepared.awards) == 4
+                    if commit:
+                        session.commit()
+                    else:
+                        session.rollback()
+                assert _issued_counts() - before == _stored_counts(mapped)
+
+        assert sum(_stored_counts(mapped).values()) == 4
+
+
 class TestPipelinedImport:
     def test_a_completion_recorded_between_planning_and_writing_is_counted(
         self, mapped: FastAPI
@@ -262,9 +338,12 @@ class TestPipelinedImport:
                     now=utc_now(),
                 )
 
+        counted_before = _issued_counts()
         tally = _import(mapped, lines, batch_size=1, sign_workers=1, on_commit=webhook_meanwhile)
 
         assert commits == [1, 2]
+        # The stale batch's rolled-back write is not counted; the webhook's and rows' awards are.
+        assert _issued_counts() - counted_before == _stored_counts(mapped)
         assert (tally.accepted, tally.duplicates, tally.rejected) == (2, 0, 0)
         records = _records(mapped)
         jiro, ichiro = sorted(records["learners"])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -295,3 +297,23 @@ class TestIssuerFilter:
             session, query=query, as_of=NOW, min_cell=1, issuer_ids=set()
         )
         assert _cells(nobody) == {}
+
+
+class TestCollectorPause:
+    def test_answers_with_the_collector_paused_and_resume_it(
+        self, session: Session, factory: AwardFactory, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        _holders(factory, 2, BRONZE, region="01-kitami")
+        seen: list[bool] = []
+        counted = service.repository.holders_with_totals
+
+        def spy(*args: Any, **kwargs: Any) -> Any:
+            seen.append(gc.isenabled())
+            return counted(*args, **kwargs)
+
+        monkeypatch.setattr(service.repository, "holders_with_totals", spy)
+        assert gc.isenabled()
+        table = _count(session, StatsQuery(Subject.ACHIEVEMENTS, group_by=(Dimension.REGION,)))
+        assert seen == [False]
+        assert gc.isenabled()
+        assert _cells(table) == {(BRONZE, "01-kitami", None): 2}

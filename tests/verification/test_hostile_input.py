@@ -245,6 +245,8 @@ class TestImageUnbakingBudget:
         assert answer.headers["content-type"] == "application/problem+json"
         assert answer.json()["type"].endswith("/image-work-limit")
 
+    # On a loaded machine this body can reach the unbaking budget: the same GC-callback landing.
+    @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
     def test_the_largest_costly_image_costs_about_a_second_at_most(
         self, client: TestClient
     ) -> None:

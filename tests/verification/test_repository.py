@@ -12,7 +12,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError
-from sqlalchemy.orm import Session
 
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
@@ -64,7 +63,7 @@ def _listening(app: FastAPI) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def _reads(session: Session | Connection, stored: dict[str, Any]) -> list[Any]:
+def _reads(session: repository.Reader, stored: dict[str, Any]) -> list[Any]:
     row = repository.status_list(session, public_id=stored["public_id"])
     assert row is not None
     return [
@@ -143,3 +142,56 @@ class TestDriverReads:
 def _status_list(app: FastAPI, public_id: str) -> object:
     with db(app) as session:
         return repository.status_list(session, public_id=public_id)
+
+
+class TestReading:
+    """What POST /verify reads through: the read-only engine's pooled driver connection."""
+
+    def test_reads_on_the_driver_connection_answer_as_a_session(
+        self, app: FastAPI, stored: dict[str, Any]
+    ) -> None:
+        with db(app) as session:
+            through_session = _reads(session, stored)
+        engine = app.state.read_session_factory.kw["bind"]
+        with repository.reading(engine) as reader:
+            assert isinstance(reader, repository.DriverConnection)
+            assert _reads(reader, stored) == through_session
+            if engine.dialect.name == "sqlite":  # the reads share one (deferred) transaction
+                assert reader.raw.dbapi_connection.in_transaction  # type: ignore[union-attr]
+        assert engine.pool.checkedout() == 0
+
+    def test_the_transaction_ends_when_the_connection_goes_back(
+        self, app: FastAPI, stored: dict[str, Any]
+    ) -> None:
+        engine = app.state.read_session_factory.kw["bind"]
+        with repository.reading(engine) as reader:
+            assert isinstance(reader, repository.DriverConnection)
+            repository.status_list(reader, public_id=stored["public_id"])
+            raw = reader.raw.dbapi_connection
+        assert raw is not None
+        if engine.dialect.name == "sqlite":
+            assert not raw.in_transaction
+        else:
+            assert raw.info.transaction_status == 0  # IDLE
+
+    def test_a_statement_listener_gets_a_connection(self, app: FastAPI) -> None:
+        engine = app.state.read_session_factory.kw["bind"]
+        with _listening(app), repository.reading(engine) as reader:
+            assert isinstance(reader, Connection)
+
+    def test_an_engine_that_may_write_gets_a_connection(self, app: FastAPI) -> None:
+        with repository.reading(app.state.engine) as reader:
+            assert isinstance(reader, Connection)
+
+    def test_a_refused_value_on_the_driver_connection_is_raised_as_sqlalchemy_would(
+        self, app: FastAPI
+    ) -> None:
+        engine = app.state.read_session_factory.kw["bind"]
+        with repository.reading(engine) as reader:
+            assert isinstance(reader, repository.DriverConnection)
+            if engine.dialect.name == "postgresql":
+                with pytest.raises(DataError):
+                    repository.status_list(reader, public_id="a\x00b")
+            else:
+                assert repository.status_list(reader, public_id="a\x00b") is None
+        assert engine.pool.checkedout() == 0

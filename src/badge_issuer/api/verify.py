@@ -17,7 +17,7 @@ import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from badge_issuer.kit.request import app_settings, now_of, read_connection_of
+from badge_issuer.kit.request import app_settings, now_of
 from badge_issuer.metrics.recording import record_verification
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
@@ -51,16 +51,17 @@ def post_verify(request: Request, body: Annotated[bytes, Depends(submitted_body)
 
 def verify_body(request: Request, body: bytes) -> Response:
     """Verify a POSTed body, in the caller's worker thread: the report as JSON (200)."""
-    # The reads go through a read-only connection opened and closed here, in this worker
-    # thread: as a dependency its ending rollback would be one more hand-off to a worker thread
-    # (each costs about as much as verifying the signature), and a Session's bookkeeping cost
-    # more than the reads. The report is serialized here too: FastAPI would validate the model
-    # once more first.
+    # The reads go through the read-only engine's pooled connection, taken and given back
+    # here, in this worker thread: as a dependency its ending rollback would be one more
+    # hand-off to a worker thread (each costs about as much as verifying the signature), and a
+    # Session's or Connection's bookkeeping cost as much as the reads. The report is serialized
+    # here too: FastAPI would validate the model once more first.
     settings, now = app_settings(request), now_of(request)
     content_type = request.headers.get("content-type")
-    with read_connection_of(request) as connection:
+    engine = request.app.state.read_session_factory.kw["bind"]
+    with service.reading(engine) as reader:
         report = service.verify_submission(
-            connection, body=body, content_type=content_type, settings=settings, now=now
+            reader, body=body, content_type=content_type, settings=settings, now=now
         )
     record_verification(report.verified, report.checks)
     return Response(VerificationReportRead.of(report).model_dump_json(), media_type=JSON)

@@ -11,7 +11,7 @@ the flush fail (unique learner, achievement, sequence) and the caller rolls the 
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,7 +30,7 @@ from badge_issuer.awards.issuing import (
     draft_credential,
     profile_of,
 )
-from badge_issuer.awards.models import Award, AwardCompletion
+from badge_issuer.awards.models import INSERTED_AWARDS, Award, AwardCompletion, InsertedAwards
 from badge_issuer.config import Settings
 from badge_issuer.credentials import ob3
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
@@ -259,6 +259,7 @@ def write_many(
     # One INSERT … RETURNING; its rows are matched by their unique uuid.
     inserted = {found.uuid: found.id for found in session.execute(_INSERT_AWARDS, rows)}
     ids = [inserted[row["uuid"]] for row in rows]
+    _count_when_committed(session, rows)
     evidence = [
         {"award_id": award_id, "completion_id": completion_id}
         for award_id, request in zip(ids, drafted.requests, strict=True)
@@ -279,6 +280,17 @@ def write_many(
         callbacks=repository.any_callback_provider(session),
     )
     return ids
+
+
+def _count_when_committed(session: Session, rows: list[dict[str, Any]]) -> None:
+    """List the awards for the issued-credentials counter (metrics), one entry per issuer,
+    achievement and source: it counts them if, and once, this transaction commits."""
+    where = session.get_nested_transaction() or session.get_transaction()
+    kinds = Counter((row["issuer_id"], row["achievement_id"], row["source"]) for row in rows)
+    session.info.setdefault(INSERTED_AWARDS, []).extend(
+        (where, InsertedAwards(issuer, achievement, source, count))
+        for (issuer, achievement, source), count in kinds.items()
+    )
 
 
 def finish_many(session: Session, drafted: Drafted, award_ids: Sequence[int]) -> None:

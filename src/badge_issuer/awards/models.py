@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -15,6 +16,17 @@ from badge_issuer.db import Base
 # transaction it was inserted in. They are never "new" ORM objects, so no flush names them; the
 # counters of issued credentials (metrics/recording.py) read them here instead.
 INSERTED_AWARDS = "badge_issuer_inserted_awards"
+
+
+@dataclass(frozen=True, slots=True)
+class InsertedAwards:
+    """An `INSERTED_AWARDS` entry for many awards at once (the bulk importer's): how many were
+    inserted of one issuer, achievement and source."""
+
+    issuer_id: int
+    achievement_id: str
+    source: str
+    count: int
 
 
 class AwardSource(StrEnum):

@@ -95,32 +95,6 @@ class PreparedChunk:
             self.drafted.cancel()
 
 
-def record_chunk(
-    session: Session,
-    *,
-    provider_id: str,
-    rows: Sequence[tuple[int, CompletionIn]],
-    courses: intake.CourseKeys,
-    settings: Settings,
-    now: datetime,
-    pool: signing_pool.SigningPool | None = None,
-) -> ChunkResult:
-    """Record the (line, completion) rows in the caller's transaction (flushes, never commits);
-    `pool`: sign the credentials in its worker processes."""
-    prepared = prepare_chunk(
-        session,
-        provider_id=provider_id,
-        rows=rows,
-        courses=courses,
-        settings=settings,
-        now=now,
-        pool=pool,
-    )
-    write_chunk(session, prepared, recheck=False)
-    finish_chunk(session, prepared)
-    return prepared.result
-
-
 def prepare_chunk(
     session: Session,
     *,

@@ -279,15 +279,30 @@ def _record_batch(
     now: datetime,
 ) -> ImportTally:
     """Record a batch in one go (`intake.batch`) in the caller's transaction."""
-    result = chunk.record_chunk(
+    prepared = _prepare_chunk(session, provider_id, batch, settings, now, pool=None)
+    chunk.write_chunk(session, prepared, recheck=False)
+    chunk.finish_chunk(session, prepared)
+    return _counted(batch, prepared.result)
+
+
+def _prepare_chunk(
+    session: Session,
+    provider_id: str,
+    batch: list[ParsedRow],
+    settings: Settings,
+    now: datetime,
+    *,
+    pool: signing_pool.SigningPool | None,
+) -> chunk.PreparedChunk:
+    return chunk.prepare_chunk(
         session,
         provider_id=provider_id,
         rows=_parsed(batch),
         courses=intake.known_courses(session),
         settings=settings,
         now=now,
+        pool=pool,
     )
-    return _counted(batch, result)
 
 
 def _parsed(batch: list[ParsedRow]) -> list[tuple[int, CompletionIn]]:
@@ -398,14 +413,8 @@ class _Pipeline:
         return prepared, unprepared
 
     def _prepare(self, session: Session, batch: list[ParsedRow]) -> _Prepared:
-        prepared = chunk.prepare_chunk(
-            session,
-            provider_id=self._provider_id,
-            rows=_parsed(batch),
-            courses=intake.known_courses(session),
-            settings=self._settings,
-            now=self._clock(),
-            pool=self._pool,
+        prepared = _prepare_chunk(
+            session, self._provider_id, batch, self._settings, self._clock(), pool=self._pool
         )
         return _Prepared(batch, prepared)
 

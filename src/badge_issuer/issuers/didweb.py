@@ -8,6 +8,7 @@ A public URL with a path (`https://example.org/badges`) adds its segments before
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote, urlsplit
 
 # Lower-case letters, digits and inner hyphens: safe in a URL path and in a did:web segment.
@@ -21,6 +22,9 @@ def is_valid_slug(slug: str) -> bool:
     return bool(_SLUG.fullmatch(slug))
 
 
+# A few origins per deployment (the settings' known origins); a verification asks for each of
+# them several times, and parsing and quoting them again cost more than a database read.
+@lru_cache(maxsize=64)
 def _did_prefix(public_origin: str) -> str:
     """Return `did:web:<host>[%3A<port>][:<path segments>]:issuers:` for the public origin."""
     parts = urlsplit(public_origin)

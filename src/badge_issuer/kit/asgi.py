@@ -15,6 +15,19 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 PROBLEM_MEDIA_TYPE = b"application/problem+json"
 
 
+def header(scope: Scope, name: bytes) -> bytes | None:
+    """The value of a request header (lower-case `name`; the last one if repeated), or None.
+
+    A scan of the few (name, value) pairs: building a dict of them on each request, in each
+    middleware, cost more.
+    """
+    found = None
+    for key, value in scope["headers"]:
+        if key == name:
+            found = value
+    return found
+
+
 class HttpMiddleware:
     """A middleware that acts on HTTP requests only; subclasses implement `handle`."""
 

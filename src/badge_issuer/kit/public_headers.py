@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from starlette.types import Message, Receive, Scope, Send
 
-from badge_issuer.kit.asgi import HttpMiddleware
+from badge_issuer.kit.asgi import HttpMiddleware, header
 
 _PRIVATE_PREFIXES = ("/v1/admin/", "/credentials/issue", "/docs", "/redoc")
 _READ_METHODS = frozenset({"GET", "HEAD"})
 _NOSNIFF = (b"x-content-type-options", b"nosniff")
 _ANY_ORIGIN = (b"access-control-allow-origin", b"*")
+_PUBLIC_EXTRA = (_NOSNIFF, _ANY_ORIGIN)
+_PRIVATE_EXTRA = (_NOSNIFF,)
 
 
 def is_public_read(method: str, path: str) -> bool:
@@ -25,25 +27,29 @@ def is_public_read(method: str, path: str) -> bool:
 
 class PublicHeadersMiddleware(HttpMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        headers = dict(scope.get("headers", []))
-        requested = headers.get(b"access-control-request-method", b"").decode("latin-1")
-        preflight = scope["method"] == "OPTIONS" and b"origin" in headers and requested
-        if preflight and is_public_read(requested.upper(), scope["path"]):
+        method: str = scope["method"]
+        if method == "OPTIONS" and _is_public_preflight(scope):
             await _preflight(send)
             return
-        cors = is_public_read(scope["method"], scope["path"])
+        extra = _PUBLIC_EXTRA if is_public_read(method, scope["path"]) else _PRIVATE_EXTRA
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                extra = [_NOSNIFF, _ANY_ORIGIN] if cors else [_NOSNIFF]
-                present = {name.lower() for name, _ in message.get("headers", [])}
+                headers = message.get("headers", ())
+                present = {name.lower() for name, _ in headers}
                 message["headers"] = [
-                    *message.get("headers", []),
+                    *headers,
                     *(pair for pair in extra if pair[0] not in present),
                 ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def _is_public_preflight(scope: Scope) -> bool:
+    requested = (header(scope, b"access-control-request-method") or b"").decode("latin-1")
+    has_origin = header(scope, b"origin") is not None
+    return has_origin and bool(requested) and is_public_read(requested.upper(), scope["path"])
 
 
 async def _preflight(send: Send) -> None:

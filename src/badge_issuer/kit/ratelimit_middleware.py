@@ -79,8 +79,8 @@ def classify(scope: Scope) -> tuple[str | None, str, str]:
     method: str = scope["method"]
     client = scope.get("client")
     address = client[0] if client else "unknown"
-    webhook = _WEBHOOK.match(path)
-    if webhook and method == "POST":
+    webhook = _WEBHOOK.match(path) if method == "POST" else None
+    if webhook:
         return "webhook", f"provider:{webhook.group(1)}", f"provider {webhook.group(1)!r}"
     if path.startswith(_ADMIN_PREFIXES):
         token = _bearer(scope)

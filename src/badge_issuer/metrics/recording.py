@@ -4,7 +4,8 @@ Every path that awards or revokes (webhooks, imports, direct awards, the VC API,
 through an ORM session, so counting there needs no call in any of them, and a rolled-back award
 is never counted: flushed changes are collected per session and counted only after the commit.
 Awards inserted by a Core statement (the completion path) are never flushed ORM objects: the
-issuing code lists them in `session.info[INSERTED_AWARDS]`, collected before the commit.
+issuing code lists them in `session.info[INSERTED_AWARDS]`, collected before the commit (the bulk
+importer lists one `InsertedAwards` per issuer, achievement and source of a batch).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, SessionTransaction, UOWTransaction
 
-from badge_issuer.awards.models import INSERTED_AWARDS, Award
+from badge_issuer.awards.models import INSERTED_AWARDS, Award, InsertedAwards
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.kit.metrics import (
     CREDENTIALS_ISSUED,
@@ -26,7 +27,8 @@ from badge_issuer.kit.metrics import (
 
 _PENDING = "badge_issuer_metrics_pending"
 _COMMITTED = "badge_issuer_metrics_committed"
-_Pending = tuple[SessionTransaction | None, str, tuple[str, ...]]
+# (transaction, "issued" or "revoked", labels, how many)
+_Pending = tuple[SessionTransaction | None, str, tuple[str, ...], int]
 # Issuer slugs never change: one lookup per issuer, database and process. Keyed by the
 # database too: ids are per database, and a process that opens several (the tests) counted one
 # database's awards under another's slug.
@@ -55,19 +57,23 @@ def _collect(session: Session, _flush: UOWTransaction) -> None:
     for instance in session.new:
         if isinstance(instance, Award):
             issuer = _issuer_slug(session, instance.issuer_id)
-            pending.append((where, "issued", (issuer, instance.achievement_id, instance.source)))
+            labels = (issuer, instance.achievement_id, instance.source)
+            pending.append((where, "issued", labels, 1))
     for instance in session.dirty:
         if isinstance(instance, Award) and _newly_revoked(instance):
-            pending.append((where, "revoked", (_issuer_slug(session, instance.issuer_id),)))
+            pending.append((where, "revoked", (_issuer_slug(session, instance.issuer_id),), 1))
 
 
 def _collect_inserted(session: Session) -> None:
     # Before the commit: the issuer's slug may still need a read in this transaction.
-    inserted: list[tuple[SessionTransaction | None, Award]] = session.info.pop(INSERTED_AWARDS, [])
+    inserted: list[tuple[SessionTransaction | None, Award | InsertedAwards]] = session.info.pop(
+        INSERTED_AWARDS, []
+    )
     pending: list[_Pending] = session.info.setdefault(_PENDING, [])
     for where, award in inserted:
         issuer = _issuer_slug(session, award.issuer_id)
-        pending.append((where, "issued", (issuer, award.achievement_id, award.source)))
+        count = award.count if isinstance(award, InsertedAwards) else 1
+        pending.append((where, "issued", (issuer, award.achievement_id, award.source), count))
 
 
 def _newly_revoked(award: Award) -> bool:
@@ -99,11 +105,11 @@ def _count_if_committed(session: Session, transaction: SessionTransaction) -> No
     session.info.pop(INSERTED_AWARDS, None)  # of a transaction that did not commit
     if not committed:
         return
-    for _where, kind, labels in pending:
+    for _where, kind, labels, count in pending:
         if kind == "issued":
-            CREDENTIALS_ISSUED.labels(*labels).inc()
+            CREDENTIALS_ISSUED.labels(*labels).inc(count)
         else:
-            CREDENTIALS_REVOKED.labels(*labels).inc()
+            CREDENTIALS_REVOKED.labels(*labels).inc(count)
 
 
 def _forget(session: Session, rolled_back: SessionTransaction) -> None:

@@ -14,6 +14,7 @@ from badge_issuer.skillmap import service as skillmap_service
 from badge_issuer.stats import labels as group_labels
 from badge_issuer.stats import periods as calendar
 from badge_issuer.stats import repository, tabulate
+from badge_issuer.stats.collection import paused_collection
 from badge_issuer.stats.errors import StatsTooLarge
 from badge_issuer.stats.query import StatsQuery, Subject
 from badge_issuer.stats.table import GroupNames, StatsTable, Tally
@@ -23,6 +24,7 @@ MAX_CELLS = 50_000
 DEFAULT_CELL_SECRET = tabulate.DEFAULT_CELL_SECRET
 
 
+@paused_collection()  # tens of thousands of tuples per answer (stats.collection)
 def holder_statistics(
     session: Session,
     *,

@@ -14,24 +14,35 @@ MAX_CREDENTIAL_BYTES = 256 * 1024
 MAX_DEPTH = 32
 CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 _MAX_LISTED = 5
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def _depth(value: Any) -> int:
     """Return the nesting depth of a JSON value (a scalar is 1), without recursion.
 
-    Only containers are pushed, and a container with members counts one level for them:
-    most members of a credential are strings, and visiting each was most of this walk.
+    Level by level: a level counts when one of its containers has members. Scalars (most
+    members of a credential are strings) are skipped by their exact type first, which is much
+    cheaper than asking the Mapping ABC about each.
     """
-    deepest, stack = 1, [(value, 1)]
-    while stack:
-        node, level = stack.pop()
-        children = node.values() if isinstance(node, Mapping) else node
-        if children and isinstance(node, Mapping | list):
-            deepest = max(deepest, level + 1)
-            stack.extend(
-                (child, level + 1) for child in children if isinstance(child, Mapping | list)
-            )
-    return deepest
+    if type(value) in _SCALARS or not isinstance(value, Mapping | list):
+        return 1
+    deepest, level = 1, [value]
+    while True:
+        below: list[Any] = []
+        filled = False
+        for node in level:
+            children = node.values() if isinstance(node, Mapping) else node
+            if children:
+                filled = True
+                below += [
+                    child
+                    for child in children
+                    if type(child) not in _SCALARS and isinstance(child, Mapping | list)
+                ]
+        if not filled:
+            return deepest
+        deepest += 1
+        level = below
 
 
 def json_check(document: Any, *, duplicate_keys: Sequence[str] = ()) -> Check:

@@ -9,17 +9,20 @@ of columns (no ORM entities to load, no expression building per request), each o
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Dialect, Select, and_, bindparam, select, union_all
+from sqlalchemy import CompoundSelect, Dialect, Engine, Select, and_, bindparam, select, union_all
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 
 from badge_issuer.awards.models import Award
+from badge_issuer.db import READ_ONLY
 from badge_issuer.endorsements.models import Endorsement
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys.models import SigningKey
@@ -28,8 +31,48 @@ from badge_issuer.status.models import StatusList
 _issuer, _key, _list = Issuer.__table__.c, SigningKey.__table__.c, StatusList.__table__.c
 _award, _endorsement = Award.__table__.c, Endorsement.__table__.c
 _Params = Mapping[str, Any]
-# A verification reads through a read-only Connection (POST /verify) or a request's Session.
-Reader = Session | Connection
+
+
+@dataclass
+class DriverConnection:
+    """A pooled driver connection of the read-only engine, read without SQLAlchemy's Connection.
+
+    POST /verify reads three rows; a Core Connection's begin, events and close cost about as
+    much as the reads themselves. The reads share one transaction, begun at the first read as
+    the engine's begin would (SQLite: a deferred BEGIN; PostgreSQL's driver begins by itself);
+    the pool rolls it back when the connection goes back.
+    """
+
+    raw: PoolProxiedConnection
+    dialect: Dialect
+    begun: bool = False
+
+
+# A verification reads through the read-only engine's driver connection (POST /verify), a
+# Connection, or a request's Session.
+Reader = Session | Connection | DriverConnection
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Reader]:
+    """A reader for one verification on a read-only engine, given back to the pool at the end.
+
+    The driver connection itself, unless something listens to the engine's statements
+    (tracing, counting: they must see every read) or the engine is not the read-only one:
+    then a Core Connection, whose reads go through SQLAlchemy as usual.
+    """
+    dispatch = engine.dispatch
+    listened = dispatch.before_cursor_execute or dispatch.after_cursor_execute
+    if listened or not engine.get_execution_options().get(READ_ONLY):
+        with engine.connect() as connection:
+            yield connection  # closing rolls back
+        return
+    raw = engine.raw_connection()
+    try:
+        yield DriverConnection(raw, engine.dialect)
+    finally:
+        raw.close()  # back to the pool, which rolls the transaction back
+
 
 # The issuer by slug, with its key `key_id` when it has one (a NULL key_id matches no key).
 _ISSUER_AND_KEY = (
@@ -143,6 +186,13 @@ def _rows(
     processing. When something listens to statements (tracing, counting), they go through
     SQLAlchemy as usual, so each still shows there.
     """
+    if isinstance(session, DriverConnection):
+        if not session.begun and session.dialect.name == "sqlite":
+            cursor = session.raw.cursor()
+            cursor.execute("BEGIN")  # deferred, as the engine's begin for read-only readers
+            cursor.close()
+        session.begun = True
+        return _on_cursor(session.raw, session.dialect, statement, params)
     if isinstance(session, Session):
         connection = session.connection()  # begins the transaction, as the session would
     else:
@@ -152,10 +202,19 @@ def _rows(
     dispatch = connection.dispatch
     if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
         return [tuple(row) for row in session.execute(statement, params)]
-    dialect = connection.dialect
+    return _on_cursor(connection.connection, connection.dialect, statement, params)
+
+
+def _on_cursor(
+    raw: PoolProxiedConnection,
+    dialect: Dialect,
+    statement: Select[Any] | CompoundSelect[Any],
+    params: _Params,
+) -> Sequence[Any]:
+    """Run a prebuilt read on the driver's cursor, errors raised as SQLAlchemy would."""
     sql, names = _compiled(statement, dialect)
     arguments = tuple(params[name] for name in names) if names is not None else params
-    cursor = connection.connection.cursor()
+    cursor = raw.cursor()
     try:
         cursor.execute(sql, arguments)
         return cursor.fetchall()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy.engine import Connection
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import repository as award_repository
@@ -19,6 +20,7 @@ from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.images import service as image_service
 from badge_issuer.verification import presentation as presentation_rules
+from badge_issuer.verification import repository
 from badge_issuer.verification.budget import BudgetExceeded, cpu_budget
 from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES, issuer_id
 from badge_issuer.verification.checks_proof import proof_method_ids
@@ -57,8 +59,15 @@ UNBAKE_BUDGET_SECONDS = 0.4
 log = structlog.get_logger(__name__)
 
 
+@contextmanager
+def reading(engine: Engine) -> Iterator[repository.Reader]:
+    """What one POST /verify reads through, on the read-only engine (see repository.reading)."""
+    with repository.reading(engine) as reader:
+        yield reader
+
+
 def verify_submission(
-    session: Session | Connection,
+    session: repository.Reader,
     *,
     body: bytes,
     content_type: str | None,
@@ -151,7 +160,7 @@ def _budgeted(
 
 
 def _verify_baked_image(
-    session: Session | Connection,
+    session: repository.Reader,
     *,
     body: bytes,
     content_type: str,

@@ -7,11 +7,17 @@ prefix of base58-btc is `z`; any other encoding is refused.
 
 from __future__ import annotations
 
+import re
+
 import base58
 
 ED25519_PUBLIC_KEY_CODEC = b"\xed\x01"
 ED25519_PUBLIC_KEY_LENGTH = 32
 BASE58BTC_PREFIX = "z"
+_BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+_BASE58_TEXT = re.compile(f"[{_BASE58_ALPHABET}]*")
+_DIGIT_VALUES = {digit: value for value, digit in enumerate(_BASE58_ALPHABET)}
+_CHUNK = 10  # digits read into a small integer before the big one grows: 58**10 < 2**64
 
 
 class InvalidMultikey(ValueError):
@@ -30,11 +36,32 @@ def decode_base58btc(value: str) -> bytes:
     """Decode a base58-btc multibase string (`z…`)."""
     if not value.startswith(BASE58BTC_PREFIX):
         raise InvalidMultikey("multibase value must use base58-btc (prefix 'z')")
-    try:
-        decoded: bytes = base58.b58decode(value[1:])
+    text = value[1:]
+    if _BASE58_TEXT.fullmatch(text):
+        return _decode_base58(text)
+    try:  # anything else (an invalid digit, whitespace) as the library answers it
+        decoded: bytes = base58.b58decode(text)
     except ValueError as error:
         raise InvalidMultikey(f"not base58-btc: {error}") from error
     return decoded
+
+
+def _decode_base58(text: str) -> bytes:
+    """Decode base58 digits as `base58.b58decode` does, a few times faster.
+
+    The library multiplies one big integer per digit and divides it per byte; a proofValue
+    has 88 digits and every verification decodes one. Each leading `1` is a zero byte.
+    """
+    digits = text.lstrip("1")
+    number = 0
+    for start in range(0, len(digits), _CHUNK):
+        chunk = digits[start : start + _CHUNK]
+        small = 0
+        for digit in chunk:
+            small = small * 58 + _DIGIT_VALUES[digit]
+        number = number * 58 ** len(chunk) + small
+    payload = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return b"\0" * (len(text) - len(digits)) + payload
 
 
 def decode_ed25519_public_key(multibase: str) -> bytes:
