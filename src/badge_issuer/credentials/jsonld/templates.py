@@ -12,7 +12,7 @@ checks every new template against the full path before trusting it (see `canonic
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -20,7 +20,7 @@ from badge_issuer.credentials.jsonld.loader import StaticDocumentLoader
 from badge_issuer.credentials.jsonld.nquads import escape_iri, escape_literal, serialize_term
 from badge_issuer.credentials.jsonld.rdf import to_rdf_dataset
 from badge_issuer.credentials.jsonld.rdfc import canonicalize_dataset
-from badge_issuer.credentials.jsonld.rdfc_fast import Quad, canonicalize_simple
+from badge_issuer.credentials.jsonld.rdfc_fast import BlankLayout, Quad, canonicalize_simple
 from badge_issuer.credentials.jsonld.shapes import with_leaves
 from badge_issuer.credentials.jsonld.strict import is_absolute_iri
 
@@ -52,6 +52,7 @@ class Template:
     reserved_terms: frozenset[str]
     rendering: tuple[tuple[TermRendering, ...], ...] = field(init=False, repr=False)
     slot_renderings: frozenset[tuple[int, bool, str]] = field(init=False, repr=False)
+    blank_layout: BlankLayout = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         rendering = tuple(
@@ -66,6 +67,7 @@ class Template:
         object.__setattr__(self, "rendering", rendering)
         slot_renderings = {term for quad in rendering for term in quad if not isinstance(term, str)}
         object.__setattr__(self, "slot_renderings", frozenset(slot_renderings))
+        object.__setattr__(self, "blank_layout", BlankLayout.of(rendering))
 
     def accepts(self, leaves: Sequence[str]) -> bool:
         """Return whether substituting `leaves` gives the same RDF as the full path would."""
@@ -87,12 +89,16 @@ class Template:
             rendering: _text(rendering, leaves) for rendering in self.slot_renderings
         }
         text = texts.get
-        # A dict keeps one of each quad: two slots may receive the same IRI, merging nodes.
-        quads = dict.fromkeys(
+        quads = [
             (text(subject, subject), text(predicate, predicate), text(obj, obj), text(graph, graph))
             for subject, predicate, obj, graph in self.rendering
-        )
-        canonical = canonicalize_simple(cast(list[Quad], list(quads)))
+        ]
+        if len(set(quads)) == len(quads):
+            canonical = self.blank_layout.canonicalize(
+                cast(list[Quad], quads), cast(Mapping[Hashable, str], texts)
+            )
+        else:  # two slots received the same IRI, merging quads: keep one of each, as RDF does
+            canonical = canonicalize_simple(cast(list[Quad], list(dict.fromkeys(quads))))
         return canonical if canonical is not None else canonicalize_dataset(self.dataset(leaves))
 
     def dataset(self, leaves: Sequence[str]) -> Dataset:
