@@ -5,16 +5,24 @@ sends `--requests` requests per path and concurrency from a thread pool and prin
 CPU time per request (from /proc: the HTTP protocol, the event loop, every middleware, the
 endpoint) with its ratio to the bare Ed25519 verify floor measured in this process. GET /health
 does no work of its own: its figure is the HTTP layer (parsing, middlewares, FastAPI routing,
-one worker-thread hand-off). With `--profile FILE`, py-spy samples the server during the last
-run and writes its raw stacks there. With PYTHONPATH set, the server runs that checkout's code.
+one worker-thread hand-off). With `--profile FILE`, py-spy samples the server (--gil: the thread
+running Python) during the last run and writes its raw stacks there. With PYTHONPATH set, the
+server runs that checkout's code.
+
+`--in-process N` then measures the same layer with no other process in the way: the HTTP
+protocol and event loop that `serving.run` configures (read from the tree's own code, so a
+before/after pair compares the trees' choices), serving the app on loopback to a raw client in
+the same process, one request at a time; it prints the process CPU per GET /health (client
+included, the best of 5 runs of N requests).
 
     .venv/bin/python bench/http_layer.py [--requests 2000] [--concurrency 1 4]
-        [--paths health verify] [--profile FILE]
+        [--paths health verify] [--profile FILE] [--in-process 1000]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import shutil
 import subprocess
@@ -26,8 +34,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import uvicorn
 
-from badge_issuer import models_registry
+from badge_issuer import models_registry, serving
 from badge_issuer.config import Settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -79,12 +88,66 @@ def _run(
     return requests / seconds, cpu_ms
 
 
+def _served_config(settings: Settings) -> uvicorn.Config:
+    """The uvicorn configuration `serving.run` builds for one worker (captured, not run)."""
+    captured: list[uvicorn.Config] = []
+    original = uvicorn.Server.run
+    uvicorn.Server.run = lambda server, *_a, **_k: captured.append(server.config)  # type: ignore[method-assign]
+    try:
+        serving.run(host="127.0.0.1", port=0, workers=1, settings=settings)
+    finally:
+        uvicorn.Server.run = original  # type: ignore[method-assign]
+    return captured[0]
+
+
+def _in_process(settings: Settings, requests: int) -> tuple[str, float]:
+    """(protocol and loop, best CPU ms per GET /health of 5 runs), server and client in here."""
+    config = _served_config(settings)
+    config.lifespan = "off"
+    config.load()
+    protocol = config.http_protocol_class
+    state = uvicorn.server.ServerState()
+    request = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\n\r\n"
+
+    async def measure() -> float:
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(
+            lambda: protocol(config=config, server_state=state, app_state={}), "127.0.0.1", 0
+        )
+        reader, writer = await asyncio.open_connection(*server.sockets[0].getsockname()[:2])
+
+        async def one() -> None:
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise SystemExit(f"GET /health answered {head[:40]!r}")
+            length = head.lower().split(b"content-length:")[1].split(b"\r\n")[0]
+            await reader.readexactly(int(length))
+
+        for _ in range(WARMUP):
+            await one()
+        best = float("inf")
+        for _ in range(5):
+            started = time.process_time()
+            for _ in range(requests):
+                await one()
+            best = min(best, (time.process_time() - started) * 1000 / requests)
+        writer.close()
+        server.close()
+        return best
+
+    factory = config.get_loop_factory()
+    with asyncio.Runner(loop_factory=factory) as runner:
+        best = runner.run(measure())
+    return f"{protocol.__name__} on {config.loop}", best
+
+
 def _profiled(pid: int, out: str) -> subprocess.Popen[bytes] | None:
     py_spy = shutil.which("py-spy") or "/root/.pyenv/shims/py-spy"
     if not Path(py_spy).exists():
         print("py-spy not found: no profile")
         return None
-    command = [py_spy, "record", "--nonblocking", "-f", "raw", "-r", "200", "-p", str(pid)]
+    command = [py_spy, "record", "--gil", "--nonblocking", "-f", "raw", "-r", "200", "-p", str(pid)]
     return subprocess.Popen([*command, "-o", out], stdout=subprocess.DEVNULL)
 
 
@@ -94,6 +157,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 4])
     parser.add_argument("--paths", nargs="+", choices=["health", "verify"], default=["health"])
     parser.add_argument("--profile", help="py-spy raw output of the server during the last run")
+    parser.add_argument("--in-process", type=int, default=0, metavar="N")
     args = parser.parse_args()
     models_registry.metadata()  # every table mapped, so the Award's foreign keys resolve
     print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
@@ -140,6 +204,13 @@ def main() -> int:
                     f"  server CPU {cpu_ms:5.3f} ms/request ({cpu_ms / floor_ms:5.1f}x floor)"
                     f"  ({args.requests} requests, load {os.getloadavg()[0]:.1f})"
                 )
+        if args.in_process:  # after the server: this process then imports the app itself
+            os.environ.update(env)  # the tree's asgi module reads its settings from there
+            what, cpu_ms = _in_process(settings, args.in_process)
+            print(
+                f"  in process, GET /health over loopback ({what}): {cpu_ms:5.3f} ms CPU/request"
+                f" ({cpu_ms / floor_ms:4.1f}x floor, client included)"
+            )
     return 0
 
 

@@ -13,6 +13,7 @@ from fastapi_offline import FastAPIOffline
 from badge_issuer import __version__
 from badge_issuer.admin.auth_first import AuthenticateFirstMiddleware, guarded_routes
 from badge_issuer.admin.openapi import annotate_admin_routes
+from badge_issuer.api import completions as completions_api
 from badge_issuer.api import routers
 from badge_issuer.api import verify as verify_api
 from badge_issuer.awards import warming
@@ -106,6 +107,7 @@ def create_app(
     annotate_admin_routes(app)
     _add_problem_schema(app)
     # Added innermost first; outermost: request id, headers, rate limit, admin token, size cap.
+    app.add_middleware(completions_api.DirectWebhook)  # the completion webhook, as /verify
     app.add_middleware(verify_api.DirectVerify)  # POST /verify, inside every limit below
     app.add_middleware(ErrorContainmentMiddleware, type_base=settings.problem_type_base)
     app.add_middleware(

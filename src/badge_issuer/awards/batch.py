@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import events as award_events
@@ -40,12 +40,13 @@ from badge_issuer.issuers import service as issuer_service
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys import service as key_service
 from badge_issuer.keys.models import SigningKey
+from badge_issuer.kit import bulk_insert
 from badge_issuer.kit.metrics import SIGNING_DURATION
 from badge_issuer.status import service as status_service
 from badge_issuer.status.service import AllocatedEntry, stored_document
 
 _AWARDS = cast(Table, Award.__table__)
-_INSERT_AWARDS = insert(_AWARDS).returning(_AWARDS.c.id, _AWARDS.c.uuid)
+_EVIDENCE = cast(Table, AwardCompletion.__table__)
 _STORE_DOCUMENTS = (
     update(_AWARDS)
     .where(_AWARDS.c.id == bindparam("award_id"))
@@ -257,7 +258,8 @@ def write_many(
     if not rows:
         return []
     # One INSERT … RETURNING; its rows are matched by their unique uuid.
-    inserted = {found.uuid: found.id for found in session.execute(_INSERT_AWARDS, rows)}
+    returned = bulk_insert.insert_many(session, _AWARDS, rows, returning=("id", "uuid"))
+    inserted = {found.uuid: found.id for found in returned}
     ids = [inserted[row["uuid"]] for row in rows]
     _count_when_committed(session, rows)
     evidence = [
@@ -265,8 +267,7 @@ def write_many(
         for award_id, request in zip(ids, drafted.requests, strict=True)
         for completion_id in request.completion_ids
     ]
-    if evidence:
-        session.execute(insert(AwardCompletion), evidence)
+    bulk_insert.insert_many(session, _EVIDENCE, evidence)
     award_events.award_created_many(
         session,
         awards=[

@@ -19,11 +19,14 @@ from badge_issuer.awards import repository
 from badge_issuer.awards.models import Award
 from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
+from badge_issuer.kit import prepared
 from badge_issuer.learners.models import Learner
 from badge_issuer.outbox import service as outbox
 from badge_issuer.outbox.callbacks import events as callback_events
 from badge_issuer.outbox.mail import queue as mail_queue
 from badge_issuer.outbox.models import Channel, OutboxJob
+
+_ADD_JOBS = insert(cast(Table, OutboxJob.__table__))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +157,10 @@ def award_created_many(
             )
             for award in awards
         ]
-        session.execute(insert(cast(Table, OutboxJob.__table__)), jobs)
+        if len(jobs) == 1:  # a webhook's award, on the driver's cursor
+            prepared.rows(session, _ADD_JOBS, jobs[0])
+        else:
+            session.execute(_ADD_JOBS, jobs)
     if callbacks:
         for award in awards:
             # The callbacks read the award's uuid and achievement only.

@@ -11,6 +11,7 @@ from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards.models import Award, AwardCompletion
+from badge_issuer.kit import prepared
 from badge_issuer.providers.models import Completion, Provider
 
 # The queries of a completion webhook are built once, with bind parameters: building a select()
@@ -74,7 +75,10 @@ def add_evidence(session: Session, *, award_id: int, completion_ids: Sequence[in
     """Link an award to the completions it stands on (one Core INSERT, no unit of work)."""
     if completion_ids:
         rows = [{"award_id": award_id, "completion_id": c} for c in completion_ids]
-        session.execute(_ADD_EVIDENCE, rows)
+        if len(rows) == 1:  # the common case, on the driver's cursor
+            prepared.rows(session, _ADD_EVIDENCE, rows[0])
+        else:
+            session.execute(_ADD_EVIDENCE, rows)
 
 
 def list_page(

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from functools import cache, partial
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import batch as award_batch
@@ -25,6 +25,7 @@ from badge_issuer.awards import flows, signing_pool, warming
 from badge_issuer.awards import repository as award_repository
 from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
+from badge_issuer.kit import bulk_insert
 from badge_issuer.learners import batch as learner_batch
 from badge_issuer.learners.models import Learner
 from badge_issuer.problems import ProblemError
@@ -233,27 +234,18 @@ def _recheck(session: Session, prepared: PreparedChunk) -> None:
 
 
 _COMPLETIONS = cast(Table, Completion.__table__)
-# One INSERT … RETURNING for all the rows. Its rows come back in no promised order (SQLite
-# could only promise one with one INSERT per row: the table has no client-made unique column),
-# so they are matched by the unique (provider, learner, course, time).
-_INSERT_COMPLETIONS = insert(_COMPLETIONS).returning(
-    _COMPLETIONS.c.id,
-    _COMPLETIONS.c.provider_id,
-    _COMPLETIONS.c.learner_id,
-    _COMPLETIONS.c.course_id,
-    _COMPLETIONS.c.completed_at,
-)
+# Returned by the INSERT: its rows come back in no promised order (the table has no client-made
+# unique column), so they are matched by the unique (provider, learner, course, time).
+_RETURNED = ("id", "provider_id", "learner_id", "course_id", "completed_at")
 
 
 def _inserted(session: Session, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert the completions (one Core INSERT); their ids, in the order of `rows`."""
-    if not rows:
-        return []
+    """Insert the completions (one statement); their ids, in the order of `rows`."""
     ids = {
         (found.learner_id, *_identity(found.provider_id, found.course_id, found.completed_at)): (
             found.id
         )
-        for found in session.execute(_INSERT_COMPLETIONS, rows)
+        for found in bulk_insert.insert_many(session, _COMPLETIONS, rows, returning=_RETURNED)
     }
     return [
         ids[

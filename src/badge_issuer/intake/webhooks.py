@@ -152,7 +152,7 @@ def _claim(
     }
     claimed = insert_row_once(session, WebhookDelivery, values, key=_DELIVERY_KEY)
     if claimed is not None:
-        return int(claimed.id)
+        return int(claimed["id"])
     winner = repository.get_delivery(session, provider_id, webhook_id)
     if winner is None:  # the key was taken, so a committed row has it: never expected
         raise RuntimeError(f"webhook delivery {webhook_id!r} conflicted, yet is not stored")

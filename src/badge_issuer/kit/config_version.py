@@ -22,6 +22,7 @@ from sqlalchemy import Integer, String, func, null, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from badge_issuer.db import Base
+from badge_issuer.kit import prepared
 
 V = TypeVar("V")
 
@@ -49,10 +50,10 @@ def read_token(session: Session) -> str:
     transaction that changed the configuration and has not committed gets a new random one
     (what it reads must not be served to others under the committed token)."""
     bind = session.get_bind()
-    row = session.execute(_TOKEN[bind.dialect.name]).first()
-    if row is None:
+    found = prepared.rows(session, _TOKEN[bind.dialect.name], {})
+    if not found:
         raise RuntimeError("config_version has no row: run the migrations")
-    token, written = row
+    token, written = found[0]
     if written == "yes":
         token = f"uncommitted-{secrets.token_hex(16)}"
     return f"{bind.engine.url}|{token}"

@@ -6,14 +6,14 @@ session without importing the routers' package. `api.deps` re-exports them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated
 
 import anyio
 import anyio.to_thread
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -90,6 +90,26 @@ def read_connection_of(request: Request) -> Iterator[Connection]:
     engine: Engine = request.app.state.read_session_factory.kw["bind"]
     with engine.connect() as connection:
         yield connection  # closing rolls back
+
+
+ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
+
+
+def app_exception_handler(request: Request, exc: Exception) -> ExceptionHandler | None:
+    """The application's handler for `exc`, as Starlette's exception middleware finds it, for
+    an endpoint answered from a middleware (`api.completions.DirectWebhook`).
+
+    Handlers of Exception itself belong to the server-error middleware, outermost, which the
+    error containment answers before: they are not looked up here either.
+    """
+    handlers = request.app.exception_handlers
+    for kind in type(exc).__mro__:
+        if kind is Exception:
+            return None
+        if kind in handlers:
+            found: ExceptionHandler = handlers[kind]
+            return found
+    return None
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

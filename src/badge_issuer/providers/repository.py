@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from badge_issuer.kit import prepared
 from badge_issuer.providers.models import Completion, Provider, ProviderSecret, WebhookDelivery
 
 # The queries of a completion webhook are built once, with bind parameters: building a select()
@@ -89,7 +90,7 @@ def store_answer(
         "response": response,
         "completion_id": completion_id,
     }
-    session.execute(_STORE_ANSWER, params)
+    prepared.rows(session, _STORE_ANSWER, params)
 
 
 def find_completion(

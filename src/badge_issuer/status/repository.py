@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from badge_issuer.issuers.models import Issuer
+from badge_issuer.kit import prepared
 from badge_issuer.status.models import StatusList
 
 
@@ -95,10 +96,10 @@ def take_from_first_open_list(
     the first one is returned, the others follow it.
     """
     params = {"of_issuer": issuer_id, "of_purpose": purpose, "taken": count}
-    row = session.execute(_TAKE_FROM_FIRST_OPEN_LIST, params).first()
-    if row is None:
+    found = prepared.rows(session, _TAKE_FROM_FIRST_OPEN_LIST, params)
+    if not found:
         return None
-    list_id, public_id, key, size, allocated = row
+    list_id, public_id, key, size, allocated = found[0]
     stale = session.identity_map.get(identity_key(StatusList, list_id))
     if stale is not None:
         session.expire(stale, ["allocated"])  # the UPDATE bypassed the identity map

@@ -1,0 +1,85 @@
+"""kit.bulk_insert: many rows in one statement (PostgreSQL: columns as arrays, unnested)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import Table, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from badge_issuer.db import create_db_engine, make_session_factory
+from badge_issuer.kit.bulk_insert import insert_many
+from badge_issuer.learners.models import Learner
+
+LEARNERS = cast(Table, Learner.__table__)
+JST = timezone(timedelta(hours=9))
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    engine = create_db_engine(database_url)
+    db_session = make_session_factory(engine)()
+    try:
+        yield db_session
+    finally:
+        db_session.rollback()
+        db_session.close()
+        engine.dispose()
+
+
+def _row(n: int, **changes: Any) -> dict[str, Any]:
+    moment = datetime(2026, 12, 7, 9, tzinfo=JST) + timedelta(minutes=n)
+    row = {
+        "email_hash": f"{n:064x}",
+        "email": None if n % 2 else f"名前-{n}@example.jp",
+        "region": f"01-region-{n}",
+        "category": None,
+        "created_at": moment,
+        "updated_at": moment + timedelta(seconds=n),
+    }
+    return row | changes
+
+
+class TestInsertMany:
+    def test_rows_are_stored_as_given_and_returned_with_their_ids(self, session: Session) -> None:
+        rows = [_row(n) for n in range(1, 251)]
+
+        returned = insert_many(session, LEARNERS, rows, returning=("id", "email_hash"))
+
+        ids = {found.email_hash: found.id for found in returned}
+        assert len(ids) == 250
+        assert len(set(ids.values())) == 250
+        stored = {learner.email_hash: learner for learner in session.scalars(select(Learner))}
+        for row in rows:
+            learner = stored[row["email_hash"]]
+            assert learner.id == ids[row["email_hash"]]
+            assert (learner.email, learner.region, learner.category) == (
+                row["email"],
+                row["region"],
+                row["category"],
+            )
+            assert learner.created_at == row["created_at"].astimezone(UTC)
+            assert learner.updated_at == row["updated_at"].astimezone(UTC)
+
+    def test_without_returning_the_rows_are_inserted(self, session: Session) -> None:
+        assert insert_many(session, LEARNERS, [_row(1), _row(2)]) == []
+        assert len(session.scalars(select(Learner)).all()) == 2
+
+    def test_no_rows_is_no_statement(self, session: Session) -> None:
+        assert insert_many(session, LEARNERS, [], returning=("id",)) == []
+        assert session.scalars(select(Learner)).all() == []
+
+    def test_a_value_too_long_for_its_column_is_never_cut(self, session: Session) -> None:
+        # PostgreSQL cuts a value cast to VARCHAR(64); the column itself refuses it, as a
+        # plain INSERT does (SQLite does not check lengths and keeps it whole).
+        long_region = "r" * 65
+        try:
+            insert_many(session, LEARNERS, [_row(1, region=long_region)], returning=("id",))
+        except DBAPIError:
+            assert session.get_bind().dialect.name == "postgresql"
+            return
+        assert session.scalars(select(Learner.region)).one() == long_region
