@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 
@@ -109,6 +110,7 @@ class TestImportInBatches:
         create_provider(app)
         commits: list[int] = []
         tally = ImportTally()
+        frozen = gc.get_freeze_count()
         importer.import_in_batches(
             app.state.session_factory,
             provider_id="manabi-portal",
@@ -122,6 +124,8 @@ class TestImportInBatches:
         )
         assert commits == [2, 4, 5]
         assert (tally.accepted, tally.duplicates, tally.rejected) == (5, 0, 0)
+        # The heap frozen for the import's collections is given back to them.
+        assert gc.get_freeze_count() == frozen
 
     def test_an_interruption_keeps_the_committed_batches_only(self, app: FastAPI) -> None:
         create_provider(app)

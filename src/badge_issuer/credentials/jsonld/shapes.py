@@ -43,13 +43,14 @@ def _steers_processing(key: str) -> bool:
 
 def _tokens(value: Any, tokens: list[Any], leaves: list[str], structural: bool) -> None:
     """Append the tokens of `value`, and its leaves, in traversal order (sorted keys)."""
-    if isinstance(value, str):
+    kind = type(value)  # JSON's own types first: asking the ABCs costs more than the walk
+    if kind is str or (kind is not dict and kind is not list and isinstance(value, str)):
         if structural:
             tokens += (_TEXT, value)
         else:
             tokens.append(_LEAF)
             leaves.append(value)
-    elif isinstance(value, Mapping):
+    elif kind is dict or (kind is not list and isinstance(value, Mapping)):
         tokens.append(_OBJECT)
         for key in sorted(value):
             tokens.append(key)
@@ -58,13 +59,13 @@ def _tokens(value: Any, tokens: list[Any], leaves: list[str], structural: bool) 
             else:
                 _tokens(value[key], tokens, leaves, _steers_processing(key))
         tokens.append(_END_OBJECT)
-    elif isinstance(value, list):
+    elif kind is list or isinstance(value, list):
         tokens.append(_ARRAY)
         for item in value:
             _tokens(item, tokens, leaves, structural)
         tokens.append(_END_ARRAY)
     else:
-        tokens += (_SCALAR, type(value).__name__, value)
+        tokens += (_SCALAR, kind.__name__, value)
 
 
 def _context_text(context: Any) -> str:
