@@ -115,3 +115,15 @@ class TestPreparedRows:
                 event.remove(engine, "before_cursor_execute", listen)
         kinds = [statement.split()[0] for statement in seen]
         assert [kind for kind in kinds if kind != "BEGIN"] == ["INSERT", "SELECT"]
+
+    def test_run_prepared_on_the_driver_connection_gives_the_same_rows(
+        self, sessions: sessionmaker[Session]
+    ) -> None:
+        with sessions() as session:
+            prepared.rows(session, ADD_JOB, _job())
+            connection = session.connection()
+            on_driver = prepared.run_prepared(
+                connection.connection, connection.dialect, FIRST_JOB, {}
+            )
+            assert on_driver == prepared.rows(session, FIRST_JOB, {})
+            assert on_driver[0][0] == {"credential": "ü-1", "ids": [1, 2]}

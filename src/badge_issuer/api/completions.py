@@ -91,7 +91,10 @@ def answer_webhook(request: Request, provider_id: str, body: bytes) -> JSONRespo
     state = request.app.state
     headers = request.headers
     session: Session = state.session_factory()
-    read_session: Session = state.read_session_factory()
+    # SQLite: the reads before the write lock in a read-only session; PostgreSQL: in the same
+    # transaction (see intake.webhooks).
+    sqlite = state.engine.dialect.name == "sqlite"
+    read_session: Session = state.read_session_factory() if sqlite else session
     try:
         answer = webhooks.receive_completion(
             session,

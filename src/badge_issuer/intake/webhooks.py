@@ -1,9 +1,11 @@
 """The completion webhook: authenticate, deduplicate by webhook id, record, answer.
 
-The signature is checked, and a replay of a committed delivery answered, in a read-only session
-before the write transaction begins: a forged, badly signed or replayed webhook never takes the
-write lock (SQLite) nor holds a writing connection (PostgreSQL), and the write transaction is
-only as long as the recording itself.
+The signature is checked, and a replay of a committed delivery answered, before anything is
+written: on SQLite in a read-only session, so a forged, badly signed or replayed webhook never
+takes the write lock, and the write transaction is only as long as the recording itself. On
+PostgreSQL the caller may pass the write session as `read_session`: its reads then begin the
+transaction that records (a connection, a BEGIN and a ROLLBACK fewer; nothing is locked before
+the first write either way).
 
 The webhook id is claimed by inserting the WebhookDelivery row first (`INSERT … ON CONFLICT DO
 NOTHING`): of concurrent deliveries of one webhook, one inserts and the others insert nothing
@@ -26,7 +28,7 @@ from badge_issuer.kit.unique_insert import insert_row_once
 from badge_issuer.providers import repository, signatures
 from badge_issuer.providers import service as provider_service
 from badge_issuer.providers.errors import WebhookIdReused, WebhookRejected
-from badge_issuer.providers.models import Provider, ProviderStatus, WebhookDelivery
+from badge_issuer.providers.models import ProviderStatus, WebhookDelivery
 from badge_issuer.providers.schemas import CompletionIn
 
 _UNVERIFIED = "The webhook signature does not verify for this provider."
@@ -60,20 +62,20 @@ def receive_completion(
         now=now,
         tolerance_seconds=settings.webhook_tolerance_seconds,
     )
-    provider = _authenticate(read_session, provider_id, headers, body, settings=settings, now=now)
+    _authenticate(read_session, provider_id, headers, body, settings=settings, now=now)
     digest = hashlib.sha256(body).hexdigest()
-    stored = repository.get_delivery(read_session, provider.id, headers.webhook_id)
-    # End the read transaction (close keeps loaded attributes): the write below needs no snapshot.
-    read_session.close()
+    stored = repository.delivery_answer(read_session, provider_id, headers.webhook_id)
+    if read_session is not session:
+        read_session.close()  # end the read transaction: the write below needs no snapshot
     if stored is not None:  # committed, so its answer is complete
-        return _replay(stored, digest)
+        return _replay(stored, headers.webhook_id, digest)
     completion = parse_completion(body)
-    delivery = _claim(session, provider.id, headers.webhook_id, digest, now=now)
+    delivery = _claim(session, provider_id, headers.webhook_id, digest, now=now)
     if isinstance(delivery, WebhookAnswer):
         return delivery
     outcome = intake.record_completion(
         session,
-        provider_id=provider.id,
+        provider_id=provider_id,
         completion=completion,
         courses=intake.known_courses(session),
         settings=settings,
@@ -116,26 +118,26 @@ def _authenticate(
     *,
     settings: Settings,
     now: datetime,
-) -> Provider:
+) -> None:
     # Unknown, suspended and badly signed all get the same answer: ids cannot be probed.
-    provider = repository.get_provider(session, provider_id) if len(provider_id) <= 64 else None
-    if provider is None or provider.status != ProviderStatus.ACTIVE:
+    status = repository.provider_status(session, provider_id) if len(provider_id) <= 64 else None
+    if status != ProviderStatus.ACTIVE:
         raise WebhookRejected(_UNVERIFIED)
     secrets = provider_service.live_secrets(
-        session, provider_id=provider.id, settings=settings, now=now, cached=True
+        session, provider_id=provider_id, settings=settings, now=now, cached=True
     )
     if not signatures.signature_matches(secrets, headers, body):
         raise WebhookRejected(_UNVERIFIED)
-    return provider
 
 
-def _replay(stored: WebhookDelivery, digest: str) -> WebhookAnswer:
-    if stored.body_sha256 != digest:
+def _replay(stored: tuple[str, dict[str, Any]], webhook_id: str, digest: str) -> WebhookAnswer:
+    body_sha256, response = stored
+    if body_sha256 != digest:
         raise WebhookIdReused(
-            f"webhook-id {stored.webhook_id!r} was first used with a different body; "
+            f"webhook-id {webhook_id!r} was first used with a different body; "
             "send a new id for a new event."
         )
-    return WebhookAnswer(status_code=200, body=stored.response)
+    return WebhookAnswer(status_code=200, body=response)
 
 
 def _claim(
@@ -153,7 +155,7 @@ def _claim(
     claimed = insert_row_once(session, WebhookDelivery, values, key=_DELIVERY_KEY)
     if claimed is not None:
         return int(claimed["id"])
-    winner = repository.get_delivery(session, provider_id, webhook_id)
+    winner = repository.delivery_answer(session, provider_id, webhook_id)
     if winner is None:  # the key was taken, so a committed row has it: never expected
         raise RuntimeError(f"webhook delivery {webhook_id!r} conflicted, yet is not stored")
-    return _replay(winner, digest)
+    return _replay(winner, webhook_id, digest)

@@ -21,9 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Dialect
+from sqlalchemy import CursorResult, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
@@ -67,28 +68,41 @@ def rows(
         if isinstance(result, CursorResult) and not result.returns_rows:
             return []
         return [tuple(row) for row in result]
-    return _run(connection, prepared, params)
+    return _run(connection.connection, connection.dialect, prepared, params)
+
+
+def run_prepared(
+    raw: PoolProxiedConnection,
+    dialect: Dialect,
+    statement: Executable,
+    params: Mapping[str, Any],
+) -> list[tuple[Any, ...]]:
+    """The statement's rows on a pooled driver connection, in its current transaction (for
+    callers that hold the driver connection itself; nothing listens there)."""
+    found = _prepare(statement, dialect, params)
+    if found is None:
+        raise ValueError("this statement needs SQLAlchemy's execution (defaults, expanding IN)")
+    return _run(raw, dialect, found, params)
 
 
 def _run(
-    connection: Connection, prepared: _Prepared, params: Mapping[str, Any]
+    raw: PoolProxiedConnection, dialect: Dialect, prepared: _Prepared, params: Mapping[str, Any]
 ) -> list[tuple[Any, ...]]:
     processors, constants = prepared.processors, prepared.constants
 
     def value(name: str) -> Any:
         if name in constants:
             return constants[name]
-        raw = params[name]
+        given = params[name]
         processor = processors.get(name)
-        return raw if processor is None else processor(raw)
+        return given if processor is None else processor(given)
 
     arguments: Sequence[Any] | dict[str, Any]
     if prepared.positional:
         arguments = tuple(value(name) for name, _ in prepared.names)
     else:
         arguments = {escaped: value(name) for name, escaped in prepared.names}
-    dialect = connection.dialect
-    cursor = connection.connection.cursor()
+    cursor = raw.cursor()
     try:
         cursor.execute(prepared.sql, arguments)
         if cursor.description is None:

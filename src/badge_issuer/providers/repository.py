@@ -26,6 +26,14 @@ _DELIVERY = select(WebhookDelivery).where(
     WebhookDelivery.provider_id == bindparam("provider_id"),
     WebhookDelivery.webhook_id == bindparam("webhook_id"),
 )
+# A webhook's reads, as plain columns on the driver's cursor (`kit.prepared`): no ORM objects.
+_PROVIDER_STATUS = select(Provider.status).where(Provider.id == bindparam("provider_id"))
+_LIVE_SECRET_KEYS = _LIVE_SECRETS.with_only_columns(
+    ProviderSecret.id, ProviderSecret.wrapped_secret
+)
+_DELIVERY_ANSWER = _DELIVERY.with_only_columns(
+    WebhookDelivery.body_sha256, WebhookDelivery.response
+)
 # Core (on the table): an ORM UPDATE would also look for the row among the session's objects.
 _DELIVERIES = cast(Table, WebhookDelivery.__table__)
 _STORE_ANSWER = (
@@ -51,6 +59,12 @@ def get_provider(session: Session, provider_id: str) -> Provider | None:
     return session.get(Provider, provider_id)
 
 
+def provider_status(session: Session, provider_id: str) -> str | None:
+    """The provider's status, or None when there is no such provider."""
+    found = prepared.rows(session, _PROVIDER_STATUS, {"provider_id": provider_id})
+    return str(found[0][0]) if found else None
+
+
 def list_providers(session: Session, *, after: str, limit: int) -> Sequence[Provider]:
     """Providers in id order, keyset-paginated by id."""
     query = select(Provider).where(Provider.id > after).order_by(Provider.id).limit(limit)
@@ -60,6 +74,14 @@ def list_providers(session: Session, *, after: str, limit: int) -> Sequence[Prov
 def live_secrets(session: Session, provider_id: str, *, now: datetime) -> Sequence[ProviderSecret]:
     """Secrets that still verify: the current one and those inside their overlap window."""
     return session.scalars(_LIVE_SECRETS, {"provider_id": provider_id, "now": now}).all()
+
+
+def live_secret_keys(
+    session: Session, provider_id: str, *, now: datetime
+) -> list[tuple[int, bytes]]:
+    """`live_secrets` as (row id, wrapped secret) pairs, newest first."""
+    params = {"provider_id": provider_id, "now": now}
+    return [(int(i), bytes(w)) for i, w in prepared.rows(session, _LIVE_SECRET_KEYS, params)]
 
 
 def delete_expired_secrets(session: Session, provider_id: str, *, now: datetime) -> None:
@@ -73,6 +95,15 @@ def delete_expired_secrets(session: Session, provider_id: str, *, now: datetime)
 def get_delivery(session: Session, provider_id: str, webhook_id: str) -> WebhookDelivery | None:
     params = {"provider_id": provider_id, "webhook_id": webhook_id}
     return session.scalars(_DELIVERY, params).first()
+
+
+def delivery_answer(
+    session: Session, provider_id: str, webhook_id: str
+) -> tuple[str, dict[str, Any]] | None:
+    """A delivery's body digest and stored answer, or None when the webhook id is new."""
+    params = {"provider_id": provider_id, "webhook_id": webhook_id}
+    found = prepared.rows(session, _DELIVERY_ANSWER, params)
+    return (str(found[0][0]), dict(found[0][1])) if found else None
 
 
 def store_answer(

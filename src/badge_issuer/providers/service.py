@@ -101,17 +101,17 @@ def live_secrets(
     session: Session, *, provider_id: str, settings: Settings, now: datetime, cached: bool = False
 ) -> list[str]:
     """Return the plain secrets that verify webhooks now (newest first)."""
-    rows = repository.live_secrets(session, provider_id, now=now)
+    rows = repository.live_secret_keys(session, provider_id, now=now)
     if not rows:
         return []
     kek = webhook_secrets.key_encryption_key(settings)
     plain = []
-    for row in rows:
-        key = (kek.fingerprint, provider_id, row.id, bytes(row.wrapped_secret))
+    for row_id, wrapped in rows:
+        key = (kek.fingerprint, provider_id, row_id, wrapped)
         secret = _unwrapped.get(key) if cached else None
         if secret is None:
             secret = webhook_secrets.unwrap(
-                kek, row.wrapped_secret, provider_id=provider_id, secret_row_id=row.id
+                kek, wrapped, provider_id=provider_id, secret_row_id=row_id
             )
             if cached:
                 if len(_unwrapped) >= _UNWRAPPED_MAX:
