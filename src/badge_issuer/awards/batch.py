@@ -17,8 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Integer, Table, Text, bindparam, func, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from badge_issuer.awards import events as award_events
@@ -48,16 +47,6 @@ from badge_issuer.status.service import AllocatedEntry, stored_document
 
 _AWARDS = cast(Table, Award.__table__)
 _EVIDENCE = cast(Table, AwardCompletion.__table__)
-_GIVEN = (
-    func.unnest(
-        bindparam("award_ids", type_=ARRAY(Integer)), bindparam("documents", type_=ARRAY(Text))
-    )
-    .table_valued("award_id", "document")
-    .render_derived(name="given")
-)
-_STORE_DOCUMENTS_UNNEST = (
-    update(_AWARDS).where(_AWARDS.c.id == _GIVEN.c.award_id).values(document=_GIVEN.c.document)
-)
 _STORE_DOCUMENTS = (
     update(_AWARDS)
     .where(_AWARDS.c.id == bindparam("award_id"))
@@ -314,16 +303,7 @@ def finish_many(session: Session, drafted: Drafted, award_ids: Sequence[int]) ->
         {"award_id": award_id, "document": text}
         for award_id, text in zip(award_ids, drafted.signed(), strict=True)
     ]
-    if not stored:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        # One statement over arrays: an executemany is one UPDATE per row for the server.
-        arrays = {
-            "award_ids": [row["award_id"] for row in stored],
-            "documents": [row["document"] for row in stored],
-        }
-        session.execute(_STORE_DOCUMENTS_UNNEST, arrays)
-    else:
+    if stored:
         session.execute(_STORE_DOCUMENTS, stored)  # one executemany
 
 
