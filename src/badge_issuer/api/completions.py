@@ -16,7 +16,7 @@ from badge_issuer.admin.deps import ProvidersAdmin
 from badge_issuer.api.deps import NowDep, SessionDep, SettingsDep
 from badge_issuer.intake import importer, webhooks
 from badge_issuer.kit.http import json_request_body, read_bounded_body, request_body
-from badge_issuer.kit.request import app_exception_handler, app_settings, now_of
+from badge_issuer.kit.request import app_settings, now_of, respond
 from badge_issuer.problems import problem_responses
 from badge_issuer.providers.errors import (
     CompletionTooLarge,
@@ -140,17 +140,12 @@ class DirectWebhook:
         scope["route"] = self._route
         scope["path_params"] = {"provider_id": provider_id}
         request = Request(scope, receive)
-        try:
+
+        async def answer() -> Response:
             body = await read_webhook_body(request)
-            response: Response = await anyio.to_thread.run_sync(
-                answer_webhook, request, provider_id, body
-            )
-        except Exception as exc:
-            handler = app_exception_handler(request, exc)
-            if handler is None:
-                raise
-            response = await handler(request, exc)
-        await response(scope, receive, send)
+            return await anyio.to_thread.run_sync(answer_webhook, request, provider_id, body)
+
+        await respond(request, send, answer)
 
 
 async def read_import_body(request: Request) -> tuple[importer.ImportFormat, str]:

@@ -10,14 +10,13 @@ metrics, headers, rate and size limits, error containment.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from badge_issuer.kit.request import app_settings, now_of
+from badge_issuer.kit.request import app_settings, now_of, respond
 from badge_issuer.metrics.recording import record_verification
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
@@ -26,7 +25,6 @@ from badge_issuer.verification.schemas import VERIFY_REQUEST_BODY, VerificationR
 router = APIRouter(tags=["verification"])
 JSON = "application/json"
 PATH = "/verify"
-ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 
 async def submitted_body(request: Request) -> bytes:
@@ -89,27 +87,4 @@ class DirectVerify:
         scope.setdefault("path_params", {})
         request = Request(scope, receive)
         body = await request.body()
-        try:
-            response = await anyio.to_thread.run_sync(verify_body, request, body)
-        except Exception as exc:
-            handler = _handler(request, exc)
-            if handler is None:
-                raise
-            response = await handler(request, exc)
-        await response(scope, receive, send)
-
-
-def _handler(request: Request, exc: Exception) -> ExceptionHandler | None:
-    """The application's handler for `exc`, as Starlette's exception middleware finds it.
-
-    Handlers of Exception itself belong to the server-error middleware, outermost, which the
-    error containment answers before: they are not looked up here either.
-    """
-    handlers = request.app.exception_handlers
-    for kind in type(exc).__mro__:
-        if kind is Exception:
-            return None
-        if kind in handlers:
-            found: ExceptionHandler = handlers[kind]
-            return found
-    return None
+        await respond(request, send, lambda: anyio.to_thread.run_sync(verify_body, request, body))

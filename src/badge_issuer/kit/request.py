@@ -17,6 +17,7 @@ from fastapi import Depends, Request, Response
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from starlette.types import Send
 
 from badge_issuer.config import Settings
 from badge_issuer.kit.clock import Clock
@@ -95,9 +96,10 @@ def read_connection_of(request: Request) -> Iterator[Connection]:
 ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
 
 
-def app_exception_handler(request: Request, exc: Exception) -> ExceptionHandler | None:
+def _exception_handler(request: Request, exc: Exception) -> ExceptionHandler | None:
     """The application's handler for `exc`, as Starlette's exception middleware finds it, for
-    an endpoint answered from a middleware (`api.completions.DirectWebhook`).
+    an endpoint answered from a middleware (`api.verify.DirectVerify`,
+    `api.completions.DirectWebhook`).
 
     Handlers of Exception itself belong to the server-error middleware, outermost, which the
     error containment answers before: they are not looked up here either.
@@ -110,6 +112,19 @@ def app_exception_handler(request: Request, exc: Exception) -> ExceptionHandler 
             found: ExceptionHandler = handlers[kind]
             return found
     return None
+
+
+async def respond(request: Request, send: Send, answer: Callable[[], Awaitable[Response]]) -> None:
+    """Send `answer()`'s response, or the application's handler's for the problem it raised;
+    an exception without a handler propagates to the error containment outside."""
+    try:
+        response = await answer()
+    except Exception as exc:
+        handler = _exception_handler(request, exc)
+        if handler is None:
+            raise
+        response = await handler(request, exc)
+    await response(request.scope, request.receive, send)
 
 
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
