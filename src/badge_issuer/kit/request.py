@@ -6,16 +6,13 @@ session without importing the routers' package. `api.deps` re-exports them.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime
 from typing import Annotated
 
 import anyio
 import anyio.to_thread
 from fastapi import Depends, Request, Response
-from sqlalchemy import Engine
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from starlette.types import Send
 
@@ -79,18 +76,6 @@ def now_of(request: Request) -> datetime:
     """The app's clock, read in a worker thread of its own (see api/verify.py)."""
     clock: Clock = request.app.state.clock
     return clock()
-
-
-@contextmanager
-def read_connection_of(request: Request) -> Iterator[Connection]:
-    """A read-only Core connection, in the caller's own worker thread (see api/verify.py).
-
-    For code that reads by prebuilt statements only: a Session's own bookkeeping (begin,
-    rollback, close) cost more than the reads of a verification.
-    """
-    engine: Engine = request.app.state.read_session_factory.kw["bind"]
-    with engine.connect() as connection:
-        yield connection  # closing rolls back
 
 
 ExceptionHandler = Callable[[Request, Exception], Awaitable[Response]]
