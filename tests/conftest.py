@@ -23,10 +23,12 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 
 from badge_issuer import bootstrap, migrate
 from badge_issuer.admin.scopes import Scope
 from badge_issuer.config import Settings
+from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.main import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -116,6 +118,19 @@ def database_url(db_backend: str, request: pytest.FixtureRequest, tmp_path: Path
     _pg_admin(server_url, f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
     yield make_url(server_url).set(database=name).render_as_string(False)
     _pg_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def session(database_url: str) -> Iterator[Session]:
+    """A session on the test database (one per backend); rolled back, closed and disposed after."""
+    engine = create_db_engine(database_url)
+    db_session = make_session_factory(engine)()
+    try:
+        yield db_session
+    finally:
+        db_session.rollback()
+        db_session.close()
+        engine.dispose()
 
 
 @pytest.fixture

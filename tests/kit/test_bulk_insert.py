@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, cast
 
-import pytest
 from sqlalchemy import Table, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.kit.bulk_insert import insert_many
 from badge_issuer.learners.models import Learner
 
 LEARNERS = cast(Table, Learner.__table__)
 JST = timezone(timedelta(hours=9))
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_db_engine(database_url)
-    db_session = make_session_factory(engine)()
-    try:
-        yield db_session
-    finally:
-        db_session.rollback()
-        db_session.close()
-        engine.dispose()
 
 
 def _row(n: int, **changes: Any) -> dict[str, Any]:

@@ -10,23 +10,10 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
-from badge_issuer.db import create_db_engine, make_session_factory
 from badge_issuer.main import create_app
 from tests.stats.factories import AwardFactory
 
 NOW = datetime(2026, 11, 26, 3, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def session(database_url: str) -> Iterator[Session]:
-    engine = create_db_engine(database_url)
-    db_session = make_session_factory(engine)()
-    try:
-        yield db_session
-    finally:
-        db_session.rollback()
-        db_session.close()
-        engine.dispose()
 
 
 @pytest.fixture
