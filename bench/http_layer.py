@@ -166,22 +166,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-http-") as folder:
         work = Path(folder)
         port = verify._free_port()
-        env = {
-            "BADGE_ISSUER_DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-            "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE": str(work / "master.key"),
-            "BADGE_ISSUER_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "BADGE_ISSUER_LOG_LEVEL": "WARNING",
-            "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",
-            "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        }
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            database_url=env["BADGE_ISSUER_DATABASE_URL"],
-            key_encryption_key_file=Path(env["BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE"]),
-            public_url=env["BADGE_ISSUER_PUBLIC_URL"],
-        )
+        env, settings = verify.server_setup(work, port)
         with verify._server(env, port, work / "server.log") as (base, pid):
             bodies = verify._issue(settings, 20) if "verify" in args.paths else []
             runs = [(path, c) for path in args.paths for c in args.concurrency]

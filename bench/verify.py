@@ -229,6 +229,28 @@ def _in_process(settings: Settings, bodies: list[str], runs: int) -> tuple[float
     return statistics.median(timings), cpu * 1000 / runs, counted / runs
 
 
+def server_setup(work: Path, port: int) -> tuple[dict[str, str], Settings]:
+    """The environment of a one-worker SQLite server in `work`, and the same settings in process."""
+    env = {
+        "BADGE_ISSUER_DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
+        "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE": str(work / "master.key"),
+        "BADGE_ISSUER_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "BADGE_ISSUER_LOG_LEVEL": "WARNING",
+        "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",  # one client at full speed
+        "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        # Lets a before/after comparison run another checkout's code with this venv.
+        "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+    }
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=env["BADGE_ISSUER_DATABASE_URL"],
+        key_encryption_key_file=Path(env["BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE"]),
+        public_url=env["BADGE_ISSUER_PUBLIC_URL"],
+    )
+    return env, settings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500)
@@ -243,23 +265,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-verify-") as folder:
         work = Path(folder)
         port = _free_port()
-        env = {
-            "BADGE_ISSUER_DATABASE_URL": f"sqlite:///{work / 'bench.db'}",
-            "BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE": str(work / "master.key"),
-            "BADGE_ISSUER_PUBLIC_URL": f"http://127.0.0.1:{port}",
-            "BADGE_ISSUER_LOG_LEVEL": "WARNING",
-            "BADGE_ISSUER_RATE_LIMIT_PUBLIC": "off",  # one client at full speed
-            "BADGE_ISSUER_MAX_CONNECTIONS_PER_CLIENT": "100000",
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            # Lets a before/after comparison run another checkout's code with this venv.
-            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
-        }
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            database_url=env["BADGE_ISSUER_DATABASE_URL"],
-            key_encryption_key_file=Path(env["BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE"]),
-            public_url=env["BADGE_ISSUER_PUBLIC_URL"],
-        )
+        env, settings = server_setup(work, port)
         with _server(env, port, work / "server.log") as (base, pid):
             bodies = _issue(settings, args.credentials)
             print(f"POST /verify, one worker, SQLite, {args.credentials} distinct credentials")
