@@ -22,22 +22,33 @@ class MetricsMiddleware(HttpMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.perf_counter()
         status = 500
+        recorded = False
 
-        async def send_recording(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_recording)
-        finally:
+        def record() -> None:
+            nonlocal recorded
+            recorded = True
             route = _route_template(scope)
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
             HTTP_REQUESTS.labels(route, method, str(status)).inc()
             HTTP_DURATION.labels(route, method).observe(time.perf_counter() - started)
             if route == WEBHOOK_ROUTE and method == "POST":
                 _record_webhook(scope, status)
+
+        async def send_recording(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Counted before the last byte leaves: a client that reads /metrics right after
+                # its answer must find that answer already counted (it raced, with two workers).
+                record()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_recording)
+        finally:
+            if not recorded:
+                record()
 
 
 def _route_template(scope: Scope) -> str:
