@@ -35,8 +35,9 @@ class MetricsMiddleware(HttpMiddleware):
             recorded = True
             route = _route_template(scope)
             method = scope["method"] if scope["method"] in _METHODS else "OTHER"
-            HTTP_REQUESTS.labels(route, method, str(status)).inc()
-            HTTP_DURATION.labels(route, method).observe(time.perf_counter() - started)
+            requests, duration = _series(route, method, status)
+            requests.inc()
+            duration.observe(time.perf_counter() - started)
             if route == WEBHOOK_ROUTE and method == "POST":
                 _record_webhook(scope, status)
 
@@ -117,6 +118,26 @@ def _labels_of(app: Any) -> RouteLabels:
     labels = RouteLabels(app.router.routes)
     _tables[app] = (version, labels)
     return labels
+
+
+_SERIES: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def _series(route: str, method: str, status: int) -> tuple[Any, Any]:
+    """The request counter and duration histogram of these labels (bounded: route templates).
+
+    `labels()` validates and locks on each call: looking the pair up here is a third of the
+    middleware's cost. prometheus_client hands out one child per label set, as kept here.
+    """
+    key = (route, method, status)
+    found = _SERIES.get(key)
+    if found is None:
+        found = (
+            HTTP_REQUESTS.labels(route, method, str(status)),
+            HTTP_DURATION.labels(route, method),
+        )
+        _SERIES[key] = found
+    return found
 
 
 def _record_webhook(scope: Scope, status: int) -> None:
