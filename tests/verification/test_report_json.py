@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import fields
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,6 +21,7 @@ from badge_issuer.verification.schemas import VerificationReportRead, report_jso
 # Any text the model can write: every code point but lone surrogates (which it cannot encode).
 _text = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 _maybe = st.none() | _text
+_SUMMARY_FIELDS = [field.name for field in fields(CredentialSummary)]
 _checks = st.builds(
     Check,
     check=st.sampled_from(list(CheckName)) | _text,
@@ -31,16 +33,7 @@ _reports = st.builds(
     VerificationReport,
     format=st.sampled_from(list(Format)),
     checks=st.lists(_checks, max_size=6).map(tuple),
-    credential=st.builds(
-        CredentialSummary,
-        id=_maybe,
-        issuer=_maybe,
-        issuer_name=_maybe,
-        claimed_issuer_name=_maybe,
-        achievement_name=_maybe,
-        valid_from=_maybe,
-        valid_until=_maybe,
-    ),
+    credential=st.builds(CredentialSummary, **dict.fromkeys(_SUMMARY_FIELDS, _maybe)),
     recipient=st.none() | st.builds(RecipientMatch, matched=st.booleans(), detail=_text),
 )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from badge_issuer.verification.data_model import as_list
@@ -27,14 +27,17 @@ def _depth(value: Any) -> int:
     """
     if type(value) in _SCALARS or not isinstance(value, Mapping | list):
         return 1
-    deepest, level = 1, [value]
+    deepest = 1
+    level: list[Any] = [value]
     while True:
         below: list[Any] = []
         filled = False
         for node in level:
             kind = type(node)
-            is_object = kind is dict or (kind is not list and isinstance(node, Mapping))
-            children = node.values() if is_object else node
+            if kind is dict or (kind is not list and isinstance(node, Mapping)):
+                children: Iterable[Any] = node.values()
+            else:
+                children = node
             if children:
                 filled = True
                 below += [
