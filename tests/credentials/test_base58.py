@@ -1,4 +1,4 @@
-"""The base58-btc decoder answers exactly as the `base58` library it stands in for."""
+"""The base58-btc encoder and decoder answer exactly as the `base58` library they stand in for."""
 
 from __future__ import annotations
 
@@ -68,3 +68,17 @@ class TestDecodeBase58btc:
     def test_a_value_without_the_multibase_prefix_is_refused(self) -> None:
         with pytest.raises(InvalidMultikey, match="prefix 'z'"):
             decode_base58btc("u" + base58.b58encode(b"abc").decode())
+
+
+class TestEncodeBase58btc:
+    @settings(max_examples=500, deadline=None)
+    @given(st.integers(min_value=0, max_value=8), st.binary(max_size=96))
+    def test_any_bytes_encode_as_the_library(self, zeros: int, data: bytes) -> None:
+        given_bytes = b"\0" * zeros + data
+        assert encode_base58btc(given_bytes) == "z" + base58.b58encode(given_bytes).decode()
+
+    @pytest.mark.parametrize(
+        "data", [b"", b"\0", b"\0\0\0", b"\x01", b"\xff" * 64, bytes(range(64)), b"\0\x39"]
+    )
+    def test_edge_cases_encode_as_the_library(self, data: bytes) -> None:
+        assert encode_base58btc(data) == "z" + base58.b58encode(data).decode()

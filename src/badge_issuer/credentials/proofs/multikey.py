@@ -18,6 +18,8 @@ _BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BASE58_TEXT = re.compile(f"[{_BASE58_ALPHABET}]*")
 _DIGIT_VALUES = {digit: value for value, digit in enumerate(_BASE58_ALPHABET)}
 _CHUNK = 10  # digits read into a small integer before the big one grows: 58**10 < 2**64
+_CHUNK_BASE = 58**_CHUNK
+_DIGIT_PAIRS = [high + low for high in _BASE58_ALPHABET for low in _BASE58_ALPHABET]
 
 
 class InvalidMultikey(ValueError):
@@ -77,5 +79,24 @@ def decode_ed25519_public_key(multibase: str) -> bytes:
 
 def encode_base58btc(data: bytes) -> str:
     """Return the base58-btc multibase form (`z…`) of bytes, as proofValue uses."""
-    encoded: bytes = base58.b58encode(data)
-    return BASE58BTC_PREFIX + encoded.decode("ascii")
+    return BASE58BTC_PREFIX + _encode_base58(data)
+
+
+def _encode_base58(data: bytes) -> str:
+    """Encode bytes as `base58.b58encode` does, about twice as fast.
+
+    The library divides one big integer per digit; here the big integer is divided per
+    `_CHUNK` digits and each small remainder gives its digits two at a time. Each leading zero
+    byte is a `1`.
+    """
+    payload = data.lstrip(b"\0")
+    number = int.from_bytes(payload, "big")
+    pairs: list[str] = []
+    while number:
+        number, small = divmod(number, _CHUNK_BASE)
+        for _ in range(_CHUNK // 2):
+            small, pair = divmod(small, 58 * 58)
+            pairs.append(_DIGIT_PAIRS[pair])
+    # The last chunk's padding is zero digits ("1") on top, which the library never writes.
+    text = "".join(reversed(pairs)).lstrip("1")
+    return "1" * (len(data) - len(payload)) + text
