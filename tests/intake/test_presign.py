@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 
 from badge_issuer import bootstrap
-from badge_issuer.awards.issuing import Presigned
+from badge_issuer.awards.issuing import Presigned, signed_before
 from badge_issuer.awards.models import Award
 from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
@@ -56,7 +56,8 @@ def _presign(app: FastAPI, completion: CompletionIn) -> list[Presigned]:
 def _record(
     app: FastAPI, completion: CompletionIn, presigned: list[Presigned]
 ) -> intake.RecordOutcome:
-    with app.state.session_factory() as session, session.begin():
+    factory = app.state.session_factory
+    with factory() as session, session.begin(), signed_before(session, presigned):
         return intake.record_completion(
             session,
             provider_id=PROVIDER_ID,
@@ -64,7 +65,6 @@ def _record(
             courses=intake.known_courses(session),
             settings=app.state.settings,
             now=NOW,
-            presigned=presigned,
         )
 
 

@@ -12,7 +12,7 @@ from badge_issuer.awards import repository
 from badge_issuer.awards.batch import next_sequences
 from badge_issuer.awards.evidence import CompletionEvidence, completion_evidence
 from badge_issuer.awards.issuance_cache import IssuanceConfig
-from badge_issuer.awards.issuing import AwardRequest, Presigned, issue
+from badge_issuer.awards.issuing import AwardRequest, issue
 from badge_issuer.awards.models import Award, AwardSource
 from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
@@ -170,11 +170,9 @@ def evaluate_learner(
     settings: Settings,
     now: datetime,
     record: LearnerRecord | None = None,
-    presigned: Sequence[Presigned] = (),
 ) -> AwardOutcome:
     """Evaluate the current skill map for a learner and issue every newly met achievement
-    (`record`: the learner's rows as this transaction sees them, if the caller knows them;
-    `presigned`: credentials signed before the transaction, see `issuing.issue`)."""
+    (`record`: the learner's rows as this transaction sees them, if the caller knows them)."""
     current = skillmap_service.load_current(session)
     if current is None:
         return AwardOutcome(awards=[], progress=[])
@@ -201,13 +199,7 @@ def evaluate_learner(
     for request in plan.requests:
         sequence = sequences.get((learner.id, request.achievement.id), 0)
         award = issue(
-            session,
-            request=request,
-            settings=settings,
-            now=now,
-            config=config,
-            sequence=sequence,
-            presigned=presigned,
+            session, request=request, settings=settings, now=now, config=config, sequence=sequence
         )
         if award is not None:
             issued.append(

@@ -7,7 +7,8 @@ commit together or not at all.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -270,6 +271,21 @@ def presign(
     return Presigned(config.token, _document_inputs(request), draft, signed, setup, allocated)
 
 
+# session.info key: the credentials signed before this session's transaction (`signed_before`).
+_PRESIGNED = "badge_issuer.awards.presigned"
+
+
+@contextmanager
+def signed_before(session: Session, presigned: Sequence[Presigned]) -> Iterator[None]:
+    """Let `issue` store these credentials, in this block, when it plans the same ones (the
+    completion flow between the webhook and `issue` need not carry them)."""
+    session.info[_PRESIGNED] = presigned
+    try:
+        yield
+    finally:
+        session.info.pop(_PRESIGNED, None)
+
+
 def _presigned_for(
     request: AwardRequest, config: IssuanceConfig, presigned: Sequence[Presigned]
 ) -> Presigned | None:
@@ -288,14 +304,13 @@ def issue(
     now: datetime,
     config: IssuanceConfig | None = None,
     sequence: int | None = None,
-    presigned: Sequence[Presigned] = (),
 ) -> Award | None:
     """Sign and store the credential; None when a concurrent request already awarded it.
 
     `config`: this transaction's issuing configuration, when the caller read it already;
     `sequence`: the next free sequence of (learner, achievement), when the caller knows it from
-    the learner's awards it read in this transaction; `presigned`: credentials signed before
-    this transaction, one of which is stored instead of signing if it was made of the same.
+    the learner's awards it read in this transaction. A credential signed before this
+    transaction (`signed_before`) is stored instead of signing when it was made of the same.
     """
     config = config or IssuanceConfig.read(session, settings)
     request = _with_endorsements(request, config)
@@ -303,7 +318,7 @@ def issue(
         sequence = repository.next_sequence(
             session, learner_id=request.learner.id, achievement_id=request.achievement.id
         )
-    ready = _presigned_for(request, config, presigned)
+    ready = _presigned_for(request, config, session.info.get(_PRESIGNED, ()))
     if ready is not None:
         columns = award_columns(
             request,

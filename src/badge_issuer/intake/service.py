@@ -7,7 +7,6 @@ across server processes: the same completion is stored once and never evaluated 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -175,7 +174,6 @@ def record_completion(
     courses: CourseKeys,
     settings: Settings,
     now: datetime,
-    presigned: Sequence[issuing.Presigned] = (),
 ) -> RecordOutcome:
     """Store a completion (once) and evaluate the learner's achievements if it is new."""
     check_completion(completion, provider_id=provider_id, courses=courses, now=now)
@@ -193,13 +191,7 @@ def record_completion(
     # A learner registered by this transaction has this completion and nothing else.
     record = flows.LearnerRecord(completions=[stored], awards=[]) if registered else None
     awards, progress = _evaluate(
-        session,
-        learner=learner,
-        email=person.email,
-        record=record,
-        settings=settings,
-        now=now,
-        presigned=presigned,
+        session, learner=learner, email=person.email, record=record, settings=settings, now=now
     )
     return RecordOutcome(is_new=True, completion_id=stored.id, awards=awards, progress=progress)
 
@@ -239,17 +231,10 @@ def _evaluate(
     record: flows.LearnerRecord | None,
     settings: Settings,
     now: datetime,
-    presigned: Sequence[issuing.Presigned],
 ) -> tuple[list[AwardSummary], list[ProgressSummary]]:
     """Run the awards flow for this learner, in the caller's transaction."""
     outcome = flows.evaluate_learner(
-        session,
-        learner=learner,
-        email=email,
-        record=record,
-        settings=settings,
-        now=now,
-        presigned=presigned,
+        session, learner=learner, email=email, record=record, settings=settings, now=now
     )
     awards = [AwardSummary.model_validate(award) for award in outcome.awards]
     progress = [ProgressSummary.model_validate(item) for item in outcome.progress]

@@ -85,15 +85,15 @@ def receive_completion(
     delivery = _claim(session, provider_id, headers.webhook_id, digest, now=now)
     if isinstance(delivery, WebhookAnswer):
         return delivery
-    outcome = intake.record_completion(
-        session,
-        provider_id=provider_id,
-        completion=completion,
-        courses=intake.known_courses(session),
-        settings=settings,
-        now=now,
-        presigned=presigned,
-    )
+    with issuing.signed_before(session, presigned):
+        outcome = intake.record_completion(
+            session,
+            provider_id=provider_id,
+            completion=completion,
+            courses=intake.known_courses(session),
+            settings=settings,
+            now=now,
+        )
     return _store_answer(session, delivery, outcome)
 
 
