@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards.models import Award
 from badge_issuer.stats import repository
 from badge_issuer.stats.query import Dimension, Period
 from tests.stats.conftest import NOW
@@ -66,3 +68,43 @@ class TestBranches:
             session, _spec({"lonely-skill": [], "s1": ["badge-1"]}, group_by=(), period=None)
         )
         assert [(t.key, t.learners) for t in tallies] == [("s1", 1)]
+
+
+class TestAllRows:
+    """Result rows are read as the driver's tuples only where nothing needs converting."""
+
+    def test_gives_what_sqlalchemy_reads(self, session: Session, factory: AwardFactory) -> None:
+        for region in ("01-kitami", "02-sapporo", "02-sapporo"):
+            factory.award(factory.learner(region=region), "badge-1", issued_at=ISSUED)
+        statement = (
+            select(Award.achievement_id, Award.learner_region, func.count(), false())
+            .group_by(Award.achievement_id, Award.learner_region)
+            .order_by(Award.learner_region)
+        )
+        rows = repository._all_rows(session, statement)
+        assert [tuple(row) for row in rows] == [
+            ("badge-1", "01-kitami", 1, False),
+            ("badge-1", "02-sapporo", 2, False),
+        ]
+        # SQLite's driver answers 0 for false: that column is converted (read as Rows).
+        assert all(row[3] is False for row in rows)
+
+    def test_postgresql_rows_are_the_drivers_tuples(
+        self, session: Session, factory: AwardFactory
+    ) -> None:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("only PostgreSQL's driver answers without conversion here")
+        factory.award(factory.learner(region="01-kitami"), "badge-1", issued_at=ISSUED)
+        statement = select(Award.achievement_id, func.count()).group_by(Award.achievement_id)
+        rows = repository._all_rows(session, statement)
+        assert rows == [("badge-1", 1)]
+        assert type(rows[0]) is tuple
+
+    def test_columns_with_a_result_type_are_converted(
+        self, session: Session, factory: AwardFactory
+    ) -> None:
+        factory.award(factory.learner(), "badge-1", issued_at=ISSUED)
+        # UTCDateTime: aware UTC on every backend (SQLite's driver answers text).
+        (issued,) = repository._all_rows(session, select(Award.issued_at))[0]
+        assert issued == ISSUED
+        assert issued.utcoffset() == timedelta(0)
