@@ -27,7 +27,6 @@ from typing import Any
 import structlog
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-from badge_issuer.config import get_settings
 from badge_issuer.kit.ratelimit import LogBudget, Rate
 
 log = structlog.get_logger("badge_issuer.server")
@@ -52,6 +51,12 @@ def connection_limits() -> ConnectionLimits:
     """The limits from the settings, read once per process (the first connection)."""
     global _limits
     if _limits is None:
+        # Imported here: a worker process imports this module (uvicorn's config names the
+        # protocol) before it can answer the supervisor's health checks, and the settings'
+        # imports cost ~0.3 s of CPU: on a loaded machine a worker missed the 5 s check,
+        # was killed and restarted, again and again.
+        from badge_issuer.config import get_settings
+
         settings = get_settings()
         _limits = ConnectionLimits(
             header_timeout=settings.header_timeout_seconds,

@@ -147,6 +147,12 @@ class TestParseSubmission:
         body = b'{"@context": [], "type": ["A"], "type": ["B"]}'
         assert parse_submission(body, "application/json").duplicate_keys == ("type",)
 
+    def test_records_each_repetition_in_order_and_keeps_the_last_value(self) -> None:
+        body = b'{"@context": [], "b": 1, "a": {"x": 1, "x": 2}, "b": 2, "a": 3, "b": 4}'
+        submission = parse_submission(body, "application/json")
+        assert submission.duplicate_keys == ("x", "b", "a", "b")
+        assert submission.document == {"@context": [], "b": 4, "a": 3}
+
     def test_a_credential_with_verifiable_credential_member_is_not_a_wrapper(self) -> None:
         body = {**CREDENTIAL, "verifiableCredential": "x"}
         assert parse_submission(json.dumps(body).encode(), None).document == body

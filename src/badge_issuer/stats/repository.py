@@ -376,12 +376,16 @@ def _totals_summed(spec: HolderQuery) -> bool:
 def _summed_totals(cells: list[Tally], keys: set[str]) -> list[Tally]:
     """Totals per key and period of `keys`: the sums of their cells (see `_totals_summed`)."""
     sums: dict[tuple[str, str | None], list[int]] = {}
-    for cell in cells:
-        if cell.key in keys and cell.groups is not TOTAL:
-            total = sums.setdefault((cell.key, cell.period), [0, 0])
-            total[0] += cell.learners
-            total[1] += cell.id_sum
-    return [Tally(key, TOTAL, period, n, ids) for (key, period), (n, ids) in sums.items()]
+    for key, groups, period, learners, id_sum in cells:
+        if groups is not TOTAL and key in keys:
+            total = sums.get((key, period))
+            if total is None:
+                sums[key, period] = [learners, id_sum]
+            else:
+                total[0] += learners
+                total[1] += id_sum
+    new = tuple.__new__  # as in _reader: NamedTuple's own __new__ is Python
+    return [new(Tally, (key, TOTAL, period, n, ids)) for (key, period), (n, ids) in sums.items()]
 
 
 def _corrected(tallies: list[Tally], corrections: list[Tally]) -> list[Tally]:
@@ -412,8 +416,14 @@ TOTAL: Groups = ("<total>",)
 
 
 def _split(tallies: list[Tally]) -> Counts:
-    cells = [t for t in tallies if t.groups is not TOTAL]
-    totals = [t._replace(groups=()) for t in tallies if t.groups is TOTAL]
+    cells: list[Tally] = []
+    totals: list[Tally] = []
+    new = tuple.__new__  # thousands of totals by period: _replace is Python (see _reader)
+    for tally in tallies:
+        if tally[1] is TOTAL:
+            totals.append(new(Tally, (tally[0], (), tally[2], tally[3], tally[4])))
+        else:
+            cells.append(tally)
     return Counts(cells, totals)
 
 

@@ -24,6 +24,7 @@ from badge_issuer.vcapi.problem_details import (
 )
 from badge_issuer.vcapi.schemas import IssueRequest, VerifyPresentationRequest, VerifyRequest
 from badge_issuer.verification.checks_document import MAX_CREDENTIAL_BYTES
+from badge_issuer.verification.unicode_text import has_lone_surrogate
 
 # The credential plus room for the options around it.
 MAX_BODY_BYTES = MAX_CREDENTIAL_BYTES + 16 * 1024
@@ -51,13 +52,16 @@ def _malformed(detail: str, pointer: str = "") -> MalformedRequest:
 def load_json(body: bytes) -> Any:
     """Parse a JSON body strictly, or raise MalformedRequest."""
     try:
-        return json.loads(body, object_pairs_hook=unique_members, parse_constant=_refuse_constant)
+        value = json.loads(body, object_pairs_hook=unique_members, parse_constant=_refuse_constant)
     except DuplicateMember as key:
         raise _malformed(f"member {key} appears twice in one object") from None
     except RecursionError:
         raise _malformed("the body is nested too deeply") from None
     except ValueError as error:
         raise _malformed(f"the body is not JSON: {error}") from None
+    if has_lone_surrogate(body, value):
+        raise _malformed("the body is not JSON text: a string holds a lone surrogate")
+    return value
 
 
 def _validated(model: type[Request], body: bytes) -> Request:

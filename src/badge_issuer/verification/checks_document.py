@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from badge_issuer.verification.data_model import as_list
@@ -15,29 +15,36 @@ MAX_DEPTH = 32
 CREDENTIAL_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 _MAX_LISTED = 5
 _SCALARS = frozenset({str, int, float, bool, type(None)})
+_CONTAINERS = frozenset({dict, list})
 
 
 def _depth(value: Any) -> int:
     """Return the nesting depth of a JSON value (a scalar is 1), without recursion.
 
     Level by level: a level counts when one of its containers has members. Scalars (most
-    members of a credential are strings) are skipped by their exact type first, which is much
-    cheaper than asking the Mapping ABC about each.
+    members of a credential are strings) are skipped, and parsed objects and arrays taken, by
+    their exact type first, which is much cheaper than asking the Mapping ABC about each.
     """
     if type(value) in _SCALARS or not isinstance(value, Mapping | list):
         return 1
-    deepest, level = 1, [value]
+    deepest = 1
+    level: list[Any] = [value]
     while True:
         below: list[Any] = []
         filled = False
         for node in level:
-            children = node.values() if isinstance(node, Mapping) else node
+            kind = type(node)
+            if kind is dict or (kind is not list and isinstance(node, Mapping)):
+                children: Iterable[Any] = node.values()
+            else:
+                children = node
             if children:
                 filled = True
                 below += [
                     child
                     for child in children
-                    if type(child) not in _SCALARS and isinstance(child, Mapping | list)
+                    if type(child) in _CONTAINERS
+                    or (type(child) not in _SCALARS and isinstance(child, Mapping | list))
                 ]
         if not filled:
             return deepest

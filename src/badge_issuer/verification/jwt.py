@@ -32,6 +32,7 @@ from badge_issuer.credentials.proofs.result import (
 from badge_issuer.verification.checks_keys import KeyCache
 from badge_issuer.verification.ports import PublicKey, ResolutionError
 from badge_issuer.verification.report import Check, CheckName
+from badge_issuer.verification.unicode_text import has_lone_surrogate
 
 ALGORITHMS = ("EdDSA", "ES256", "RS256")
 MIN_RSA_BITS = 2048
@@ -83,10 +84,13 @@ def _b64url(segment: str) -> bytes:
 
 
 def _json_object(segment: str, what: str) -> Mapping[str, Any]:
+    raw = _b64url(segment)
     try:
-        value = json.loads(_b64url(segment))
+        value = json.loads(raw)
     except (ValueError, RecursionError):  # ValueError: JSON, UTF-8, or a 5,000-digit number
         raise MalformedJwt(f"the JWS {what} is not JSON") from None
+    if has_lone_surrogate(raw, value):
+        raise MalformedJwt(f"the JWS {what} is not JSON text: a string holds a lone surrogate")
     if not isinstance(value, dict):
         raise MalformedJwt(f"the JWS {what} is not a JSON object")
     return value

@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Dialect, Engine, Select, and_, bindparam, select, union_all
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import PoolProxiedConnection
 
@@ -26,6 +24,7 @@ from badge_issuer.db import READ_ONLY
 from badge_issuer.endorsements.models import Endorsement
 from badge_issuer.issuers.models import Issuer
 from badge_issuer.keys.models import SigningKey
+from badge_issuer.kit import prepared
 from badge_issuer.status.models import StatusList
 
 _issuer, _key, _list = Issuer.__table__.c, SigningKey.__table__.c, StatusList.__table__.c
@@ -179,12 +178,11 @@ def _rows(
 ) -> Sequence[Any]:
     """The rows of a prebuilt read, in the session's transaction, as plain tuples.
 
-    Run on the driver's cursor with the statement compiled once per dialect: SQLAlchemy's
-    execution (result metadata, events, the ORM's execute) cost several times the statement
-    itself here (a micro-benchmark: ~870 µs for the three reads of a verification through the
-    session, ~120 µs on the cursor). The columns are integers and text, which need no type
-    processing. When something listens to statements (tracing, counting), they go through
-    SQLAlchemy as usual, so each still shows there.
+    Run on the driver's cursor with the statement compiled once per dialect (kit/prepared.py):
+    SQLAlchemy's execution (result metadata, events, the ORM's execute) cost several times the
+    statement itself here (a micro-benchmark: ~870 µs for the three reads of a verification
+    through the session, ~120 µs on the cursor). When something listens to statements
+    (tracing, counting), they go through SQLAlchemy as usual, so each still shows there.
     """
     if isinstance(session, DriverConnection):
         if not session.begun and session.dialect.name == "sqlite":
@@ -192,7 +190,7 @@ def _rows(
             cursor.execute("BEGIN")  # deferred, as the engine's begin for read-only readers
             cursor.close()
         session.begun = True
-        return _on_cursor(session.raw, session.dialect, statement, params)
+        return prepared.run_prepared(session.raw, session.dialect, statement, params)
     if isinstance(session, Session):
         connection = session.connection()  # begins the transaction, as the session would
     else:
@@ -202,36 +200,4 @@ def _rows(
     dispatch = connection.dispatch
     if dispatch.before_cursor_execute or dispatch.after_cursor_execute:
         return [tuple(row) for row in session.execute(statement, params)]
-    return _on_cursor(connection.connection, connection.dialect, statement, params)
-
-
-def _on_cursor(
-    raw: PoolProxiedConnection,
-    dialect: Dialect,
-    statement: Select[Any] | CompoundSelect[Any],
-    params: _Params,
-) -> Sequence[Any]:
-    """Run a prebuilt read on the driver's cursor, errors raised as SQLAlchemy would."""
-    sql, names = _compiled(statement, dialect)
-    arguments = tuple(params[name] for name in names) if names is not None else params
-    cursor = raw.cursor()
-    try:
-        cursor.execute(sql, arguments)
-        return cursor.fetchall()
-    except dialect.loaded_dbapi.Error as error:
-        # As SQLAlchemy would raise it: e.g. DataError for a NUL character on PostgreSQL.
-        raise DBAPIError.instance(
-            sql, arguments, error, dialect.loaded_dbapi.Error, dialect=dialect
-        ) from error
-    finally:
-        cursor.close()
-
-
-@lru_cache(maxsize=16)
-def _compiled(
-    statement: Select[Any] | CompoundSelect[Any], dialect: Dialect
-) -> tuple[str, tuple[str, ...] | None]:
-    """The statement's SQL for `dialect`, and its parameter names in order when positional."""
-    compiled = statement.compile(dialect=dialect)
-    names = tuple(compiled.positiontup or ()) if dialect.positional else None
-    return compiled.string, names
+    return prepared.run_prepared(connection.connection, connection.dialect, statement, params)

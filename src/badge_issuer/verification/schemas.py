@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,6 +107,48 @@ class VerificationReportRead(BaseModel):
                 ],
             }
         )
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def report_json(report: VerificationReport) -> bytes:
+    """The report as `VerificationReportRead.of(report).model_dump_json()` writes it, byte for
+    byte, without the model: validating it cost about as much as the rest of the answer (a
+    test compares the two on arbitrary reports, so the model stays the definition).
+
+    A lone surrogate (possible in text read from a credential) cannot be written as UTF-8,
+    which the model refuses with an error; here it is escaped, as JSON allows.
+    """
+    summary, recipient, checks = report.credential, report.recipient, report.checks
+    document = {
+        "verified": report.verified,
+        "recognized_issuer": report.recognized_issuer,
+        "format": report.format.value,
+        "checks": [{"check": c.check, "status": c.status, "detail": c.detail} for c in checks],
+        "credential": {
+            "id": summary.id,
+            "issuer": summary.issuer,
+            "issuerName": summary.issuer_name,
+            "claimedIssuerName": summary.claimed_issuer_name,
+            "achievementName": summary.achievement_name,
+            "validFrom": summary.valid_from,
+            "validUntil": summary.valid_until,
+        },
+        "recipient": (
+            {"matched": recipient.matched, "detail": recipient.detail} if recipient else None
+        ),
+        "problems": [
+            {"type": c.problem_type, "check": c.check, "detail": c.detail}
+            for c in checks
+            if c.status == "failed"
+        ],
+    }
+    text = _ENCODER.encode(document)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(document, separators=(",", ":")).encode("ascii")
 
 
 class VerifyWrapper(BaseModel):

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from badge_issuer.verification.jwt import looks_like_compact_jws
+from badge_issuer.verification.unicode_text import has_lone_surrogate
 
 JSON_MEDIA_TYPES = frozenset(
     {"application/json", "application/ld+json", "application/vc+ld+json", "application/vc"}
@@ -77,11 +78,13 @@ def _load_json(body: bytes) -> tuple[Any, tuple[str, ...]]:
     duplicates: list[str] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, item in items:
-            if key in result:
-                duplicates.append(key)
-            result[key] = item
+        result = dict(items)  # the last of repeated keys wins, as json.loads would have it
+        if len(result) < len(items):  # rare: then name each repetition, in order
+            seen: set[str] = set()
+            for key, _ in items:
+                if key in seen:
+                    duplicates.append(key)
+                seen.add(key)
         return result
 
     def refuse_constant(name: str) -> Any:
@@ -95,6 +98,8 @@ def _load_json(body: bytes) -> tuple[Any, tuple[str, ...]]:
         raise MalformedSubmission(f"the body is not JSON: {error}") from None
     except RecursionError:
         raise MalformedSubmission("the body is nested too deeply") from None
+    if has_lone_surrogate(body, value):
+        raise MalformedSubmission("the body is not JSON text: a string holds a lone surrogate")
     return value, tuple(duplicates)
 
 
