@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,39 @@ def _env(database_url: str, work: Path) -> dict[str, str]:
     }
 
 
-def measure(backend: str, database_url: str, work: Path, args: argparse.Namespace) -> str:
+def _no_server_cpu() -> float:
+    return 0.0
+
+
+def _postgres_cpu(server: Any) -> Callable[[], float]:
+    """CPU seconds of a throwaway PostgreSQL server so far: the postmaster with its reaped
+    children (backends that ended) and its live children (this machine's /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def cpu() -> float:
+        master = int((server.data_dir / "postmaster.pid").read_text().split()[0])
+        ticks = 0
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            if int(pid) == master:
+                ticks += sum(int(field) for field in fields[11:15])
+            elif int(fields[1]) == master:
+                ticks += int(fields[11]) + int(fields[12])
+        return ticks / tick
+
+    return cpu
+
+
+def measure(
+    backend: str,
+    database_url: str,
+    work: Path,
+    args: argparse.Namespace,
+    server_cpu: Callable[[], float] = _no_server_cpu,
+) -> str:
     env = _env(database_url, work)
     load.cli(env, "db", "upgrade")
     # The default issuer and its key, as `serve` prepares them at start.
@@ -75,9 +108,11 @@ def measure(backend: str, database_url: str, work: Path, args: argparse.Namespac
     with engine.connect() as connection:
         awards = connection.execute(text("SELECT count(*) FROM award")).scalar_one()
     engine.dispose()
-    statements, cpu_ms, worker_ms, wait_ms = _in_process(
-        env, _rows_file(work, args.rows, "again.jsonl"), args
-    )
+    again = _rows_file(work, args.rows, "again.jsonl")
+    server_started = server_cpu()
+    statements, cpu_ms, worker_ms, wait_ms = _in_process(env, again, args)
+    server_ms = (server_cpu() - server_started) * 1000 / args.rows
+    total_ms = cpu_ms + worker_ms + server_ms
     rate = args.rows / seconds
     steady = args.rows / max(seconds - startup, 1e-9)
     sign_ms, _ = load.ed25519_floor()
@@ -85,7 +120,8 @@ def measure(backend: str, database_url: str, work: Path, args: argparse.Namespac
         f"{backend:<10} {args.rows:>6} {args.batch_size:>5} {seconds:>7.2f} {rate:>7.1f} "
         f"{1000 / sign_ms / rate:>6.0f}x {startup:>7.2f} {steady:>7.1f} "
         f"{1000 / sign_ms / steady:>6.0f}x {awards - 1:>6} {statements:>6.2f} {cpu_ms:>6.2f} "
-        f"{cpu_ms / sign_ms:>5.0f}x {worker_ms:>6.2f} {wait_ms:>6.2f} {os.getloadavg()[0]:>4.1f}"
+        f"{cpu_ms / sign_ms:>5.0f}x {worker_ms:>6.2f} {server_ms:>6.2f} {total_ms:>6.2f} "
+        f"{wait_ms:>6.2f} {os.getloadavg()[0]:>4.1f}"
     )
 
 
@@ -207,7 +243,7 @@ def main() -> int:
             server = load.throwaway_postgres.start()
             try:
                 url = load._postgres_database(server.url, f"import_{number}")
-                lines.append(measure(backend, url, work, args))
+                lines.append(measure(backend, url, work, args, _postgres_cpu(server)))
             finally:
                 load.throwaway_postgres.stop(server)
     sign_ms, _ = load.ed25519_floor()
@@ -215,7 +251,8 @@ def main() -> int:
     print(
         f"{'backend':<10} {'rows':>6} {'batch':>5} {'seconds':>7} {'rows/s':>7} {'floor':>7} "
         f"{'start-up':>7} {'steady':>7} {'floor':>7} {'awards':>6} {'SQL/row':>6} "
-        f"{'CPU ms':>6} {'floor':>6} {'wkr ms':>6} {'wait':>6} {'load':>4}"
+        f"{'CPU ms':>6} {'floor':>6} {'wkr ms':>6} {'db ms':>6} {'total':>6} {'wait':>6} "
+        f"{'load':>4}"
     )
     print(*lines, sep="\n")
     print(
@@ -224,8 +261,9 @@ def main() -> int:
         "imported row/s. awards: credentials the N-row file issued. SQL/row, CPU ms: a second\n"
         "file of N new learners imported inside this process (statements per row, CPU per row\n"
         "of this process, its floor: CPU ms per Ed25519 signature; wkr ms: CPU per row of the\n"
-        "signing worker processes, all of them together; wait: wall ms per row the importer\n"
-        "waited for the workers' signatures)."
+        "signing worker processes, all of them together; db ms: CPU per row of the PostgreSQL\n"
+        "server, on the same machine; total: the three, what the machine's cores share; wait:\n"
+        "wall ms per row the importer waited for the workers' signatures)."
     )
     return 0
 

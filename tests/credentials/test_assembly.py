@@ -10,12 +10,15 @@ import jsonschema
 import pytest
 
 from badge_issuer.credentials.assembly import (
+    CREDENTIAL_CONTEXT,
+    Assembler,
     InvalidCredentialInput,
     assemble_credential,
     revocation_entry,
 )
 from badge_issuer.credentials.identity import email_identity
 from badge_issuer.credentials.jsonld.strict import find_problems
+from badge_issuer.credentials.ob3 import AchievementSubject, OpenBadgeCredential, Result
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from tests.credentials.factories import (
     ISSUER_DID,
@@ -23,6 +26,7 @@ from tests.credentials.factories import (
     VALID_FROM,
     make_achievement,
     make_credential,
+    make_evidence,
     make_issuer,
     make_signer,
 )
@@ -122,6 +126,95 @@ class TestAssembleCredential:
         assert datetime.fromisoformat(credential["validFrom"]) == datetime(
             2026, 11, 20, 1, tzinfo=UTC
         )
+
+
+def _arguments(**overrides: Any) -> dict[str, Any]:
+    return {
+        "credential_id": "http://localhost:8000/credentials/1",
+        "issuer": make_issuer(),
+        "achievement": make_achievement(),
+        "recipient": email_identity("a@example.jp", "salt"),
+        "valid_from": VALID_FROM,
+        "credential_status": revocation_entry("http://localhost:8000/status-lists/1", 3),
+        **overrides,
+    }
+
+
+def _model_dump(arguments: dict[str, Any]) -> dict[str, Any]:
+    """The credential as `ob3.OpenBadgeCredential` validates and serialises the same inputs."""
+    given = {"evidence": (), "results": (), "name": None, "description": None, **arguments}
+    return OpenBadgeCredential(
+        context=list(CREDENTIAL_CONTEXT),
+        id=given["credential_id"],
+        issuer=given["issuer"],
+        name=given["name"] or given["achievement"].name,
+        description=given["description"],
+        valid_from=given["valid_from"],
+        valid_until=given.get("valid_until"),
+        credential_subject=AchievementSubject(
+            id=given.get("subject_id"),
+            identifier=[given["recipient"]],
+            achievement=given["achievement"],
+            result=list(given["results"]),
+        ),
+        evidence=list(given["evidence"]),
+        credential_status=given["credential_status"],
+    ).to_jsonld()
+
+
+_VARIANTS: dict[str, dict[str, Any]] = {
+    "minimal": {},
+    "full": {
+        "valid_until": VALID_FROM + timedelta(days=365, microseconds=5),
+        "evidence": [make_evidence(), make_evidence("二つ目", "https://lms.example.jp/cert/9")],
+        "results": [Result(value="92", result_description="urn:x:score")],
+        "name": "名前",
+        "description": "",
+        "subject_id": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+    },
+    "empty name and only evidence": {"name": "", "evidence": [make_evidence()]},
+}
+
+
+class TestSameAsTheModelsDump:
+    """The assembled dict is the one `OpenBadgeCredential.to_jsonld()` gives: same keys in the
+    same order (a stored document's text), so signatures and stored rows are unchanged."""
+
+    @pytest.mark.parametrize("variant", sorted(_VARIANTS))
+    def test_assembled_as_the_model_serialises(self, variant: str) -> None:
+        arguments = _arguments(**_VARIANTS[variant])
+        assembled = assemble_credential(**arguments)
+        assert json.dumps(assembled) == json.dumps(_model_dump(arguments))
+
+    def test_an_assembler_shares_the_parts_and_changes_nothing_else(self) -> None:
+        assembler = Assembler()
+        issuer, achievement = make_issuer(), make_achievement()
+        documents = [
+            assemble_credential(
+                **_arguments(
+                    issuer=issuer,
+                    achievement=achievement,
+                    credential_id=f"http://localhost:8000/credentials/{n}",
+                    recipient=email_identity(f"{n}@example.jp", f"salt{n}"),
+                ),
+                assembler=assembler,
+            )
+            for n in range(3)
+        ]
+        assert (
+            documents[0]["credentialSubject"]["achievement"]
+            is (documents[2]["credentialSubject"]["achievement"])
+        )
+        for n, document in enumerate(documents):
+            alone = _arguments(
+                credential_id=f"http://localhost:8000/credentials/{n}",
+                recipient=email_identity(f"{n}@example.jp", f"salt{n}"),
+            )
+            assert json.dumps(document) == json.dumps(_model_dump(alone))
+
+    def test_a_relative_subject_id_is_refused(self) -> None:
+        with pytest.raises(InvalidCredentialInput, match="absolute IRI"):
+            assemble_credential(**_arguments(subject_id="wallet-1"))
 
 
 class TestAchievementCredentialSchema:

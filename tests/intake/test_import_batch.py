@@ -361,6 +361,44 @@ class TestPipelinedImport:
             awards = list(session.scalars(select(Award)))
             assert ledger.credential_problems(session, mapped.state.settings, awards) == []
 
+    @pytest.mark.parametrize("batch_size", [1, 2])
+    def test_a_learner_in_consecutive_batches_is_planned_on_the_awards_before(
+        self, mapped: FastAPI, batch_size: int, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Ichiro's badge-a, drafted in one batch, is written before the next batch, which has
+        his course B, is planned (importer._Pipeline): its plan sees it, so that batch is
+        never stale (written row by row) and nothing is issued twice."""
+        by_rows: list[int] = []
+        record_rows = importer._record_rows
+
+        def counted(session: Any, provider_id: str, rows: Any, *args: Any) -> ImportTally:
+            rows = list(rows)
+            by_rows.extend(row.line for row in rows)
+            return record_rows(session, provider_id, rows, *args)
+
+        monkeypatch.setattr(importer, "_record_rows", counted)
+        lines = [_row("jiro@example.jp", "A"), _row("ichiro@example.jp", "A")]
+        lines += [_row("Ichiro@Example.jp", "B"), _row("saburo@example.jp", "A")]
+
+        tally = _import(mapped, lines, batch_size=batch_size, sign_workers=2)
+
+        assert by_rows == []
+        assert (tally.accepted, tally.duplicates, tally.rejected) == (4, 0, 0)
+        records = _records(mapped)
+        jiro, ichiro, saburo = sorted(records["learners"])
+        assert records["awards"] == Counter(
+            {
+                (jiro, "badge-a"): 1,
+                (ichiro, "badge-a"): 1,
+                (ichiro, "badge-b"): 1,
+                (ichiro, "both"): 1,
+                (saburo, "badge-a"): 1,
+            }
+        )
+        for session in session_scope(mapped.state.session_factory):
+            awards = list(session.scalars(select(Award)))
+            assert ledger.credential_problems(session, mapped.state.settings, awards) == []
+
 
 def _skill_map_issuer(session: Any) -> str:
     (issuer,) = issuer_service.list_issuers(session, after_id=0, limit=10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, Text, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -13,6 +13,24 @@ from badge_issuer.kit.bulk_insert import insert_many
 from badge_issuer.learners.models import Learner
 
 LEARNERS = cast(Table, Learner.__table__)
+NOTES = Table(
+    "bulk_insert_notes",
+    MetaData(),
+    Column("id", Integer, primary_key=True),
+    Column("body", Text, nullable=True),
+    Column("tag", String(16)),
+)
+# Text that a JSON or array transport could get wrong: quotes, backslashes, escapes, JSON.
+AWKWARD = [
+    "",
+    '{"proof":[{"proofValue":"z5"}],"name":"\\"quoted\\""}',
+    "back\\slash \\u0041 and \\n",
+    "line\nbreak\ttab \u2028 \u00e9 名前 😀",
+    "null",
+    '"',
+    "{}",
+    "x" * 20_000,
+]
 JST = timezone(timedelta(hours=9))
 
 
@@ -68,3 +86,24 @@ class TestInsertMany:
             assert session.get_bind().dialect.name == "postgresql"
             return
         assert session.scalars(select(Learner.region)).one() == long_region
+
+
+class TestTextColumns:
+    """TEXT values go as one JSON array on PostgreSQL: stored exactly, in their rows."""
+
+    def test_text_is_stored_exactly_as_given(self, session: Session) -> None:
+        NOTES.create(session.connection())
+        rows = [{"body": body, "tag": f"t{n}"} for n, body in enumerate([*AWKWARD, None])]
+
+        returned = insert_many(session, NOTES, rows, returning=("id", "tag"))
+
+        ids = {found.tag: found.id for found in returned}
+        stored = dict(session.execute(select(NOTES.c.id, NOTES.c.body)).all())
+        assert [stored[ids[row["tag"]]] for row in rows] == [row["body"] for row in rows]
+
+    def test_one_empty_text_is_one_row(self, session: Session) -> None:
+        NOTES.create(session.connection())
+
+        insert_many(session, NOTES, [{"body": "", "tag": "empty"}])
+
+        assert session.execute(select(NOTES.c.body, NOTES.c.tag)).all() == [("", "empty")]

@@ -144,6 +144,7 @@ class Drafted:
     signers: list[tuple[Issuer, SigningKey]]
     documents: list[str] | None = None
     signing: signing_pool.Batch | None = None
+    stored_unsigned: bool = False  # written before signed: `finish_many` stores the documents
 
     def with_completion_ids(self, ids: Mapping[int, int]) -> None:
         """Replace the completion ids the requests name (stand-ins of completions not stored
@@ -230,12 +231,13 @@ def issue_many(
 def write_many(
     session: Session, drafted: Drafted, *, sequences: Mapping[tuple[int, str], int]
 ) -> list[int]:
-    """Insert the awards, their evidence links, mail jobs and callbacks. While the documents
-    are still being signed, each row gets an empty one: `finish_many` stores the signed ones
-    before the caller commits, so nothing outside this transaction ever sees an empty one, and
-    a worker's failure rolls everything back."""
+    """Insert the awards, their evidence links, mail jobs and callbacks, with the signed
+    documents if they are known. If they are still being signed, each row gets an empty one:
+    `finish_many` stores the signed ones before the caller commits, so nothing outside this
+    transaction ever sees an empty one, and a worker's failure rolls everything back."""
     settings, now = drafted.settings, drafted.now
     documents = drafted.documents
+    drafted.stored_unsigned = documents is None
     following = dict(sequences)
     rows: list[dict[str, Any]] = []
     written = zip(drafted.requests, drafted.entries, drafted.drafts, drafted.signers, strict=True)
@@ -296,9 +298,10 @@ def _count_when_committed(session: Session, rows: list[dict[str, Any]]) -> None:
 
 def finish_many(session: Session, drafted: Drafted, award_ids: Sequence[int]) -> None:
     """Store the signed documents of the awards `write_many` wrote without them (waits for the
-    workers)."""
-    if drafted.signing is None:
+    workers); nothing if it wrote them with their documents."""
+    if not drafted.stored_unsigned:
         return
+    drafted.stored_unsigned = False
     stored = [
         {"award_id": award_id, "document": text}
         for award_id, text in zip(award_ids, drafted.signed(), strict=True)

@@ -23,7 +23,7 @@ from badge_issuer.awards.models import INSERTED_AWARDS, Award, AwardSource
 from badge_issuer.awards.urls import credential_url
 from badge_issuer.config import Settings
 from badge_issuer.credentials import ob3
-from badge_issuer.credentials.assembly import assemble_credential
+from badge_issuer.credentials.assembly import Assembler, assemble_credential
 from badge_issuer.credentials.identity import email_identity
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.salt import new_salt
@@ -98,8 +98,9 @@ class Draft:
     evidence: list[dict[str, Any]]
     results: list[dict[str, Any]]
 
-    def document(self) -> dict[str, Any]:
-        """The unsigned credential (a new salt for the recipient's hashed address)."""
+    def document(self, assembler: Assembler | None = None) -> dict[str, Any]:
+        """The unsigned credential (a new salt for the recipient's hashed address); `assembler`:
+        one shared by the drafts of a batch (`awards.signing_pool`)."""
         return assemble_credential(
             credential_id=self.credential_id,
             issuer=self.issuer,
@@ -110,6 +111,7 @@ class Draft:
             credential_status=ob3.BitstringStatusListEntry.model_validate(self.status_entry),
             evidence=[ob3.Evidence.model_validate(item) for item in self.evidence],
             results=[ob3.Result.model_validate(item) for item in self.results],
+            assembler=assembler,
         )
 
 

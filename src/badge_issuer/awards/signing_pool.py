@@ -18,15 +18,17 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from badge_issuer.awards.issuing import Draft
 from badge_issuer.config import Settings
-from badge_issuer.credentials.jsonld.canonicalizer import Canonicalizer
+from badge_issuer.credentials.assembly import Assembler
+from badge_issuer.credentials.jsonld.canonicalizer import CanonicalForm, Canonicalizer
 from badge_issuer.credentials.proofs.data_integrity import sign_credential
 from badge_issuer.credentials.proofs.signer import Signer
 from badge_issuer.issuers.models import Issuer
@@ -38,6 +40,9 @@ from badge_issuer.status.service import stored_document
 # the workers start while the importer is still assembling the rest of the batch.
 CHUNK = 16
 PARENT_CHECK_SECONDS = 0.5
+# Flat documents whose canonical form a worker keeps (proof configurations: one per key and
+# import time, so a handful per import).
+FLAT_FORMS_KEPT = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +60,48 @@ class KeyRef:
         return cls(issuer.id, issuer.slug, key.key_id, key.wrapped_private_key, key.kek_fingerprint)
 
 
+_FlatKey = tuple[tuple[str, str | tuple[str, ...]], ...]
+
+
+def _flat_key(document: Mapping[str, Any]) -> _FlatKey | None:
+    """The document as a key, if each of its values is a string or a list of strings (what
+    a proof configuration is: its options and the credential's @context); else None."""
+    key: list[tuple[str, str | tuple[str, ...]]] = []
+    for name, value in document.items():
+        if isinstance(value, str):
+            key.append((name, value))
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            key.append((name, tuple(value)))
+        else:
+            return None
+    return tuple(key)
+
+
+class _SigningCanonicalizer(Canonicalizer):
+    """A canonicalizer that remembers the canonical forms of flat documents (`_flat_key`).
+
+    Every credential a worker signs for one key at one import time has the same proof
+    configuration, whose canonical form (a shape walk and a template, ~0.1 ms) would otherwise
+    be computed again for each. A canonical form depends only on the document (the loader is
+    fixed), and the key is the document's exact content, so a remembered form is the one
+    computing it again would give."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._flat: dict[_FlatKey, CanonicalForm] = {}
+
+    def canonical_form(self, document: Mapping[str, Any]) -> CanonicalForm:
+        key = _flat_key(document)
+        if key is None:
+            return super().canonical_form(document)
+        form = self._flat.get(key)
+        if form is None:
+            if len(self._flat) >= FLAT_FORMS_KEPT:
+                self._flat.clear()
+            form = self._flat[key] = super().canonical_form(document)
+        return form
+
+
 class _Worker:
     """The state of one worker process: its settings, signers and canonicalizer."""
 
@@ -66,7 +113,7 @@ class _Worker:
 def _start_worker(settings: Settings, parent: int) -> None:
     _Worker.settings = settings
     _Worker.signers = {}
-    _Worker.canonicalizer = Canonicalizer()
+    _Worker.canonicalizer = _SigningCanonicalizer()
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
 
@@ -99,11 +146,15 @@ def _signer(ref: KeyRef) -> Signer:
 
 def _sign_chunk(ref: KeyRef, created: datetime, drafts: list[Draft]) -> list[str]:
     """The drafts' credentials signed, as stored: text is cheap to send back (a dict costs the
-    importer its unpickling and then the JSON encoding)."""
-    signer = _signer(ref)
+    importer its unpickling and then the JSON encoding). The chunk's drafts, unpickled
+    together, share their issuer profile and achievement models: one `Assembler` dumps each
+    once."""
+    signer, assembler = _signer(ref), Assembler()
     return [
         stored_document(
-            sign_credential(draft.document(), signer, created, canonicalizer=_Worker.canonicalizer)
+            sign_credential(
+                draft.document(assembler), signer, created, canonicalizer=_Worker.canonicalizer
+            )
         )
         for draft in drafts
     ]

@@ -27,6 +27,7 @@ from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
 from badge_issuer.kit import bulk_insert
 from badge_issuer.learners import batch as learner_batch
+from badge_issuer.learners.identity import normalise_email
 from badge_issuer.learners.models import Learner
 from badge_issuer.problems import ProblemError
 from badge_issuer.providers import repository as provider_repository
@@ -89,11 +90,20 @@ class PreparedChunk:
     sequences: dict[tuple[int, str], int] = field(default_factory=dict)
     drafted: award_batch.Drafted | None = None
     awards: list[int] = field(default_factory=list)  # the ids of the awards written
+    awards_written: bool = False
 
     def cancel(self) -> None:
         """Drop the signing still queued (the chunk will not be written)."""
         if self.drafted is not None:
             self.drafted.cancel()
+
+    def awarding(self, rows: Sequence[tuple[int, CompletionIn]]) -> bool:
+        """Whether some of these rows are by a learner this chunk awards and whose awards are
+        not written yet (by normalised address: what makes two rows one learner)."""
+        if self.drafted is None or self.awards_written:
+            return False
+        awarded = {normalise_email(request.email) for request in self.drafted.requests}
+        return any(normalise_email(row.learner.email) in awarded for _line, row in rows)
 
 
 def prepare_chunk(
@@ -192,9 +202,9 @@ def _plan(
 
 
 def write_chunk(session: Session, prepared: PreparedChunk, *, recheck: bool) -> None:
-    """Insert the chunk's completions and awards (see `awards.batch.write_many`). `recheck`:
-    it was prepared in an earlier transaction; raise StaleChunk if what its plan was based on
-    changed since."""
+    """Insert the chunk's completions (`finish_chunk` inserts its awards). `recheck`: it was
+    prepared in an earlier transaction; raise StaleChunk if what its plan was based on changed
+    since."""
     if recheck:
         _recheck(session, prepared)
     ids = {
@@ -203,15 +213,31 @@ def write_chunk(session: Session, prepared: PreparedChunk, *, recheck: bool) -> 
     }
     if prepared.drafted is not None:
         prepared.drafted.with_completion_ids(ids)
+
+
+def write_awards(session: Session, prepared: PreparedChunk) -> None:
+    """Insert the chunk's awards now (after `write_chunk`), even if their documents are still
+    being signed (`finish_chunk` then stores them): for a chunk prepared next in the same
+    transaction whose learners they award (`PreparedChunk.awarding`), as its plan must see
+    them."""
+    if prepared.drafted is not None and not prepared.awards_written:
         prepared.awards = award_batch.write_many(
             session, prepared.drafted, sequences=prepared.sequences
         )
+        prepared.awards_written = True
 
 
 def finish_chunk(session: Session, prepared: PreparedChunk) -> None:
-    """Store the signed documents of the chunk's awards (waits for the signing workers)."""
-    if prepared.drafted is not None:
-        award_batch.finish_many(session, prepared.drafted, prepared.awards)
+    """Insert the chunk's awards with their signed documents (waits for the signing workers;
+    see `awards.batch.write_many`), or store the documents of those `write_awards` inserted
+    before they were signed. One INSERT with the documents instead of an INSERT and an UPDATE
+    of every row."""
+    if prepared.drafted is None:
+        return
+    if not prepared.awards_written:
+        prepared.drafted.signed()
+        write_awards(session, prepared)
+    award_batch.finish_many(session, prepared.drafted, prepared.awards)
 
 
 def _recheck(session: Session, prepared: PreparedChunk) -> None:

@@ -347,14 +347,17 @@ class _Prepared:
 class _Pipeline:
     """Batches in a pipeline, so that neither this process nor the signing workers wait.
 
-    Transaction N writes batch N-1 (prepared, and its signing sent to the workers, in
-    transaction N-1), prepares batch N (learners stored, status entries taken, awards planned
-    and drafted: the workers start signing them), then stores batch N-1's signed documents and
-    commits. Batch N-1's completions and awards commit together, so a crash loses nothing:
-    the resumed import starts after batch N-1's last line, and what transaction N stored for
-    batch N (learners, status indexes never used) is harmless. Batch N is prepared after batch
-    N-1 is written, in the same transaction, so it sees batch N-1's rows; when it is written,
-    in transaction N+1, what its plan was based on is checked again (`chunk.StaleChunk`).
+    Transaction N writes batch N-1's completions (prepared, and its signing sent to the
+    workers, in transaction N-1), prepares batch N (learners stored, status entries taken,
+    awards planned and drafted: the workers start signing them), then inserts batch N-1's
+    awards with their signed documents and commits. Batch N-1's completions and awards commit
+    together, so a crash loses nothing: the resumed import starts after batch N-1's last line,
+    and what transaction N stored for batch N (learners, status indexes never used) is
+    harmless. Batch N is prepared after batch N-1's completions are written, in the same
+    transaction, so it sees them; batch N-1's awards are written before it is prepared too,
+    unsigned (their documents are stored at the end, as before), when they award one of batch
+    N's learners, whose plan must see them. When batch N is written, in transaction N+1, what
+    its plan was based on is checked again (`chunk.StaleChunk`).
     A batch that cannot be prepared or written is recorded row by row, as without a pool.
     """
 
@@ -416,6 +419,8 @@ class _Pipeline:
             for session in session_scope(self._factory):
                 if pending is not None:
                     chunk.write_chunk(session, pending.chunk, recheck=True)
+                    if pending.chunk.awarding(_parsed(batch)):
+                        chunk.write_awards(session, pending.chunk)  # `batch`'s plan needs them
                 if batch:
                     try:
                         with session.begin_nested():
