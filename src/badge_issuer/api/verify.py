@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from badge_issuer.kit.request import app_settings, now_of, respond
-from badge_issuer.kit.worker_threads import WorkerThreads
 from badge_issuer.metrics.recording import record_verification
 from badge_issuer.problems import problem_responses
 from badge_issuer.verification import service
@@ -29,9 +29,6 @@ from badge_issuer.verification.schemas import (
 router = APIRouter(tags=["verification"])
 JSON = "application/json"
 PATH = "/verify"
-# A verification only reads (its transaction is rolled back however it ends), so a request that
-# is cancelled may leave it to finish unobserved; see kit/worker_threads.py.
-_threads = WorkerThreads("verify")
 
 
 async def submitted_body(request: Request) -> bytes:
@@ -94,4 +91,4 @@ class DirectVerify:
         scope.setdefault("path_params", {})
         request = Request(scope, receive)
         body = await request.body()
-        await respond(request, send, lambda: _threads.run(verify_body, request, body))
+        await respond(request, send, lambda: anyio.to_thread.run_sync(verify_body, request, body))
