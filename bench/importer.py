@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # bench/load.py: the provider, skill map, floor and PostgreSQL helpers.
 import load
 
+REAP_SECONDS = 0.5
+
 
 def _rows_file(folder: Path, rows: int, name: str = "completions.jsonl") -> Path:
     path = folder / name
@@ -71,6 +73,9 @@ def _postgres_cpu(server: Any) -> Callable[[], float]:
     tick = os.sysconf("SC_CLK_TCK")
 
     def cpu() -> float:
+        # Backends that just ended count once the postmaster has reaped them (read without
+        # this pause, the import's backends were sometimes in neither sum).
+        time.sleep(REAP_SECONDS)
         master = int((server.data_dir / "postmaster.pid").read_text().split()[0])
         ticks = 0
         for pid in filter(str.isdigit, os.listdir("/proc")):
