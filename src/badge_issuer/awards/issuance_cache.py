@@ -68,6 +68,11 @@ class IssuanceConfig:
     def __init__(self, session: Session, settings: Settings, token: str) -> None:
         self._session, self._settings, self._token = session, settings, token
 
+    @property
+    def token(self) -> str:
+        """The configuration token this view was read under: equal tokens, equal configuration."""
+        return self._token
+
     @classmethod
     def read(cls, session: Session, settings: Settings) -> IssuanceConfig:
         """Read the configuration token (one statement) in the caller's transaction."""

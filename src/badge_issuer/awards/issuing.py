@@ -7,7 +7,8 @@ commit together or not at all.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -195,8 +196,7 @@ def signed_columns(
     draft = draft_credential(
         request, issuer=issuer.profile, allocated=allocated, settings=settings, now=now
     )
-    with SIGNING_DURATION.time():
-        signed = sign_credential(draft.document(), issuer.signer, now)
+    signed = _sign(draft, issuer, now)
     return award_columns(
         request,
         draft,
@@ -213,6 +213,91 @@ def signed_columns(
 _AWARD_KEY = ("learner_id", "achievement_id", "sequence")
 
 
+def _document_inputs(request: AwardRequest) -> tuple[Any, ...]:
+    """What a request's credential is made of besides the configuration (issuer, key,
+    endorsements: the token) and what is drawn afresh (uuid, salt, status index). The learner
+    row is not: only its region and category, which are columns, not part of the document."""
+    return (
+        request.skill_map_version_id,
+        request.achievement.id,
+        request.email,
+        request.evidence,
+        request.score,
+        request.learned_at,
+        request.source,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Presigned:
+    """A credential assembled and signed before the write transaction began (SQLite: outside
+    the one writer's lock), for a request with these document inputs under configuration
+    `token`. `issue` stores it only when the request it plans in the transaction has the same
+    inputs under the same token, so it is the credential it would have signed itself."""
+
+    token: str
+    inputs: tuple[Any, ...]
+    draft: Draft
+    signed: dict[str, Any]
+    setup: IssuerSetup
+    allocated: AllocatedEntry
+
+
+def _with_endorsements(request: AwardRequest, config: IssuanceConfig) -> AwardRequest:
+    if request.endorsements:
+        return request
+    return replace(request, endorsements=tuple(config.endorsements(request.achievement.id)))
+
+
+def _sign(draft: Draft, setup: IssuerSetup, now: datetime) -> dict[str, Any]:
+    with SIGNING_DURATION.time():
+        return sign_credential(draft.document(), setup.signer, now)
+
+
+def presign(
+    request: AwardRequest,
+    *,
+    config: IssuanceConfig,
+    reserve: Callable[[Issuer], AllocatedEntry],
+    settings: Settings,
+    now: datetime,
+) -> Presigned:
+    """Assemble and sign `request`'s credential with an index from `reserve` (no write)."""
+    request = _with_endorsements(request, config)
+    setup = config.issuer(request.achievement.issuer)
+    allocated = reserve(setup.issuer)
+    draft = draft_credential(
+        request, issuer=setup.profile, allocated=allocated, settings=settings, now=now
+    )
+    signed = _sign(draft, setup, now)
+    return Presigned(config.token, _document_inputs(request), draft, signed, setup, allocated)
+
+
+# session.info key: the credentials signed before this session's transaction (`signed_before`).
+_PRESIGNED = "badge_issuer.awards.presigned"
+
+
+@contextmanager
+def signed_before(session: Session, presigned: Sequence[Presigned]) -> Iterator[None]:
+    """Let `issue` store these credentials, in this block, when it plans the same ones (the
+    completion flow between the webhook and `issue` need not carry them)."""
+    session.info[_PRESIGNED] = presigned
+    try:
+        yield
+    finally:
+        session.info.pop(_PRESIGNED, None)
+
+
+def _presigned_for(
+    request: AwardRequest, config: IssuanceConfig, presigned: Sequence[Presigned]
+) -> Presigned | None:
+    inputs = _document_inputs(request)
+    for candidate in presigned:
+        if candidate.token == config.token and candidate.inputs == inputs:
+            return candidate
+    return None
+
+
 def issue(
     session: Session,
     *,
@@ -226,28 +311,40 @@ def issue(
 
     `config`: this transaction's issuing configuration, when the caller read it already;
     `sequence`: the next free sequence of (learner, achievement), when the caller knows it from
-    the learner's awards it read in this transaction.
+    the learner's awards it read in this transaction. A credential signed before this
+    transaction (`signed_before`) is stored instead of signing when it was made of the same.
     """
     config = config or IssuanceConfig.read(session, settings)
-    if not request.endorsements:
-        found = config.endorsements(request.achievement.id)
-        request = replace(request, endorsements=tuple(found))
-    setup = config.issuer(request.achievement.issuer)
-    allocated = status_service.allocate_entry(
-        session, issuer=setup.issuer, settings=settings, now=now
-    )
+    request = _with_endorsements(request, config)
     if sequence is None:
         sequence = repository.next_sequence(
             session, learner_id=request.learner.id, achievement_id=request.achievement.id
         )
-    columns = signed_columns(
-        request,
-        issuer=setup,
-        allocated=allocated,
-        sequence=sequence,
-        settings=settings,
-        now=now,
-    )
+    ready = _presigned_for(request, config, session.info.get(_PRESIGNED, ()))
+    if ready is not None:
+        columns = award_columns(
+            request,
+            ready.draft,
+            ready.signed,
+            issuer=ready.setup.issuer,
+            signing_key=ready.setup.signing_key,
+            allocated=ready.allocated,
+            sequence=sequence,
+            now=now,
+        )
+    else:
+        setup = config.issuer(request.achievement.issuer)
+        allocated = status_service.allocate_entry(
+            session, issuer=setup.issuer, settings=settings, now=now
+        )
+        columns = signed_columns(
+            request,
+            issuer=setup,
+            allocated=allocated,
+            sequence=sequence,
+            settings=settings,
+            now=now,
+        )
     # Losing the race for (learner, achievement, sequence) inserts nothing and keeps the
     # completion that the outer transaction is recording.
     award = insert_once(session, Award, columns, key=_AWARD_KEY)

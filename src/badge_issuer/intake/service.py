@@ -12,11 +12,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from badge_issuer.awards import flows, warming
+from badge_issuer.awards import flows, issuing, warming
+from badge_issuer.awards import repository as award_repository
+from badge_issuer.awards.issuance_cache import IssuanceConfig
 from badge_issuer.config import Settings
+from badge_issuer.issuers.models import Issuer
 from badge_issuer.kit.unique_insert import insert_or_stored
+from badge_issuer.learners import repository as learner_repository
 from badge_issuer.learners import service as learner_service
 from badge_issuer.learners.models import Learner
 from badge_issuer.providers import repository
@@ -29,6 +34,8 @@ from badge_issuer.providers.schemas import (
     ProgressSummary,
 )
 from badge_issuer.skillmap import service as skillmap_service
+from badge_issuer.status import service as status_service
+from badge_issuer.status.service import AllocatedEntry
 
 # Completions may be reported a little ahead of our clock, never from the far future.
 MAX_FUTURE_SKEW = timedelta(hours=1)
@@ -86,6 +93,77 @@ def check_completion(
             provider_id=provider_id,
             errors=[{"pointer": "/course_id", "message": message}],
         )
+
+
+# The id a completion not stored yet has in a plan made before the write (no row has it).
+_PROVISIONAL_ID = -1
+
+
+def presign_completion(
+    reads: Session,
+    *,
+    engine: Engine,
+    provider_id: str,
+    completion: CompletionIn,
+    settings: Settings,
+    now: datetime,
+) -> list[issuing.Presigned]:
+    """Sign, before the write transaction, the credentials this completion would earn as the
+    database stands in `reads` (a read snapshot): the learner's rows, the current map, the
+    configuration. The write transaction plans again from its own reads and stores one of these
+    only for a request made of the same (`issuing.issue`); anything else it signs itself. On
+    SQLite the signing then happens outside the one writer's lock. Status indexes come from
+    this process's reserved blocks (`status.service.ReservedEntries`, refilled through
+    `engine` in their own transaction: call this before the write transaction begins).
+    Nothing is written but a block's reservation; [] when nothing would be issued."""
+    current = skillmap_service.load_current(reads)
+    if (
+        current is None
+        or current.skill_map.find_course(provider_id, completion.course_id) is None
+        or completion.completed_at > now + MAX_FUTURE_SKEW
+    ):
+        return []  # the write transaction refuses it, or awards nothing
+    person = completion.learner
+    digest = learner_service.hash_email(person.email, settings=settings)
+    learner = learner_repository.by_email_hash(reads, digest)
+    if learner is None:
+        group = (person.region, person.category)
+        columns = learner_service.learner_columns(
+            digest=digest, email=person.email, group=group, settings=settings, now=now
+        )
+        learner, completions, awards = Learner(**columns), [], []
+    else:
+        completions = list(repository.completions_of_learner(reads, learner.id))
+        awards = list(award_repository.for_learner(reads, learner.id))
+    new = Completion(
+        id=_PROVISIONAL_ID, **completion_columns(provider_id, learner.id, completion, now)
+    )
+    if any(_same_completion(stored, new) for stored in completions):
+        return []  # a duplicate: nothing is evaluated
+    config = IssuanceConfig.read(reads, settings)
+    plan = flows.plan_awards(
+        current,
+        learner=learner,
+        email=person.email,
+        completions=[*completions, new],
+        awards=awards,
+        provider_names=lambda: config.providers().names,
+        now=now,
+    )
+
+    def reserve(issuer: Issuer) -> AllocatedEntry:
+        return status_service.RESERVED.take(
+            reads, engine=engine, issuer=issuer, settings=settings, now=now
+        )
+
+    return [
+        issuing.presign(request, config=config, reserve=reserve, settings=settings, now=now)
+        for request in plan.requests
+    ]
+
+
+def _same_completion(stored: Completion, new: Completion) -> bool:
+    return all(getattr(stored, name) == getattr(new, name) for name in _COMPLETION_KEY)
 
 
 def record_completion(

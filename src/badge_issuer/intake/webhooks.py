@@ -20,8 +20,10 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from badge_issuer.awards import issuing
 from badge_issuer.config import Settings
 from badge_issuer.intake import service as intake
 from badge_issuer.kit.unique_insert import insert_row_once
@@ -65,23 +67,39 @@ def receive_completion(
     _authenticate(read_session, provider_id, headers, body, settings=settings, now=now)
     digest = hashlib.sha256(body).hexdigest()
     stored = repository.delivery_answer(read_session, provider_id, headers.webhook_id)
-    if read_session is not session:
-        read_session.close()  # end the read transaction: the write below needs no snapshot
     if stored is not None:  # committed, so its answer is complete
         return _replay(stored, headers.webhook_id, digest)
     completion = parse_completion(body)
+    presigned: list[issuing.Presigned] = []
+    if read_session is not session:
+        # SQLite: sign before the write lock is taken; the write checks it signed the same.
+        presigned = intake.presign_completion(
+            read_session,
+            engine=_engine_of(session),
+            provider_id=provider_id,
+            completion=completion,
+            settings=settings,
+            now=now,
+        )
+        read_session.close()  # end the read transaction: the write below needs no snapshot
     delivery = _claim(session, provider_id, headers.webhook_id, digest, now=now)
     if isinstance(delivery, WebhookAnswer):
         return delivery
-    outcome = intake.record_completion(
-        session,
-        provider_id=provider_id,
-        completion=completion,
-        courses=intake.known_courses(session),
-        settings=settings,
-        now=now,
-    )
+    with issuing.signed_before(session, presigned):
+        outcome = intake.record_completion(
+            session,
+            provider_id=provider_id,
+            completion=completion,
+            courses=intake.known_courses(session),
+            settings=settings,
+            now=now,
+        )
     return _store_answer(session, delivery, outcome)
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 def _store_answer(

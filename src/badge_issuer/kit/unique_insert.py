@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import Table, inspect
 from sqlalchemy.dialects import postgresql, sqlite
@@ -50,13 +50,22 @@ def insert_once(
     """`insert_row_once`, the row given back as a persistent object of the session (as if it
     had been loaded: no further SQL), or None when the key was taken."""
     row = insert_row_once(session, entity, values, key=key)
-    if row is None:
-        return None
+    return None if row is None else attached(session, entity, row)
+
+
+def attached(session: Session, entity: type[T], row: Mapping[str, Any]) -> T:
+    """A row read or written by Core (its columns by name) as a persistent object of the
+    session, as if the ORM had loaded it (no further SQL); the session's own object when it
+    holds that row already, as the ORM's loading would return it."""
+    mapper = inspect(entity)
     names = _attribute_names.get(entity)
     if names is None:
-        mapper = inspect(entity)
         names = {c.key: a.key for a in mapper.column_attrs for c in a.columns}
         _attribute_names[entity] = names
+    identity = mapper.identity_key_from_primary_key([row[c.key] for c in mapper.primary_key])
+    held = session.identity_map.get(identity)
+    if held is not None:
+        return cast(T, held)
     instance = entity(**{names[column]: value for column, value in row.items()})
     make_transient_to_detached(instance)
     session.add(instance)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
+from badge_issuer.kit import prepared
 from badge_issuer.skillmap.models import SkillMapVersion
 
 # Any fixed 64-bit number, the same in every process ("skillmap"): the advisory lock's key.
@@ -39,8 +40,8 @@ _CURRENT_KEY = select(SkillMapVersion.id, SkillMapVersion.content_hash).where(
 
 def current_key(session: Session) -> tuple[int, str] | None:
     """(id, content_hash) of the current version: two small columns, not the document."""
-    row = session.execute(_CURRENT_KEY).first()
-    return None if row is None else (int(row[0]), str(row[1]))
+    found = prepared.rows(session, _CURRENT_KEY, {})  # on the driver's cursor: every webhook
+    return None if not found else (int(found[0][0]), str(found[0][1]))
 
 
 def content(session: Session, version_id: int) -> object:

@@ -106,6 +106,15 @@ def take_from_first_open_list(
     return ListRef(int(list_id), str(public_id), bytes(key), int(size)), int(allocated) - count
 
 
+_PUBLIC_ID_OF = select(_LISTS.c.public_id).where(_LISTS.c.id == bindparam("list_id"))
+
+
+def public_id_of(session: Session, list_id: int) -> str | None:
+    """The public id of list `list_id`, or None when there is no such list."""
+    found = prepared.rows(session, _PUBLIC_ID_OF, {"list_id": list_id})
+    return str(found[0][0]) if found else None
+
+
 def lock_issuer(session: Session, *, issuer_id: int) -> None:
     """Lock the issuer row (PostgreSQL) so only one transaction creates its next list.
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import json
 import secrets
+import threading
+import time
 import uuid
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from badge_issuer.config import Settings
@@ -86,6 +90,86 @@ def allocate_entries(
         status_list, first = taken
         entries.extend(_entry(status_list, first + n, settings=settings) for n in range(left))
     return entries
+
+
+class ReservedEntries:
+    """Indexes this process reserved in blocks, handed out one by one before a write begins.
+
+    A block is taken by the same atomic counter UPDATE as `allocate_entries`, in its own short
+    transaction that commits before any of its indexes is used: no other process or
+    transaction can be handed those counters, and each one leaves this process once (a lock
+    guards the queue). An index whose credential is not stored (the transaction failed, the
+    process crashed, the completion was a duplicate) is never used: the list keeps a bit that
+    no credential names, which stays 0 ("not revoked") for ever. So a crash costs unused
+    indexes, never a shared one (tests/status/test_reserved.py).
+
+    Blocks grow while this process uses them up quickly (1, 2, 4 … `MAX_BLOCK` within
+    `GROWTH_SECONDS` of the previous refill) and start again at one after a pause: a quiet
+    process strands at most a few indexes, a busy one takes a statement per `MAX_BLOCK`
+    credentials. The counter (`badge_issuer_status_list_entries_allocated`) counts reserved
+    indexes, used or not.
+    """
+
+    MAX_BLOCK = 32
+    GROWTH_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._queues: dict[tuple[str, str, int], deque[AllocatedEntry]] = {}
+        self._growth: dict[tuple[str, str, int], tuple[float, int]] = {}
+
+    def take(
+        self,
+        reads: Session,
+        *,
+        engine: Engine,
+        issuer: Issuer,
+        settings: Settings,
+        now: datetime,
+    ) -> AllocatedEntry:
+        """An index of `issuer` reserved earlier, or one of a block reserved now through
+        `engine` (never call it inside a write transaction of `engine`: on SQLite the block's
+        own transaction would wait for it). `reads` checks that a kept index belongs to this
+        database's list (a database recreated under a running process drops its blocks)."""
+        key = (engine.url.render_as_string(hide_password=True), settings.public_origin, issuer.id)
+        with self._lock:
+            queue = self._queues.get(key)
+            kept = queue.popleft() if queue else None
+        if kept is not None:
+            if repository.public_id_of(reads, kept.status_list.id) == kept.status_list.public_id:
+                return kept
+            with self._lock:  # another database's: start again as a new process would
+                self._queues.pop(key, None)
+                self._growth.pop(key, None)
+        block = self._refill(key, engine=engine, issuer=issuer, settings=settings, now=now)
+        with self._lock:
+            self._queues.setdefault(key, deque()).extend(block[1:])
+        return block[0]
+
+    def _refill(
+        self,
+        key: tuple[str, str, int],
+        *,
+        engine: Engine,
+        issuer: Issuer,
+        settings: Settings,
+        now: datetime,
+    ) -> list[AllocatedEntry]:
+        moment = time.monotonic()
+        with self._lock:
+            last, size = self._growth.get(key, (float("-inf"), 0))
+            size = min(self.MAX_BLOCK, size * 2) if moment - last < self.GROWTH_SECONDS else 1
+            self._growth[key] = (moment, size)
+        with Session(engine) as own, own.begin():
+            return allocate_entries(own, issuer=issuer, count=size, settings=settings, now=now)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._queues.clear()
+            self._growth.clear()
+
+
+RESERVED = ReservedEntries()
 
 
 def _entry(status_list: repository.ListRef, counter: int, *, settings: Settings) -> AllocatedEntry:
