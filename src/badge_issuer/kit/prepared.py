@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Dialect
@@ -43,6 +43,9 @@ class _Prepared:
     constants: Mapping[str, Any]
     processors: Mapping[str, Processor]
     result_types: tuple[TypeEngine[Any], ...]
+    # The result processors by the driver's type codes of the columns (psycopg reports each
+    # column's type; SQLite none): looked up once per set of codes, not per row or per call.
+    converters: dict[tuple[Any, ...], list[Processor | None]] = field(default_factory=dict)
 
 
 _prepared: dict[tuple[int, str, frozenset[str]], _Prepared | None] = {}
@@ -98,20 +101,29 @@ def _run(
         return given if processor is None else processor(given)
 
     arguments: Sequence[Any] | dict[str, Any]
-    if prepared.positional:
-        arguments = tuple(value(name) for name, _ in prepared.names)
+    if constants or processors:
+        if prepared.positional:
+            arguments = tuple(value(name) for name, _ in prepared.names)
+        else:
+            arguments = {escaped: value(name) for name, escaped in prepared.names}
+    elif prepared.positional:  # the values as given (most reads): no per-value call
+        arguments = tuple([params[name] for name, _ in prepared.names])
     else:
-        arguments = {escaped: value(name) for name, escaped in prepared.names}
+        arguments = {escaped: params[name] for name, escaped in prepared.names}
     cursor = raw.cursor()
     try:
         cursor.execute(prepared.sql, arguments)
-        if cursor.description is None:
+        description = cursor.description
+        if description is None:
             return []
         fetched = cursor.fetchall()
-        convert = [
-            kind._cached_result_processor(dialect, column[1])
-            for kind, column in zip(prepared.result_types, cursor.description, strict=True)
-        ]
+        codes = tuple([column[1] for column in description])
+        convert = prepared.converters.get(codes)
+        if convert is None:
+            convert = prepared.converters[codes] = [
+                kind._cached_result_processor(dialect, code)
+                for kind, code in zip(prepared.result_types, codes, strict=True)
+            ]
     except dialect.loaded_dbapi.Error as error:
         # As SQLAlchemy would raise it (IntegrityError, OperationalError, …).
         raise DBAPIError.instance(
