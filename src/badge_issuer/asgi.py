@@ -22,6 +22,10 @@ def _build() -> FastAPI:
         # Every serving process also delivers the outbox (learner mail, provider callbacks).
         return create_app(settings, deliver_outbox=True, warm_shapes=True)
     finally:
+        # Frozen, not only re-enabled: left to the collector, the whole start-up heap was
+        # scanned in one full pass later, while serving (p99 of the completion bench at 50% load
+        # 130-180 ms instead of 32-36 ms). Frozen objects are never scanned again.
+        gc.freeze()
         gc.enable()
 
 

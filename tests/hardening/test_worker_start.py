@@ -40,3 +40,22 @@ def test_an_application_without_tracing_does_not_import_the_tracing_sdk() -> Non
     assert "badge_issuer.main" in modules
     assert "badge_issuer.metrics.tracing" not in modules
     assert not {name for name in modules if name.startswith("opentelemetry.sdk")}
+
+
+def test_a_worker_serves_with_its_start_up_heap_frozen() -> None:
+    # The worker's import builds the application; what it leaves behind lives as long as the
+    # worker and must not be scanned by a full collection in the middle of serving requests.
+    script = (
+        "import gc, os\n"
+        "os.environ.update(BADGE_ISSUER_DATABASE_URL='sqlite://',"
+        " BADGE_ISSUER_PUBLIC_URL='http://localhost:8000',"
+        " BADGE_ISSUER_KEY_ENCRYPTION_KEY_FILE='unused.key')\n"
+        "import badge_issuer.asgi\n"
+        "print(gc.get_freeze_count(), gc.isenabled())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    frozen, enabled = done.stdout.strip().splitlines()[-1].split()
+    assert int(frozen) > 100_000
+    assert enabled == "True"
